@@ -1,0 +1,100 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { scan, type Alert, type ScanQuery } from '../engine/index.js';
+import { DEFAULT_MAX_LINE_BYTES, discoverInputs } from '../input/index.js';
+import { getField } from '../normalize/index.js';
+import { createWriter, formatProblem, formatSummary, useColor, type FormatName, FORMATS } from '../output/index.js';
+import type { Severity } from '../rules/index.js';
+import { CliError, EXIT, type ExitCode } from './exit-codes.js';
+
+/** Options shared by every command that reads telemetry. */
+export interface HuntOptions {
+  format?: string;
+  output?: string;
+  failOn: string;
+  maxLineBytes: number;
+  timestampField: string;
+  categoryField: string;
+  tiebreakerField?: string;
+  strict: boolean;
+  quiet: boolean;
+  color?: boolean;
+}
+
+const LEVELS: readonly Severity[] = ['low', 'medium', 'high', 'critical'];
+export const FAIL_ON_CHOICES = [...LEVELS, 'none'] as const;
+
+/** Does this alert make the run fail under --fail-on? Ad-hoc query matches have no severity and count at any level. */
+function fails(alert: Alert, failOn: string): boolean {
+  if (failOn === 'none') return false;
+  if (!alert.rule) return true;
+  return LEVELS.indexOf(alert.rule.severity) >= LEVELS.indexOf(failOn as Severity);
+}
+
+function pickFormat(opts: HuntOptions): FormatName {
+  if (opts.format !== undefined) {
+    if (!(FORMATS as readonly string[]).includes(opts.format)) {
+      throw new CliError(`unknown format '${opts.format}' (choose from ${FORMATS.join(', ')})`);
+    }
+    return opts.format as FormatName;
+  }
+  if (opts.output !== undefined) return path.extname(opts.output).toLowerCase() === '.json' ? 'json' : 'ndjson';
+  return process.stdout.isTTY ? 'table' : 'ndjson';
+}
+
+/**
+ * Reads the given paths, runs the queries and writes the results. Output to a file is
+ * written to a temporary file first and renamed at the end, so a failed run never
+ * leaves a half-written report over a good one.
+ */
+export async function hunt(paths: string[], queries: ScanQuery[], opts: HuntOptions): Promise<ExitCode> {
+  const format = pickFormat(opts);
+  const inputs = paths.length ? paths : ['-'];
+  if (inputs.length === 1 && inputs[0] === '-' && process.stdin.isTTY) {
+    throw new CliError('no input: give files or directories to scan, or pipe NDJSON to stdin (see --help)');
+  }
+  const { sources, problems } = await discoverInputs(inputs);
+  const stderrColor = useColor({ flag: opts.color, stream: process.stderr, env: process.env });
+  const out = opts.output === undefined ? process.stdout : fs.createWriteStream(tempPath(opts.output));
+  const outColor = opts.output === undefined && useColor({ flag: opts.color, stream: process.stdout, env: process.env });
+  const writer = createWriter(format, out, {
+    color: outColor,
+    ...(opts.output === undefined && process.stdout.columns ? { columns: process.stdout.columns } : {}),
+    lookup: getField,
+  });
+
+  let result: Awaited<ReturnType<typeof scan>>;
+  try {
+    result = await scan({
+      sources, queries,
+      maxLineBytes: opts.maxLineBytes,
+      timestampField: opts.timestampField,
+      ...(opts.tiebreakerField === undefined ? {} : { tiebreakerField: opts.tiebreakerField }),
+      discoveryProblems: problems.map((p) => ({ file: p.file, reason: p.reason })),
+    });
+    for (const a of result.alerts) writer.write(a);
+    await writer.end(result.summary);
+    if (out !== process.stdout) {
+      await new Promise<void>((resolve, reject) => (out as fs.WriteStream).end((err?: Error | null) => (err ? reject(err) : resolve())));
+      fs.renameSync(tempPath(opts.output!), opts.output!);
+    }
+  } catch (err) {
+    if (out !== process.stdout) fs.rmSync(tempPath(opts.output!), { force: true });
+    throw err;
+  }
+  const { alerts, summary } = result;
+  if (!opts.quiet) {
+    process.stderr.write(formatSummary(summary, { color: stderrColor }) + '\n');
+  } else {
+    // -q keeps errors: file-level problems still reach stderr.
+    for (const p of summary.problems) if (p.line === undefined) process.stderr.write(`lolhunt: ${formatProblem(p)}\n`);
+  }
+  if (summary.fileErrors > 0 || (opts.strict && summary.badLines > 0)) return EXIT.INPUT;
+  return alerts.some((a) => fails(a, opts.failOn)) ? EXIT.MATCHES : EXIT.OK;
+}
+
+function tempPath(file: string): string {
+  return path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
+}
+
+export { DEFAULT_MAX_LINE_BYTES };

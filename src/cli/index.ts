@@ -1,0 +1,50 @@
+import { Command, CommanderError } from 'commander';
+import { CliError, EXIT, type ExitCode } from './exit-codes.js';
+import { queryCommand } from './query.js';
+import { rulesCommand } from './rules.js';
+import { scanCommand } from './scan.js';
+
+const VERSION = '0.1.0';
+
+/** Runs lolhunt with process.argv-style arguments; resolves to the exit code. */
+export async function main(argv: string[]): Promise<ExitCode> {
+  let code: ExitCode = EXIT.OK;
+  const done = (c: ExitCode) => { code = c; };
+  const program = new Command('lolhunt')
+    .description('Hunt living-off-the-land binaries in exported endpoint telemetry with Elastic EQL rules, offline.')
+    .version(VERSION)
+    .showHelpAfterError('(use --help for usage and examples)');
+  program.addCommand(scanCommand(done));
+  program.addCommand(queryCommand(done));
+  program.addCommand(rulesCommand(done));
+  for (const cmd of allCommands(program)) {
+    cmd.exitOverride().configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  }
+  quietOnBrokenPipe();
+  try {
+    await program.parseAsync(argv);
+    return code;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      return err.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
+    }
+    if (err instanceof CliError) {
+      process.stderr.write(`lolhunt: ${err.message}\n`);
+      return err.code;
+    }
+    process.stderr.write(`lolhunt: internal error: ${(err as Error).stack ?? String(err)}\n`);
+    return EXIT.INPUT;
+  }
+}
+
+/** `lolhunt scan ... | head` must end quietly when the reader goes away. */
+function quietOnBrokenPipe(): void {
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(EXIT.OK);
+    throw err;
+  });
+}
+
+function allCommands(cmd: Command): Command[] {
+  return [cmd, ...cmd.commands.flatMap(allCommands)];
+}

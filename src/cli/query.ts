@@ -1,0 +1,54 @@
+import fs from 'node:fs';
+import { Command } from 'commander';
+import { caretExcerpt, compileQuery, EqlSyntaxError, type CompiledQuery } from '../eql/index.js';
+import { CliError, type ExitCode } from './exit-codes.js';
+import { hunt } from './hunt.js';
+import { addHuntOptions, huntOptions } from './options.js';
+
+const EXAMPLES = `
+Examples:
+  $ lolhunt query 'process where process.name : "certutil.exe" and process.args : "*urlcache*"' logs/
+  $ lolhunt query -f hunt.eql logs/ --format ndjson
+  $ lolhunt query 'sequence by process.entity_id [process where true] [network where true] | head 5' logs/
+  $ lolhunt query --timestamp-field event.created --tiebreaker-field event.sequence 'any where true' logs/
+
+Exit codes: 0 no match, 1 matches found (see --fail-on none), 2 query error, 3 input problems.`;
+
+/** Compiles a query or fails with a compiler-style message (name:line:column, source line, caret). */
+export function compileOrFail(source: string, origin: string, categoryField: string): CompiledQuery {
+  try {
+    return compileQuery(source, { categoryField });
+  } catch (err) {
+    if (!(err instanceof EqlSyntaxError)) throw err;
+    throw new CliError(`${origin}:${err.line}:${err.column}: ${err.reason}\n${caretExcerpt(source, err.offset)}`);
+  }
+}
+
+export function queryCommand(done: (code: ExitCode) => void): Command {
+  const cmd = new Command('query')
+    .description('run one ad-hoc EQL query (Elasticsearch dialect) over NDJSON telemetry')
+    .argument('[query-and-paths...]', "the EQL query (unless --file is given), then files, directories, globs or '-'")
+    .option('-f, --file <file>', 'read the query from FILE');
+  addHuntOptions(cmd).addHelpText('after', EXAMPLES);
+  return cmd.action(async (args: string[], o: Record<string, unknown>) => {
+    const opts = huntOptions(o);
+    let source: string;
+    let origin: string;
+    let paths: string[];
+    if (o.file !== undefined) {
+      origin = String(o.file);
+      try {
+        source = fs.readFileSync(origin, 'utf8');
+      } catch (err) {
+        throw new CliError(`cannot read query file ${origin}: ${(err as Error).message}`);
+      }
+      paths = args;
+    } else {
+      if (args.length === 0) throw new CliError('missing query (give it as the first argument or with --file)');
+      [source, ...paths] = args as [string, ...string[]];
+      origin = 'query';
+    }
+    const compiled = compileOrFail(source, origin, opts.categoryField);
+    done(await hunt(paths, [{ compiled, name: 'query' }], opts));
+  });
+}

@@ -1,0 +1,29 @@
+import { findRuleFiles, loadRuleFile, RuleError, type Rule } from '../rules/index.js';
+import { CliError } from './exit-codes.js';
+
+/**
+ * Loads every rule under the given paths. Any broken EQL rule fails the command (exit 2)
+ * with every error listed; non-EQL rules are reported as skipped.
+ */
+export function loadRulesOrFail(paths: string[], opts: { quiet: boolean; categoryField?: string }): Rule[] {
+  const { files, missing } = findRuleFiles(paths);
+  const errors: string[] = missing.map((m) => `${m}: no such file or directory`);
+  const rules: Rule[] = [];
+  let skipped = 0;
+  for (const file of files) {
+    try {
+      const outcome = loadRuleFile(file, opts.categoryField === undefined ? {} : { categoryField: opts.categoryField });
+      if ('rule' in outcome) rules.push(outcome.rule);
+      else {
+        skipped++;
+        if (!opts.quiet) process.stderr.write(`lolhunt: skipped ${file}: ${outcome.skipped}\n`);
+      }
+    } catch (err) {
+      if (!(err instanceof RuleError)) throw err;
+      errors.push(err.excerpt ? `${err.message}\n${err.excerpt}` : err.message);
+    }
+  }
+  if (errors.length) throw new CliError(errors.join('\n'));
+  if (rules.length === 0) throw new CliError(`no EQL rules found in ${paths.join(', ')}${skipped ? ` (${skipped} non-EQL skipped)` : ''}`);
+  return rules;
+}

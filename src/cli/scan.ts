@@ -1,0 +1,33 @@
+import { Command } from 'commander';
+import type { ScanQuery } from '../engine/index.js';
+import { builtinRulesDir } from '../rules/index.js';
+import type { ExitCode } from './exit-codes.js';
+import { hunt } from './hunt.js';
+import { addHuntOptions, huntOptions } from './options.js';
+import { loadRulesOrFail } from './rules-loading.js';
+
+const EXAMPLES = `
+Examples:
+  $ lolhunt scan samples/                          all built-in rules over a folder (recursive)
+  $ lolhunt scan 'logs/**/*.ndjson.gz' -o alerts.ndjson
+  $ cat export.ndjson | lolhunt scan -              read stdin
+  $ lolhunt scan --rules ~/detection-rules/rules/windows/ logs/
+  $ lolhunt scan logs/ --fail-on high -q            CI: exit 1 only on high/critical alerts
+
+Exit codes: 0 no alert at or above --fail-on, 1 alerts at or above --fail-on,
+            2 usage or rule error (nothing scanned), 3 input problems (results may be incomplete).`;
+
+export function scanCommand(done: (code: ExitCode) => void): Command {
+  const cmd = new Command('scan')
+    .description('run detection rules (the five built-in ones by default) over NDJSON telemetry')
+    .argument('[paths...]', "files, directories, quoted globs, or '-' for stdin")
+    .option('-r, --rules <paths...>', 'rule files or folders (Elastic detection-rules TOML) instead of the built-in rules');
+  addHuntOptions(cmd).addHelpText('after', EXAMPLES);
+  return cmd.action(async (paths: string[], o: Record<string, unknown>) => {
+    const opts = huntOptions(o);
+    const rulePaths = (o.rules as string[] | undefined) ?? [builtinRulesDir()];
+    const rules = loadRulesOrFail(rulePaths, { quiet: opts.quiet, categoryField: opts.categoryField });
+    const queries: ScanQuery[] = rules.map((r) => ({ compiled: r.compiled, rule: r.meta, name: r.meta.name }));
+    done(await hunt(paths, queries, opts));
+  });
+}

@@ -1,0 +1,127 @@
+import type { CompiledQuery } from '../eql/index.js';
+import { readItems, type InputSource } from '../input/index.js';
+import { documentView, formatTimestamp, getField, parseTimestamp } from '../normalize/index.js';
+import type { RuleMeta } from '../rules/index.js';
+import { createRunner, stepMask, type QueryResult } from './runner.js';
+import { compareEvents, type TimelineEvent } from './timeline.js';
+import type { Alert, InputProblem, ScanSummary } from './types.js';
+
+export interface ScanQuery {
+  compiled: CompiledQuery;
+  /** Absent for ad-hoc queries. */
+  rule?: RuleMeta;
+  /** Name shown in the summary. */
+  name: string;
+}
+
+export interface ScanOptions {
+  sources: InputSource[];
+  queries: ScanQuery[];
+  maxLineBytes: number;
+  timestampField: string;
+  tiebreakerField?: string;
+  /** Problems found before the scan (discovery), counted as file errors. */
+  discoveryProblems?: InputProblem[];
+  /** Called once per problem as it is found. */
+  onProblem?: (p: InputProblem) => void;
+  onBytes?: (n: number) => void;
+  /** Problems kept for the summary; all are counted. */
+  maxProblemsShown?: number;
+}
+
+export interface ScanResult {
+  alerts: Alert[];
+  summary: ScanSummary;
+}
+
+/** An event that satisfies some step of some query, with one mask per query. */
+interface Candidate {
+  event: TimelineEvent;
+  masks: number[];
+}
+
+/**
+ * Reads every source, keeps the events some query step can use, orders them on one
+ * timeline and runs each query over it.
+ */
+export async function scan(opts: ScanOptions): Promise<ScanResult> {
+  const started = performance.now();
+  const shown = opts.maxProblemsShown ?? 20;
+  const summary: ScanSummary = {
+    files: opts.sources.length, bytes: 0, events: 0, badLines: 0, fileErrors: 0, problems: [],
+    alertsByRule: [], alerts: 0, elapsedMs: 0,
+  };
+  const report = (p: InputProblem, kind: 'badLines' | 'fileErrors') => {
+    summary[kind]++;
+    if (summary.problems.length < shown) summary.problems.push(p);
+    opts.onProblem?.(p);
+  };
+  for (const p of opts.discoveryProblems ?? []) report(p, 'fileErrors');
+
+  const candidates: Candidate[] = [];
+  const onBytes = (n: number) => { summary.bytes += n; opts.onBytes?.(n); };
+  for (const source of opts.sources) {
+    for await (const batch of readItems(source, { maxLineBytes: opts.maxLineBytes, onBytes })) {
+      for (const item of batch) {
+        if (item.kind === 'error') {
+          report({ file: source.path, ...(item.line === undefined ? {} : { line: item.line }), reason: item.reason }, 'fileErrors');
+          continue;
+        }
+        if (item.kind === 'bad') {
+          report({ file: source.path, line: item.line, reason: item.reason }, 'badLines');
+          continue;
+        }
+        let doc: unknown;
+        if (item.kind === 'line') {
+          try {
+            doc = JSON.parse(item.text);
+          } catch (err) {
+            report({ file: source.path, line: item.line, reason: `invalid JSON: ${(err as Error).message}` }, 'badLines');
+            continue;
+          }
+        } else {
+          doc = item.value;
+        }
+        if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
+          report({ file: source.path, line: item.line, reason: `not a JSON object (${Array.isArray(doc) ? 'array' : doc === null ? 'null' : typeof doc})` }, 'badLines');
+          continue;
+        }
+        const view = documentView(doc);
+        const ts = parseTimestamp(view.get(opts.timestampField));
+        if (ts === null) {
+          report({ file: source.path, line: item.line, reason: `missing or unparsable ${opts.timestampField}` }, 'badLines');
+          continue;
+        }
+        summary.events++;
+        const masks = opts.queries.map((q) => stepMask(q.compiled, view));
+        if (masks.every((m) => m === 0)) continue;
+        const tiebreak = opts.tiebreakerField === undefined ? undefined : getField(doc, opts.tiebreakerField);
+        candidates.push({ event: { ts, tiebreak, fileIndex: source.index, line: item.line, view, source: doc }, masks });
+      }
+    }
+  }
+
+  candidates.sort((a, b) => compareEvents(a.event, b.event));
+  const alerts: { alert: Alert; first: TimelineEvent; query: number }[] = [];
+  opts.queries.forEach((q, qi) => {
+    const runner = createRunner(q.compiled);
+    for (const c of candidates) if (c.masks[qi]) runner.push(c.event, c.masks[qi]!);
+    const results = runner.finish();
+    summary.alertsByRule.push({ name: q.name, severity: q.rule?.severity ?? '', count: results.length });
+    for (const r of results) alerts.push({ alert: toAlert(r, q.rule, opts.sources), first: r.events[0]!, query: qi });
+  });
+  alerts.sort((a, b) => compareEvents(a.first, b.first) || a.query - b.query);
+  summary.alerts = alerts.length;
+  summary.elapsedMs = performance.now() - started;
+  return { alerts: alerts.map((a) => a.alert), summary };
+}
+
+function toAlert(r: QueryResult, rule: RuleMeta | undefined, sources: InputSource[]): Alert {
+  const events = r.events.map((e) => ({
+    file: sources[e.fileIndex]!.path,
+    line: e.line,
+    timestamp: formatTimestamp(e.ts),
+    source: e.source,
+  }));
+  return { ...(rule ? { rule } : {}), joinKeys: r.joinKeys, timestamp: events[0]!.timestamp, events };
+}

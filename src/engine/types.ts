@@ -1,0 +1,46 @@
+import type { FieldValue } from '../eql/index.js';
+import type { RuleMeta } from '../rules/index.js';
+
+/** One event of a result, with its provenance. */
+export interface MatchedEvent {
+  /** Path as the user gave it (or '-' for stdin). */
+  file: string;
+  /** 1-based line in that file (for JSON-array files: the element number). */
+  line: number;
+  /** Normalised ISO-8601 UTC timestamp. */
+  timestamp: string;
+  /** The original document, as read. */
+  source: unknown;
+}
+
+/** One completed sequence, or one event for an event query. */
+export interface Alert {
+  /** Absent for ad-hoc `lolhunt query`. */
+  rule?: RuleMeta;
+  joinKeys: FieldValue[];
+  /** Timestamp of the first event. */
+  timestamp: string;
+  events: MatchedEvent[];
+}
+
+/** One problem with the input: a skipped line or an unreadable file. */
+export interface InputProblem {
+  file: string;
+  line?: number;
+  reason: string;
+}
+
+export interface ScanSummary {
+  files: number;
+  bytes: number;
+  events: number;
+  badLines: number;
+  /** Problems with a file as a whole (unreadable, truncated gzip). */
+  fileErrors: number;
+  /** First problems, in input order (all are counted in badLines/fileErrors). */
+  problems: InputProblem[];
+  /** Alerts per rule name, for every rule that ran (zero included), in rule order. */
+  alertsByRule: { name: string; severity: string; count: number }[];
+  alerts: number;
+  elapsedMs: number;
+}

@@ -1,0 +1,34 @@
+/** One input to read: a file path, or '-' for stdin. `index` is its position on the command line after expansion. */
+export interface InputSource {
+  index: number;
+  path: string;
+}
+
+/** A path that could not become a source, reported and skipped. */
+export interface DiscoveryProblem {
+  file: string;
+  reason: string;
+}
+
+/**
+ * What reading a source yields. `line` is 1-based: the physical line for NDJSON, the
+ * element number for a JSON-array file.
+ * - `line`: the text of one non-blank line, not yet parsed;
+ * - `value`: an already parsed element of a JSON-array file;
+ * - `bad`: a line that was skipped (too long, not UTF-8 text);
+ * - `error`: the rest of the file could not be read (truncated gzip, I/O error).
+ */
+export type InputItem =
+  | { kind: 'line'; line: number; text: string }
+  | { kind: 'value'; line: number; value: unknown }
+  | { kind: 'bad'; line: number; reason: string }
+  | { kind: 'error'; line?: number; reason: string };
+
+export interface ReadOptions {
+  maxLineBytes: number;
+  /** Called with the number of bytes read from disk (compressed size for .gz). */
+  onBytes?: (n: number) => void;
+}
+
+/** Lines longer than this are skipped and reported; the rest of the file is still read. */
+export const DEFAULT_MAX_LINE_BYTES = 16 * 1024 * 1024;

@@ -1,0 +1,2 @@
+export { documentView, getField } from './document.js';
+export { formatTimestamp, parseTimestamp } from './timestamp.js';

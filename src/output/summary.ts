@@ -1,0 +1,46 @@
+import type { InputProblem, ScanSummary } from '../engine/index.js';
+import { paintSeverity, palette } from './color.js';
+import { escapeControl } from './escape.js';
+
+/** `file:line: reason`, safe for a terminal. */
+export function formatProblem(p: InputProblem): string {
+  const where = p.line === undefined ? p.file : `${p.file}:${p.line}`;
+  return escapeControl(`${where}: ${p.reason}`);
+}
+
+/** The end-of-run report for stderr: problems first, then counts. */
+export function formatSummary(s: ScanSummary, opts: { color: boolean }): string {
+  const c = palette(opts.color);
+  const lines: string[] = [];
+  for (const p of s.problems) lines.push(c.yellow(`lolhunt: ${formatProblem(p)}`));
+  const hidden = s.badLines + s.fileErrors - s.problems.length;
+  if (hidden > 0) lines.push(c.yellow(`lolhunt: … and ${hidden} more input problem${hidden === 1 ? '' : 's'} (counted below)`));
+  const row = (label: string, value: string) => lines.push(`${label.padEnd(12)} ${value}`);
+  row('files', `${s.files} (${formatBytes(s.bytes)})`);
+  row('events', String(s.events));
+  row('bad lines', s.badLines ? c.yellow(String(s.badLines)) : '0');
+  row('file errors', s.fileErrors ? c.red(String(s.fileErrors)) : '0');
+  row('alerts', s.alerts ? c.bold(String(s.alerts)) : '0');
+  const width = Math.max(0, ...s.alertsByRule.map((r) => String(r.count).length));
+  for (const r of s.alertsByRule) {
+    const severity = r.severity ? paintSeverity(c, r.severity) + ' '.repeat(Math.max(0, 9 - r.severity.length)) : '';
+    lines.push(`  ${String(r.count).padStart(width)}  ${severity}${escapeControl(r.name)}`);
+  }
+  row('elapsed', formatElapsed(s.elapsedMs));
+  return lines.join('\n');
+}
+
+export function formatBytes(n: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let i = 0;
+  let v = n;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return i === 0 ? `${n} B` : `${v.toFixed(1)} ${units[i]}`;
+}
+
+function formatElapsed(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)}ms` : `${(ms / 1000).toFixed(2)}s`;
+}

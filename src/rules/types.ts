@@ -1,0 +1,23 @@
+export type Severity = 'low' | 'medium' | 'high' | 'critical';
+
+export interface ThreatTechnique {
+  id: string;
+  name: string;
+  reference?: string;
+  subtechnique?: { id: string; name: string; reference?: string }[];
+}
+
+export interface Threat {
+  framework: string;
+  tactic: { id: string; name: string; reference?: string };
+  technique?: ThreatTechnique[];
+}
+
+/** Rule metadata carried into every alert. */
+export interface RuleMeta {
+  id: string;
+  name: string;
+  severity: Severity;
+  riskScore: number;
+  threat: Threat[];
+}
