@@ -25,6 +25,8 @@ export interface ScanOptions {
   /** Called once per problem as it is found. */
   onProblem?: (p: InputProblem) => void;
   onBytes?: (n: number) => void;
+  /** Samples returned per join key (Elasticsearch's max_samples_per_key), default 1. */
+  maxSamplesPerKey?: number;
   /** Problems kept for the summary; all are counted. */
   maxProblemsShown?: number;
 }

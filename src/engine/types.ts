@@ -9,8 +9,10 @@ export interface MatchedEvent {
   line: number;
   /** Normalised ISO-8601 UTC timestamp. */
   timestamp: string;
-  /** The original document, as read. */
+  /** The original document, as read; null for a missing-event placeholder. */
   source: unknown;
+  /** Set on the placeholder for a `![...]` step (no document). */
+  missing?: true;
 }
 
 /** One completed sequence, or one event for an event query. */
