@@ -1,4 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
+import type { CompileOptions } from '../eql/index.js';
+import { parseDate } from '../normalize/index.js';
 import { FORMATS } from '../output/index.js';
 import { DEFAULT_MAX_LINE_BYTES, FAIL_ON_CHOICES, type HuntOptions } from './hunt.js';
 
@@ -22,6 +24,11 @@ export function addHuntOptions(cmd: Command): Command {
     .option('-q, --quiet', 'no summary on stderr (errors are still shown)', false)
     .option('--color', 'force colours')
     .option('--no-color', 'no colours (NO_COLOR is honoured too)');
+}
+
+/** How queries are compiled for these options: the category field, and the timestamp field compared as a date. */
+export function compileOptions(opts: HuntOptions): CompileOptions {
+  return { categoryField: opts.categoryField, dates: { fields: [opts.timestampField], parse: parseDate } };
 }
 
 /** Commander's parsed options as HuntOptions. */

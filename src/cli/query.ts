@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import { Command } from 'commander';
-import { caretExcerpt, compileQuery, EqlSyntaxError, type CompiledQuery } from '../eql/index.js';
+import { caretExcerpt, compileQuery, EqlSyntaxError, type CompiledQuery, type CompileOptions } from '../eql/index.js';
 import { CliError, type ExitCode } from './exit-codes.js';
 import { hunt } from './hunt.js';
-import { addHuntOptions, huntOptions } from './options.js';
+import { addHuntOptions, compileOptions, huntOptions } from './options.js';
 
 const EXAMPLES = `
 Examples:
@@ -15,9 +15,9 @@ Examples:
 Exit codes: 0 no match, 1 matches found (see --fail-on none), 2 query error, 3 input problems.`;
 
 /** Compiles a query or fails with a compiler-style message (name:line:column, source line, caret). */
-export function compileOrFail(source: string, origin: string, categoryField: string): CompiledQuery {
+export function compileOrFail(source: string, origin: string, options: CompileOptions): CompiledQuery {
   try {
-    return compileQuery(source, { categoryField });
+    return compileQuery(source, options);
   } catch (err) {
     if (!(err instanceof EqlSyntaxError)) throw err;
     throw new CliError(`${origin}:${err.line}:${err.column}: ${err.reason}\n${caretExcerpt(source, err.offset)}`);
@@ -48,7 +48,7 @@ export function queryCommand(done: (code: ExitCode) => void): Command {
       [source, ...paths] = args as [string, ...string[]];
       origin = 'query';
     }
-    const compiled = compileOrFail(source, origin, opts.categoryField);
+    const compiled = compileOrFail(source, origin, compileOptions(opts));
     done(await hunt(paths, [{ compiled, name: 'query' }], opts));
   });
 }

@@ -1,3 +1,4 @@
+import type { CompileOptions } from '../eql/index.js';
 import { findRuleFiles, loadRuleFile, RuleError, type Rule } from '../rules/index.js';
 import { CliError } from './exit-codes.js';
 
@@ -5,14 +6,14 @@ import { CliError } from './exit-codes.js';
  * Loads every rule under the given paths. Any broken EQL rule fails the command (exit 2)
  * with every error listed; non-EQL rules are reported as skipped.
  */
-export function loadRulesOrFail(paths: string[], opts: { quiet: boolean; categoryField?: string }): Rule[] {
+export function loadRulesOrFail(paths: string[], opts: { quiet: boolean; compile?: CompileOptions }): Rule[] {
   const { files, missing } = findRuleFiles(paths);
   const errors: string[] = missing.map((m) => `${m}: no such file or directory`);
   const rules: Rule[] = [];
   let skipped = 0;
   for (const file of files) {
     try {
-      const outcome = loadRuleFile(file, opts.categoryField === undefined ? {} : { categoryField: opts.categoryField });
+      const outcome = loadRuleFile(file, opts.compile);
       if ('rule' in outcome) rules.push(outcome.rule);
       else {
         skipped++;

@@ -3,7 +3,7 @@ import type { ScanQuery } from '../engine/index.js';
 import { builtinRulesDir } from '../rules/index.js';
 import type { ExitCode } from './exit-codes.js';
 import { hunt } from './hunt.js';
-import { addHuntOptions, huntOptions } from './options.js';
+import { addHuntOptions, compileOptions, huntOptions } from './options.js';
 import { loadRulesOrFail } from './rules-loading.js';
 
 const EXAMPLES = `
@@ -26,7 +26,7 @@ export function scanCommand(done: (code: ExitCode) => void): Command {
   return cmd.action(async (paths: string[], o: Record<string, unknown>) => {
     const opts = huntOptions(o);
     const rulePaths = (o.rules as string[] | undefined) ?? [builtinRulesDir()];
-    const rules = loadRulesOrFail(rulePaths, { quiet: opts.quiet, categoryField: opts.categoryField });
+    const rules = loadRulesOrFail(rulePaths, { quiet: opts.quiet, compile: compileOptions(opts) });
     const queries: ScanQuery[] = rules.map((r) => ({ compiled: r.compiled, rule: r.meta, name: r.meta.name }));
     done(await hunt(paths, queries, opts));
   });

@@ -104,15 +104,16 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   }
 
   candidates.sort((a, b) => compareEvents(a.event, b.event));
-  const alerts: { alert: Alert; first: TimelineEvent; query: number }[] = [];
+  const alerts: { alert: Alert; last: TimelineEvent; query: number }[] = [];
   opts.queries.forEach((q, qi) => {
     const runner = createRunner(q.compiled);
     for (const c of candidates) if (c.masks[qi]) runner.push(c.event, c.masks[qi]!);
     const results = runner.finish();
     summary.alertsByRule.push({ name: q.name, severity: q.rule?.severity ?? '', count: results.length });
-    for (const r of results) alerts.push({ alert: toAlert(r, q.rule, opts.sources), first: r.events[0]!, query: qi });
+    for (const r of results) alerts.push({ alert: toAlert(r, q.rule, opts.sources), last: r.events[r.events.length - 1]!, query: qi });
   });
-  alerts.sort((a, b) => compareEvents(a.first, b.first) || a.query - b.query);
+  // As Elasticsearch returns sequences: in the order they completed (their last event).
+  alerts.sort((a, b) => compareEvents(a.last, b.last) || a.query - b.query);
   summary.alerts = alerts.length;
   summary.elapsedMs = performance.now() - started;
   return { alerts: alerts.map((a) => a.alert), summary };

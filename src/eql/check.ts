@@ -53,6 +53,13 @@ export function check(node: A.Query | A.Expr, source: string): void {
       const want = spec!.maxArgs === Infinity ? `at least ${spec!.minArgs}` : spec!.minArgs === spec!.maxArgs ? `${spec!.minArgs}` : `${spec!.minArgs} to ${spec!.maxArgs}`;
       fail(`function '${spec!.name}' takes ${want} argument${want === '1' ? '' : 's'}, found ${n}`, e.start);
     }
+    const TYPES: Record<string, string> = { s: 'string', n: 'number', b: 'boolean' };
+    e.args.forEach((a, i) => {
+      const want = TYPES[spec!.params[Math.min(i, spec!.params.length - 1)]!];
+      if (want && a.type === 'Literal' && a.value !== null && typeof a.value !== want) {
+        fail(`argument ${i + 1} of '${spec!.name}' must be a ${want}, found ${JSON.stringify(a.value)}`, a.start);
+      }
+    });
     if (spec!.name === 'cidrMatch') {
       for (const a of e.args.slice(1)) {
         if (a.type !== 'Literal' || typeof a.value !== 'string') return fail('cidrMatch ranges must be string constants', a.start);

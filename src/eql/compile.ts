@@ -16,11 +16,19 @@ export type Predicate = (ev: EventView) => boolean;
  * Elasticsearch's filters are: a comparison or function over a missing value is false and
  * `not` / `!=` / `not in` negate that.
  */
-type Compiled = { constant: true; value: FieldValue } | { constant: false; fn: Evaluator };
+type Compiled = ({ constant: true; value: FieldValue } | { constant: false; fn: Evaluator }) & {
+  /** Statically a floating-point number (a float literal takes part), so `/` does not truncate. */
+  float?: boolean;
+};
 
 export interface CompileOptions {
   /** Field holding the event category (`process where ...`). Default `event.category`. */
   categoryField?: string;
+  /**
+   * Date-typed fields (the timestamp field): comparing one with a constant compares dates,
+   * the constant standing for the span its precision covers (`== "2017-08-30"` is that day).
+   */
+  dates?: { fields: string[]; parse: (v: FieldValue) => { ms: number; unit: number } | null };
 }
 
 export interface CompiledStep {
@@ -56,9 +64,9 @@ export function compileQuery(source: string, options: CompileOptions = {}): Comp
   const categoryField = options.categoryField ?? 'event.category';
   const fields = new Set<string>([categoryField]);
   const compileStep = (step: A.Step, sharedKeys: A.Expr[]): CompiledStep => {
-    const keyFns = [...sharedKeys, ...step.by].map((k) => evaluator(compileExpr(k, fields)));
+    const keyFns = [...sharedKeys, ...step.by].map((k) => evaluator(compileExpr(k, fields, options.dates)));
     return {
-      matches: compileFilter(step.filter, categoryField, fields),
+      matches: compileFilter(step.filter, categoryField, fields, options.dates),
       keys: (ev) => keyFns.map((f) => f(ev)),
       runs: step.runs,
       missing: step.missing,
@@ -84,8 +92,8 @@ export function foldExpression(source: string): FieldValue {
   return c.value;
 }
 
-function compileFilter(filter: A.EventFilter, categoryField: string, fields: Set<string>): Predicate {
-  const cond = compileExpr(filter.condition, fields);
+function compileFilter(filter: A.EventFilter, categoryField: string, fields: Set<string>, dates?: CompileOptions['dates']): Predicate {
+  const cond = compileExpr(filter.condition, fields, dates);
   const category = filter.category;
   const inCategory: Predicate | null = category === null
     ? null
@@ -98,32 +106,71 @@ function compileFilter(filter: A.EventFilter, categoryField: string, fields: Set
   return inCategory ? (ev) => inCategory(ev) && truthy(fn(ev)) : (ev) => truthy(fn(ev));
 }
 
-function compileExpr(e: A.Expr, fields: Set<string>): Compiled {
+function compileExpr(e: A.Expr, fields: Set<string>, dates?: CompileOptions['dates']): Compiled {
   switch (e.type) {
     case 'Literal':
-      return constant(e.value);
+      return e.isFloat ? { ...constant(e.value), float: true } : constant(e.value);
     case 'Field': {
       const path = e.path;
       fields.add(path);
       return { constant: false, fn: (ev) => ev.get(path) ?? null };
     }
     case 'Not':
-      return unary(compileExpr(e.operand, fields), (v) => (v === null ? null : !truthy(v)), (v) => !truthy(v));
-    case 'Negate':
-      return unary(compileExpr(e.operand, fields), negate, negate);
+      return unary(compileExpr(e.operand, fields, dates), (v) => (v === null ? null : !truthy(v)), (v) => !truthy(v));
+    case 'Negate': {
+      const operand = compileExpr(e.operand, fields, dates);
+      return { ...unary(operand, negate, negate), float: operand.float };
+    }
     case 'Logical':
-      return logical(e.op, compileExpr(e.left, fields), compileExpr(e.right, fields));
-    case 'Compare':
-      return compare(e.op, compileExpr(e.left, fields), compileExpr(e.right, fields));
+      return logical(e.op, compileExpr(e.left, fields, dates), compileExpr(e.right, fields, dates));
+    case 'Compare': {
+      const dated = dates && dateCompare(e, dates, fields);
+      return dated || compare(e.op, compileExpr(e.left, fields, dates), compileExpr(e.right, fields, dates));
+    }
     case 'Arith':
-      return arith(e.op, compileExpr(e.left, fields), compileExpr(e.right, fields));
+      return arith(e.op, compileExpr(e.left, fields, dates), compileExpr(e.right, fields, dates));
     case 'Match':
-      return match(e, compileExpr(e.operand, fields));
+      return match(e, compileExpr(e.operand, fields, dates));
     case 'In':
-      return inList(e, compileExpr(e.operand, fields), e.list.map((x) => compileExpr(x, fields)));
+      return inList(e, compileExpr(e.operand, fields, dates), e.list.map((x) => compileExpr(x, fields, dates)));
     case 'Call':
-      return call(e, e.args.map((x) => compileExpr(x, fields)));
+      return call(e, e.args.map((x) => compileExpr(x, fields, dates)));
   }
+}
+
+const DATE_TESTS: Record<A.CompareOp, (v: number, lo: number, hi: number) => boolean> = {
+  '==': (v, lo, hi) => v >= lo && v < hi,
+  '!=': (v, lo, hi) => v < lo || v >= hi,
+  '<': (v, lo) => v < lo,
+  '<=': (v, _lo, hi) => v < hi,
+  '>': (v, _lo, hi) => v >= hi,
+  '>=': (v, lo) => v >= lo,
+};
+const FLIPPED: Record<A.CompareOp, A.CompareOp> = { '==': '==', '!=': '!=', '<': '>', '<=': '>=', '>': '<', '>=': '<=' };
+
+/** `dateField <op> constant` (either way round) as a date comparison, or null when it is not one. */
+function dateCompare(e: A.Compare, dates: NonNullable<CompileOptions['dates']>, fields: Set<string>): Compiled | null {
+  const [field, lit, op] = e.left.type === 'Field' && e.right.type === 'Literal' ? [e.left, e.right, e.op]
+    : e.right.type === 'Field' && e.left.type === 'Literal' ? [e.right, e.left, FLIPPED[e.op]] : [null, null, e.op];
+  if (!field || !lit || !dates.fields.includes(field.path) || lit.value === null) return null;
+  const bound = dates.parse(lit.value);
+  if (!bound) return null;
+  const { ms: lo, unit } = bound;
+  // Past ~2^37 ms a nanosecond unit is below a double's resolution: widen it to one step.
+  const hi = lo + Math.max(unit, Math.abs(lo) * Number.EPSILON);
+  const test = DATE_TESTS[op];
+  const path = field.path;
+  fields.add(path);
+  return {
+    constant: false,
+    fn: (ev) => {
+      const v = ev.get(path);
+      return elements(v ?? null).some((x) => {
+        const d = dates.parse(x);
+        return d !== null && test(d.ms, lo, hi);
+      });
+    },
+  };
 }
 
 function negate(v: FieldValue): FieldValue {
@@ -181,34 +228,47 @@ function compareTest(op: A.CompareOp): (x: FieldValue, y: FieldValue) => boolean
 function compare(op: A.CompareOp, l: Compiled, r: Compiled): Compiled {
   const test = compareTest(op);
   const negated = op === '!=';
+  // `x == null` / `x != null` test presence (folded too: `"a" == null` is false).
+  const nullSide = (l.constant && l.value === null) || (r.constant && r.value === null);
+  if (nullSide && (op === '==' || op === '!=')) {
+    const other = l.constant && l.value === null ? r : l;
+    if (other.constant) return constant(isNullish(other.value) !== negated);
+    const fn = other.fn;
+    return { constant: false, fn: (ev) => isNullish(fn(ev)) !== negated };
+  }
   if (l.constant && r.constant) {
     if (l.value === null || r.value === null) return constant(null);
     return constant(anyPair(l.value, r.value, test) !== negated);
   }
-  // `x == null` / `x != null` test presence.
-  const nullSide = (l.constant && l.value === null) || (r.constant && r.value === null);
-  if (nullSide && (op === '==' || op === '!=')) {
-    const fn = evaluator(l.constant ? r : l);
-    return { constant: false, fn: (ev) => isNullish(fn(ev)) !== negated };
-  }
   if (nullSide) return constant(false);
   const lf = evaluator(l);
   const rf = evaluator(r);
-  return { constant: false, fn: (ev) => anyPair(lf(ev), rf(ev), test) !== negated };
+  // Over a missing value a comparison is null (false in a filter, so `null == (x > 1)` holds);
+  // `!=` negates the failed equality and is true.
+  if (negated) return { constant: false, fn: (ev) => !anyPair(lf(ev), rf(ev), test) };
+  return {
+    constant: false,
+    fn: (ev) => {
+      const a = lf(ev);
+      const b = rf(ev);
+      return a === null || b === null ? null : anyPair(a, b, test);
+    },
+  };
 }
 
 function arith(op: A.ArithOp, l: Compiled, r: Compiled): Compiled {
+  const float = l.float === true || r.float === true;
   const f = (a: FieldValue, b: FieldValue): FieldValue => {
     const x = typeof a === 'number' ? a : null;
     const y = typeof b === 'number' ? b : null;
     if (x === null || y === null) return null;
-    const v = op === '+' ? x + y : op === '-' ? x - y : op === '*' ? x * y : op === '/' ? divide(x, y) : modulo(x, y);
+    const v = op === '+' ? x + y : op === '-' ? x - y : op === '*' ? x * y : op === '/' ? divide(x, y, float) : modulo(x, y);
     return v === null || !Number.isFinite(v) ? null : v;
   };
-  if (l.constant && r.constant) return constant(f(l.value, r.value));
+  if (l.constant && r.constant) return { ...constant(f(l.value, r.value)), float };
   const lf = evaluator(l);
   const rf = evaluator(r);
-  return { constant: false, fn: (ev) => f(lf(ev), rf(ev)) };
+  return { constant: false, fn: (ev) => f(lf(ev), rf(ev)), float };
 }
 
 function match(e: A.Match, operand: Compiled): Compiled {
@@ -258,8 +318,17 @@ function exactSet(items: FieldValue[]): Set<string | number> | null {
   return new Set(items as string[]);
 }
 
+const ARITH_FUNCTIONS = new Set(['add', 'subtract', 'multiply', 'divide', 'modulo']);
+
 function call(e: A.Call, args: Compiled[]): Compiled {
-  const spec = FUNCTIONS.get(e.name.toLowerCase())!;
+  const name = e.name.toLowerCase();
+  const float = ARITH_FUNCTIONS.has(name) && args.some((a) => a.float);
+  if (float) {
+    // Same as the `+ - * / %` operators, which know about float operands.
+    const op = ({ add: '+', subtract: '-', multiply: '*', divide: '/', modulo: '%' } as const)[name as 'add'];
+    return arith(op, args[0]!, args[1]!);
+  }
+  const spec = FUNCTIONS.get(name)!;
   const ci = e.caseInsensitive;
   if (args.every((a) => a.constant)) {
     return constant(spec.call(args.map((a) => (a as { value: FieldValue }).value), ci));

@@ -13,6 +13,11 @@ export interface FunctionSpec {
   maxArgs: number;
   /** Accepts the case-insensitive `name~` form. */
   tilde: boolean;
+  /**
+   * Argument types a constant argument must have (s string, n number, b boolean, * any);
+   * the last letter repeats. A null constant is always accepted.
+   */
+  params: string;
   call(args: (FieldValue | undefined)[], caseInsensitive: boolean): FieldValue;
   /**
    * Optional: given the arguments known at compile time (undefined where not constant),
@@ -44,8 +49,8 @@ function arith(op: (a: number, b: number) => number | null) {
 }
 
 /** Integer operands give integer division, as Elasticsearch's long arithmetic does. */
-export const divide = (a: number, b: number): number | null =>
-  b === 0 ? null : Number.isInteger(a) && Number.isInteger(b) ? Math.trunc(a / b) : a / b;
+export const divide = (a: number, b: number, float = false): number | null =>
+  b === 0 ? null : !float && Number.isInteger(a) && Number.isInteger(b) ? Math.trunc(a / b) : a / b;
 export const modulo = (a: number, b: number): number | null => (b === 0 ? null : a % b);
 
 /** A string predicate over (haystack, needle) with any-element semantics on the haystack. */
@@ -90,7 +95,7 @@ function concat(args: (FieldValue | undefined)[]): FieldValue {
 function indexOf(args: (FieldValue | undefined)[], ci: boolean): FieldValue {
   const s = text(args[0]);
   const sub = text(args[1]);
-  const start = args[2] === undefined ? 0 : num(args[2]);
+  const start = args[2] === undefined || first(args[2]) === null ? 0 : num(args[2]);
   if (s === null || sub === null || start === null) return null;
   const i = fold(s, ci).indexOf(fold(sub, ci), Math.max(0, start));
   return i === -1 ? null : i;
@@ -103,10 +108,12 @@ function length(args: (FieldValue | undefined)[]): FieldValue {
 
 function toNumberFn(args: (FieldValue | undefined)[]): FieldValue {
   const v = first(args[0]);
-  const base = args[1] === undefined ? 10 : num(args[1]);
-  if (v === null || base === null) return null;
+  const given = args[1] === undefined || first(args[1]) === null ? null : num(args[1]);
+  if (v === null || (given === null && args[1] !== undefined && first(args[1]) !== null)) return null;
   if (typeof v === 'number') return v;
   if (typeof v !== 'string') return null;
+  // Without a base, a 0x prefix means hexadecimal.
+  const base = given ?? (/^\s*[-+]?0x/i.test(v) ? 16 : 10);
   if (base === 10) return toNumber(v);
   let digits = v.trim().toLowerCase();
   const neg = digits.startsWith('-');
@@ -120,8 +127,9 @@ function toNumberFn(args: (FieldValue | undefined)[]): FieldValue {
 
 function substring(args: (FieldValue | undefined)[]): FieldValue {
   const s = text(args[0]);
-  const start = num(args[1]);
-  const end = args[2] === undefined ? s?.length ?? 0 : num(args[2]);
+  // A null (or omitted) position means the start or the end of the string.
+  const start = first(args[1]) === null ? 0 : num(args[1]);
+  const end = args[2] === undefined || first(args[2]) === null ? s?.length ?? 0 : num(args[2]);
   if (s === null || start === null || end === null) return null;
   // Python slice semantics: negative positions count from the end.
   const at = (i: number) => Math.min(s.length, Math.max(0, i < 0 ? s.length + i : i));
@@ -158,27 +166,27 @@ const cidrMatch: Pick<FunctionSpec, 'call' | 'specialize'> = {
 /** Is `text` an address or CIDR range cidrMatch accepts? (for checks at compile time) */
 export const isCidr = (t: string) => parseCidr(t) !== null || parseIp(t) !== null;
 
-function spec(name: string, minArgs: number, maxArgs: number, tilde: boolean, call: FunctionSpec['call']): FunctionSpec {
-  return { name, minArgs, maxArgs, tilde, call };
+function spec(name: string, minArgs: number, maxArgs: number, tilde: boolean, params: string, call: FunctionSpec['call']): FunctionSpec {
+  return { name, minArgs, maxArgs, tilde, params, call };
 }
 
 const SPECS: FunctionSpec[] = [
-  spec('add', 2, 2, false, arith((a, b) => a + b)),
-  spec('between', 3, 4, true, between),
-  { name: 'cidrMatch', minArgs: 2, maxArgs: Infinity, tilde: false, ...cidrMatch },
-  spec('concat', 1, Infinity, false, concat),
-  spec('divide', 2, 2, false, arith(divide)),
-  spec('endsWith', 2, 2, true, stringPredicate((s, sub) => s.endsWith(sub))),
-  spec('indexOf', 2, 3, true, indexOf),
-  spec('length', 1, 1, false, length),
-  spec('modulo', 2, 2, false, arith(modulo)),
-  spec('multiply', 2, 2, false, arith((a, b) => a * b)),
-  spec('number', 1, 2, false, toNumberFn),
-  spec('startsWith', 2, 2, true, stringPredicate((s, sub) => s.startsWith(sub))),
-  spec('string', 1, 1, false, (args) => text(args[0])),
-  spec('stringContains', 2, 2, true, stringPredicate((s, sub) => s.includes(sub))),
-  spec('substring', 2, 3, false, substring),
-  spec('subtract', 2, 2, false, arith((a, b) => a - b)),
+  spec('add', 2, 2, false, 'nn', arith((a, b) => a + b)),
+  spec('between', 3, 4, true, 'sssb', between),
+  { name: 'cidrMatch', minArgs: 2, maxArgs: Infinity, tilde: false, params: 's', ...cidrMatch },
+  spec('concat', 1, Infinity, false, '*', concat),
+  spec('divide', 2, 2, false, 'nn', arith((a, b) => divide(a, b))),
+  spec('endsWith', 2, 2, true, 'ss', stringPredicate((s, sub) => s.endsWith(sub))),
+  spec('indexOf', 2, 3, true, 'ssn', indexOf),
+  spec('length', 1, 1, false, 's', length),
+  spec('modulo', 2, 2, false, 'nn', arith(modulo)),
+  spec('multiply', 2, 2, false, 'nn', arith((a, b) => a * b)),
+  spec('number', 1, 2, false, 'sn', toNumberFn),
+  spec('startsWith', 2, 2, true, 'ss', stringPredicate((s, sub) => s.startsWith(sub))),
+  spec('string', 1, 1, false, '*', (args) => text(args[0])),
+  spec('stringContains', 2, 2, true, 'ss', stringPredicate((s, sub) => s.includes(sub))),
+  spec('substring', 2, 3, false, 'snn', substring),
+  spec('subtract', 2, 2, false, 'nn', arith((a, b) => a - b)),
 ];
 
 /** Functions by lower-cased name (EQL function names are case-insensitive). */

@@ -1,2 +1,2 @@
 export { documentView, getField } from './document.js';
-export { formatTimestamp, parseTimestamp } from './timestamp.js';
+export { formatTimestamp, parseDate, parseTimestamp } from './timestamp.js';

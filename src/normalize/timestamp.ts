@@ -9,11 +9,20 @@ const EPOCH = /^-?\d+(\.\d+)?$/;
  * milliseconds as a number or numeric string. Null when unusable.
  */
 export function parseTimestamp(v: FieldValue | undefined): number | null {
+  return parseDate(v)?.ms ?? null;
+}
+
+/**
+ * A date and its precision: `unit` is the span the text stands for (1000 ms for
+ * `...T20:47:33Z`, 1 ms for epoch millis), so `== "2017-08-30T20:47:33Z"` can match the
+ * whole second, as Elasticsearch's rounding of date terms does.
+ */
+export function parseDate(v: FieldValue | undefined): { ms: number; unit: number } | null {
   if (Array.isArray(v)) v = v.length === 1 ? v[0] : undefined;
-  if (typeof v === 'number') return Number.isFinite(v) ? v : null;
+  if (typeof v === 'number') return Number.isFinite(v) ? { ms: v, unit: 1 } : null;
   if (typeof v !== 'string') return null;
   const s = v.trim();
-  if (EPOCH.test(s)) return Number(s);
+  if (EPOCH.test(s)) return { ms: Number(s), unit: 1 };
   const m = ISO.exec(s);
   if (!m) return null;
   const [, y, mo, d, h = '0', mi = '0', sec = '0', frac = '', zone] = m;
@@ -27,7 +36,8 @@ export function parseTimestamp(v: FieldValue | undefined): number | null {
     const digits = zone.slice(1).replace(':', '');
     ms -= sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2) || 0)) * 60_000;
   }
-  return ms;
+  const unit = m[4] === undefined ? 86_400_000 : m[6] === undefined ? 60_000 : 10 ** (3 - frac.length);
+  return { ms, unit };
 }
 
 /** ISO-8601 UTC with milliseconds. */

@@ -4,6 +4,7 @@ import { parse as parseToml } from 'smol-toml';
 import { scan } from '../../src/engine/index.js';
 import { compileQuery, EqlSyntaxError, foldExpression, type FieldValue } from '../../src/eql/index.js';
 import { DEFAULT_MAX_LINE_BYTES } from '../../src/input/index.js';
+import { parseDate } from '../../src/normalize/index.js';
 import type { Dataset } from './datasets.js';
 
 export type Status = 'pass' | 'fail' | 'unsupported';
@@ -38,7 +39,7 @@ export async function runQueryCase(suite: string, c: QueryCase, data: Dataset): 
   const base = { suite, name: c.name };
   let compiled;
   try {
-    compiled = compileQuery(c.query, { categoryField: data.categoryField });
+    compiled = compileQuery(c.query, { categoryField: data.categoryField, dates: { fields: ['@timestamp'], parse: parseDate } });
   } catch (err) {
     if (err instanceof EqlSyntaxError) return { ...base, status: 'unsupported', detail: err.message };
     throw err;
