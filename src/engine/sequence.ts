@@ -39,28 +39,36 @@ export class SequenceRunner implements QueryRunner {
   push(ev: TimelineEvent, mask: number): void {
     const { maxspan, until } = this.query;
     if (maxspan !== null && ++this.pushed % SWEEP_EVERY === 0) this.sweep(ev.ts - maxspan);
-    if (until && mask & this.untilBit) this.state.delete(keyOf(until.keys(ev.view)));
     const last = this.stages.length - 1;
     // Last stage first, so one event never fills two consecutive stages of the same sequence.
     for (let s = last; s >= 0; s--) {
       const stage = this.stages[s]!;
       if (!(mask & stage.bit)) continue;
-      const keys = stage.step.keys(ev.view);
-      const key = keyOf(keys);
-      let slots = this.state.get(key);
-      if (s === 0) {
-        if (!slots) this.state.set(key, (slots = new Array(this.stages.length)));
-        slots[0] = { events: [ev], keys };
-        continue;
-      }
-      const prev = slots?.[s - 1];
-      if (!prev) continue;
-      slots![s - 1] = undefined;
-      if (maxspan !== null && ev.ts - prev.events[0]!.ts > maxspan) continue;
-      const next = { events: [...prev.events, ev], keys };
-      if (s === last) this.results.push({ events: next.events, joinKeys: keys });
-      else slots![s] = next;
+      for (const keys of keyTuples(stage.step.keys(ev.view), stage.step.optionalKeys)) this.advance(s, ev, keys);
     }
+    // `until` ends the key's open partial sequences, but one this very event completed stands
+    // (Elasticsearch's sequenceWithOptionalFieldsAndUntil_1/_2).
+    if (until && mask & this.untilBit) {
+      for (const keys of keyTuples(until.keys(ev.view), until.optionalKeys)) this.state.delete(keyOf(keys));
+    }
+  }
+
+  private advance(s: number, ev: TimelineEvent, keys: FieldValue[]): void {
+    const key = keyOf(keys);
+    let slots = this.state.get(key);
+    if (s === 0) {
+      if (!slots) this.state.set(key, (slots = new Array(this.stages.length)));
+      slots[0] = { events: [ev], keys };
+      return;
+    }
+    const prev = slots?.[s - 1];
+    if (!prev) return;
+    slots![s - 1] = undefined;
+    const { maxspan } = this.query;
+    if (maxspan !== null && ev.ts - prev.events[0]!.ts > maxspan) return;
+    const next = { events: [...prev.events, ev], keys };
+    if (s === this.stages.length - 1) this.results.push({ events: next.events, joinKeys: keys });
+    else slots![s] = next;
   }
 
   finish(): QueryResult[] {
@@ -80,6 +88,40 @@ export class SequenceRunner implements QueryRunner {
       if (!alive) this.state.delete(key);
     }
   }
+}
+
+/**
+ * The key tuples an event joins under. A multi-valued key joins under each of its distinct
+ * non-null values (several multi-valued keys: every combination). A missing or null key
+ * leaves the event out of the sequence, unless the key is an optional field (`?x`), which
+ * joins under null.
+ */
+export function keyTuples(values: FieldValue[], optional: boolean[]): FieldValue[][] {
+  if (values.every((v) => v !== null && !Array.isArray(v))) return [values];
+  let tuples: FieldValue[][] = [[]];
+  for (let i = 0; i < values.length; i++) {
+    const options = keyValues(values[i]!, optional[i] === true);
+    if (options.length === 0) return [];
+    tuples = tuples.flatMap((t) => options.map((o) => [...t, o]));
+  }
+  return tuples;
+}
+
+function keyValues(v: FieldValue, optional: boolean): FieldValue[] {
+  const out: FieldValue[] = [];
+  if (Array.isArray(v)) {
+    const seen = new Set<string>();
+    for (const x of v) {
+      const k = JSON.stringify(x);
+      if (x !== null && !seen.has(k)) {
+        seen.add(k);
+        out.push(x);
+      }
+    }
+  } else if (v !== null) {
+    out.push(v);
+  }
+  return out.length === 0 && optional ? [null] : out;
 }
 
 /** Join keys as a map key; values keep their JSON type (1 and "1" differ). */

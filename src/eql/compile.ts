@@ -19,6 +19,8 @@ export type Predicate = (ev: EventView) => boolean;
 type Compiled = ({ constant: true; value: FieldValue } | { constant: false; fn: Evaluator }) & {
   /** Statically a floating-point number (a float literal takes part), so `/` does not truncate. */
   float?: boolean;
+  /** An optional field (`?x`): when absent it stands for the null literal. */
+  optional?: boolean;
 };
 
 export interface CompileOptions {
@@ -35,6 +37,8 @@ export interface CompiledStep {
   matches: Predicate;
   /** Join key values (sequence-level keys first, then the step's own). */
   keys: (ev: EventView) => FieldValue[];
+  /** Per key: is it an optional field (`?x`), whose absence is a null key rather than no key? */
+  optionalKeys: boolean[];
   runs: number;
   missing: boolean;
   ast: A.Step;
@@ -68,6 +72,7 @@ export function compileQuery(source: string, options: CompileOptions = {}): Comp
     return {
       matches: compileFilter(step.filter, categoryField, fields, options.dates),
       keys: (ev) => keyFns.map((f) => f(ev)),
+      optionalKeys: [...sharedKeys, ...step.by].map((k) => k.type === 'Field' && k.optional),
       runs: step.runs,
       missing: step.missing,
       ast: step,
@@ -113,7 +118,7 @@ function compileExpr(e: A.Expr, fields: Set<string>, dates?: CompileOptions['dat
     case 'Field': {
       const path = e.path;
       fields.add(path);
-      return { constant: false, fn: (ev) => ev.get(path) ?? null };
+      return { constant: false, fn: (ev) => ev.get(path) ?? null, optional: e.optional };
     }
     case 'Not':
       return unary(compileExpr(e.operand, fields, dates), (v) => (v === null ? null : !truthy(v)), (v) => !truthy(v));
@@ -245,6 +250,20 @@ function compare(op: A.CompareOp, l: Compiled, r: Compiled): Compiled {
   const rf = evaluator(r);
   // Over a missing value a comparison is null (false in a filter, so `null == (x > 1)` holds);
   // `!=` negates the failed equality and is true.
+  if (l.optional || r.optional) {
+    // An absent optional field is the null literal, so `==`/`!=` become presence tests.
+    const equality = op === '==' || op === '!=';
+    return {
+      constant: false,
+      fn: (ev) => {
+        const a = lf(ev);
+        const b = rf(ev);
+        if (equality && ((a === null && l.optional) || (b === null && r.optional))) return isNullish(a === null && l.optional ? b : a) !== negated;
+        if (negated) return !anyPair(a, b, test);
+        return a === null || b === null ? null : anyPair(a, b, test);
+      },
+    };
+  }
   if (negated) return { constant: false, fn: (ev) => !anyPair(lf(ev), rf(ev), test) };
   return {
     constant: false,
