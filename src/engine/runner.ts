@@ -1,4 +1,5 @@
 import type { CompiledQuery, EventView, FieldValue } from '../eql/index.js';
+import { SampleRunner } from './sample.js';
 import { SequenceRunner } from './sequence.js';
 import type { TimelineEvent } from './timeline.js';
 
@@ -40,10 +41,10 @@ function applyPipes(query: CompiledQuery, results: QueryResult[]): QueryResult[]
   return out;
 }
 
-export function createRunner(query: CompiledQuery): QueryRunner {
+export function createRunner(query: CompiledQuery, opts: { maxSamplesPerKey?: number } = {}): QueryRunner {
   let inner: QueryRunner;
   if (query.type === 'event') inner = new EventRunner();
   else if (query.type === 'sequence') inner = new SequenceRunner(query);
-  else throw new Error('sample queries are not supported yet');
+  else inner = new SampleRunner(query, opts.maxSamplesPerKey ?? 1);
   return { push: (ev, mask) => inner.push(ev, mask), finish: () => applyPipes(query, inner.finish()) };
 }

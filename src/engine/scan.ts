@@ -4,7 +4,7 @@ import { documentView, formatTimestamp, getField, parseTimestamp } from '../norm
 import type { RuleMeta } from '../rules/index.js';
 import { createRunner, stepMask, type QueryResult } from './runner.js';
 import { compareEvents, type TimelineEvent } from './timeline.js';
-import type { Alert, InputProblem, ScanSummary } from './types.js';
+import type { Alert, InputProblem, MatchedEvent, ScanSummary } from './types.js';
 
 export interface ScanQuery {
   compiled: CompiledQuery;
@@ -60,6 +60,8 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   };
   for (const p of opts.discoveryProblems ?? []) report(p, 'fileErrors');
 
+  // Sample queries ignore time: when only they run, an event needs no timestamp.
+  const timeless = opts.queries.every((q) => q.compiled.type === 'sample');
   const candidates: Candidate[] = [];
   const onBytes = (n: number) => { summary.bytes += n; opts.onBytes?.(n); };
   for (const source of opts.sources) {
@@ -89,7 +91,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
           continue;
         }
         const view = documentView(doc);
-        const ts = parseTimestamp(view.get(opts.timestampField));
+        const ts = parseTimestamp(view.get(opts.timestampField)) ?? (timeless ? 0 : null);
         if (ts === null) {
           report({ file: source.path, line: item.line, reason: `missing or unparsable ${opts.timestampField}` }, 'badLines');
           continue;
@@ -104,23 +106,40 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   }
 
   candidates.sort((a, b) => compareEvents(a.event, b.event));
-  const alerts: { alert: Alert; last: TimelineEvent; query: number }[] = [];
-  opts.queries.forEach((q, qi) => {
-    const runner = createRunner(q.compiled);
+  const perQuery = opts.queries.map((q, qi) => {
+    const runner = createRunner(q.compiled, { ...(opts.maxSamplesPerKey ? { maxSamplesPerKey: opts.maxSamplesPerKey } : {}) });
     for (const c of candidates) if (c.masks[qi]) runner.push(c.event, c.masks[qi]!);
     const results = runner.finish();
     summary.alertsByRule.push({ name: q.name, severity: q.rule?.severity ?? '', count: results.length });
-    for (const r of results) alerts.push({ alert: toAlert(r, q.rule, opts.sources), last: r.events[r.events.length - 1]!, query: qi });
+    return results.map((r) => ({ alert: toAlert(r, q.rule, opts.sources), last: r.events[r.events.length - 1]! }));
   });
-  // As Elasticsearch returns sequences: in the order they completed (their last event).
-  alerts.sort((a, b) => compareEvents(a.last, b.last) || a.query - b.query);
+  const alerts = mergeByCompletion(perQuery);
   summary.alerts = alerts.length;
   summary.elapsedMs = performance.now() - started;
-  return { alerts: alerts.map((a) => a.alert), summary };
+  return { alerts, summary };
+}
+
+/**
+ * One list from the per-query lists, each kept in its runner's order (sequences as they
+ * complete, samples by key), interleaved by the event that completed each result, as
+ * Elasticsearch returns sequences; ties go to the earlier query.
+ */
+function mergeByCompletion(lists: { alert: Alert; last: TimelineEvent }[][]): Alert[] {
+  const heads = lists.map(() => 0);
+  const out: Alert[] = [];
+  for (;;) {
+    let best = -1;
+    for (let q = 0; q < lists.length; q++) {
+      const item = lists[q]![heads[q]!];
+      if (item && (best === -1 || compareEvents(item.last, lists[best]![heads[best]!]!.last) < 0)) best = q;
+    }
+    if (best === -1) return out;
+    out.push(lists[best]![heads[best]!++]!.alert);
+  }
 }
 
 function toAlert(r: QueryResult, rule: RuleMeta | undefined, sources: InputSource[]): Alert {
-  const events = r.events.map((e) => ({
+  const events = r.events.map((e): MatchedEvent => ({
     file: sources[e.fileIndex]!.path,
     line: e.line,
     timestamp: formatTimestamp(e.ts),

@@ -1,0 +1,95 @@
+import type { CompiledQuery, FieldValue } from '../eql/index.js';
+import type { QueryResult, QueryRunner } from './runner.js';
+import { keyTuples } from './sequence.js';
+import type { TimelineEvent } from './timeline.js';
+
+interface Group {
+  keys: FieldValue[];
+  /** Per step, the events that match it under this key, in input order. */
+  candidates: TimelineEvent[][];
+}
+
+/**
+ * Elasticsearch `sample by` semantics: events are grouped by join key, with no ordering or
+ * time window between the steps; a key yields a sample when every step has an event, using
+ * distinct events, up to `maxPerKey` samples (combinations in input order). Samples come out
+ * in ascending key order, null first.
+ */
+export class SampleRunner implements QueryRunner {
+  private readonly groups = new Map<string, Group>();
+  /** Enough candidates per step to build maxPerKey samples of distinct events. */
+  private readonly cap: number;
+
+  constructor(private readonly query: CompiledQuery, private readonly maxPerKey: number) {
+    this.cap = maxPerKey + query.steps.length;
+  }
+
+  push(ev: TimelineEvent, mask: number): void {
+    const steps = this.query.steps;
+    for (let i = 0; i < steps.length; i++) {
+      if (!(mask & (1 << i))) continue;
+      for (const keys of keyTuples(steps[i]!.keys(ev.view), steps[i]!.optionalKeys)) {
+        const id = JSON.stringify(keys);
+        let group = this.groups.get(id);
+        if (!group) this.groups.set(id, (group = { keys, candidates: steps.map(() => []) }));
+        const list = group.candidates[i]!;
+        if (list.length < this.cap) list.push(ev);
+      }
+    }
+  }
+
+  finish(): QueryResult[] {
+    const groups = [...this.groups.values()].sort((a, b) => compareKeys(a.keys, b.keys));
+    const out: QueryResult[] = [];
+    for (const g of groups) {
+      const lists = g.candidates.map((c) => [...c].sort(inputOrder));
+      for (const events of combinations(lists, this.maxPerKey)) out.push({ events, joinKeys: g.keys });
+    }
+    return out;
+  }
+}
+
+const inputOrder = (a: TimelineEvent, b: TimelineEvent) => a.fileIndex - b.fileIndex || a.line - b.line;
+
+/** Up to `limit` picks of one event per list, first list varying slowest, no event twice. */
+function combinations(lists: TimelineEvent[][], limit: number): TimelineEvent[][] {
+  const out: TimelineEvent[][] = [];
+  const pick: TimelineEvent[] = [];
+  const walk = (i: number): void => {
+    if (out.length >= limit) return;
+    if (i === lists.length) {
+      out.push([...pick]);
+      return;
+    }
+    for (const ev of lists[i]!) {
+      if (pick.includes(ev)) continue;
+      pick.push(ev);
+      walk(i + 1);
+      pick.pop();
+      if (out.length >= limit) return;
+    }
+  };
+  walk(0);
+  return out;
+}
+
+/** Ascending, null first, numbers before strings. */
+function compareKeys(a: FieldValue[], b: FieldValue[]): number {
+  for (let i = 0; i < a.length; i++) {
+    const c = compareValue(a[i]!, b[i]!);
+    if (c !== 0) return c;
+  }
+  return 0;
+}
+
+function compareValue(x: FieldValue, y: FieldValue): number {
+  if (x === y) return 0;
+  if (x === null) return -1;
+  if (y === null) return 1;
+  if (typeof x === 'number' && typeof y === 'number') return x - y;
+  if (typeof x === 'number') return -1;
+  if (typeof y === 'number') return 1;
+  const s = typeof x === 'string' ? x : JSON.stringify(x);
+  const t = typeof y === 'string' ? y : JSON.stringify(y);
+  return s < t ? -1 : s > t ? 1 : 0;
+}
