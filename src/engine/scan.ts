@@ -139,11 +139,12 @@ function mergeByCompletion(lists: { alert: Alert; last: TimelineEvent }[][]): Al
 }
 
 function toAlert(r: QueryResult, rule: RuleMeta | undefined, sources: InputSource[]): Alert {
-  const events = r.events.map((e): MatchedEvent => ({
+  const events = r.events.map((e): MatchedEvent => e.missing ? { file: '', line: 0, timestamp: '', source: null, missing: true } : ({
     file: sources[e.fileIndex]!.path,
     line: e.line,
     timestamp: formatTimestamp(e.ts),
     source: e.source,
   }));
-  return { ...(rule ? { rule } : {}), joinKeys: r.joinKeys, timestamp: events[0]!.timestamp, events };
+  const first = events.find((e) => !e.missing)!;
+  return { ...(rule ? { rule } : {}), joinKeys: r.joinKeys, timestamp: first.timestamp, events };
 }

@@ -1,6 +1,7 @@
 import type { CompiledQuery, CompiledStep, FieldValue } from '../eql/index.js';
+import { MissingEvents, type Candidate } from './missing.js';
 import type { QueryResult, QueryRunner } from './runner.js';
-import type { TimelineEvent } from './timeline.js';
+import { compareEvents, type TimelineEvent } from './timeline.js';
 
 interface Stage {
   step: CompiledStep;
@@ -21,24 +22,41 @@ const SWEEP_EVERY = 4096;
  * at most one partial sequence waiting at each stage: an event matching stage 0 starts a new one
  * (replacing an older one still at stage 0), an event matching stage N advances the partial
  * waiting at stage N-1, `maxspan` bounds first-to-last, `until` drops the key's partials.
+ * Missing events (`![...]`) are left out of this matching and checked on each completed
+ * candidate (see missing.ts).
  */
 export class SequenceRunner implements QueryRunner {
   private readonly stages: Stage[] = [];
   private readonly state = new Map<string, (Partial | undefined)[]>();
-  private readonly results: QueryResult[] = [];
+  /** Results with the positive event that completed each, for completion order. */
+  private readonly results: (QueryResult & { done: TimelineEvent })[] = [];
   private readonly untilBit: number;
+  private readonly missing: MissingEvents | null = null;
+  /** Bits of the missing steps. */
+  private readonly missingBits: { bit: number; step: CompiledStep }[] = [];
+  /** Candidates waiting for their trailing missing slots' window to pass. */
+  private pending: (Candidate & { keys: FieldValue[] })[] = [];
   private pushed = 0;
 
   constructor(private readonly query: CompiledQuery) {
     query.steps.forEach((step, i) => {
-      for (let r = 0; r < step.runs; r++) this.stages.push({ step, bit: 1 << i });
+      if (step.missing) this.missingBits.push({ bit: 1 << i, step });
+      else for (let r = 0; r < step.runs; r++) this.stages.push({ step, bit: 1 << i });
     });
+    if (this.missingBits.length) this.missing = new MissingEvents(MissingEvents.slotsOf(query), query.maxspan);
     this.untilBit = 1 << query.steps.length;
   }
 
   push(ev: TimelineEvent, mask: number): void {
     const { maxspan, until } = this.query;
+    if (this.pending.length) this.flush(ev.ts);
     if (maxspan !== null && ++this.pushed % SWEEP_EVERY === 0) this.sweep(ev.ts - maxspan);
+    if (this.missing) {
+      for (const { bit, step } of this.missingBits) {
+        if (!(mask & bit)) continue;
+        for (const keys of keyTuples(step.keys(ev.view), step.optionalKeys)) this.missing.record(ev, bit, keyOf(keys));
+      }
+    }
     const last = this.stages.length - 1;
     // Last stage first, so one event never fills two consecutive stages of the same sequence.
     for (let s = last; s >= 0; s--) {
@@ -57,6 +75,8 @@ export class SequenceRunner implements QueryRunner {
     const key = keyOf(keys);
     let slots = this.state.get(key);
     if (s === 0) {
+      // A single positive query (the rest missing events): each match is a candidate.
+      if (this.stages.length === 1) return this.complete([ev], keys, key);
       if (!slots) this.state.set(key, (slots = new Array(this.stages.length)));
       slots[0] = { events: [ev], keys };
       return;
@@ -67,17 +87,45 @@ export class SequenceRunner implements QueryRunner {
     const { maxspan } = this.query;
     if (maxspan !== null && ev.ts - prev.events[0]!.ts > maxspan) return;
     const next = { events: [...prev.events, ev], keys };
-    if (s === this.stages.length - 1) this.results.push({ events: next.events, joinKeys: keys });
+    if (s === this.stages.length - 1) this.complete(next.events, keys, key);
     else slots![s] = next;
   }
 
+  private complete(positives: TimelineEvent[], keys: FieldValue[], key: string): void {
+    const done = positives[positives.length - 1]!;
+    if (!this.missing) {
+      this.results.push({ events: positives, joinKeys: keys, done });
+      return;
+    }
+    const { maxspan } = this.query;
+    const candidate = { positives, key, keys, deadline: maxspan === null ? Infinity : positives[0]!.ts + maxspan };
+    if (this.missing.hasTrailing) this.pending.push(candidate);
+    else this.resolve(candidate);
+  }
+
+  private resolve(c: Candidate & { keys: FieldValue[] }): void {
+    const events = this.missing!.resolve(c);
+    if (events) this.results.push({ events, joinKeys: c.keys, done: c.positives[c.positives.length - 1]! });
+  }
+
+  /** Resolves the candidates whose trailing window closed before `now`. */
+  private flush(now: number): void {
+    const ready = this.pending.filter((c) => c.deadline < now);
+    if (ready.length === 0) return;
+    this.pending = this.pending.filter((c) => c.deadline >= now);
+    for (const c of ready) this.resolve(c);
+  }
+
   finish(): QueryResult[] {
+    this.flush(Infinity);
     this.state.clear();
-    return this.results;
+    // Deferred candidates resolve late: restore the order in which they completed.
+    return this.results.sort((a, b) => compareEvents(a.done, b.done)).map(({ events, joinKeys }) => ({ events, joinKeys }));
   }
 
   /** Drops partial sequences that started before `oldest`: they can never complete. */
   private sweep(oldest: number): void {
+    this.missing?.prune(oldest);
     for (const [key, slots] of this.state) {
       let alive = false;
       for (let i = 0; i < slots.length; i++) {

@@ -11,6 +11,8 @@ export interface TimelineEvent {
   view: EventView;
   /** The original document. */
   source: object;
+  /** A placeholder standing for a missing event `![...]` in a result. */
+  missing?: true;
 }
 
 function compareTiebreak(a: FieldValue | undefined, b: FieldValue | undefined): number {

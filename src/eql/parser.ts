@@ -100,11 +100,7 @@ class Parser {
     if (steps.length > MAX_STEPS) this.raise(`a sequence may have at most ${MAX_STEPS} queries`, steps[MAX_STEPS]!.start);
     const count = steps.reduce((n, s) => n + s.runs, 0);
     if (count < 2) this.raise('a sequence needs at least two queries', count ? this.tok.start : start);
-    if (steps[0]!.missing) this.raise('a sequence cannot start with a missing event ![...]', steps[0]!.start);
-    if (steps[steps.length - 1]!.missing) {
-      const s = steps[steps.length - 1]!;
-      if (steps.every((x) => x.missing || x === steps[0])) this.raise('a sequence needs at least two non-missing queries', s.start);
-    }
+    if (steps.every((x) => x.missing)) this.raise('a sequence needs at least one query that is not a missing event ![...]', steps[0]!.start);
     const until = this.eat(T.until) ? this.step(false) : null;
     this.checkKeyCounts([...steps, ...(until ? [until] : [])]);
     return { type: 'sequence', by, maxspan, steps, until, pipes: [], start, end: 0 };
@@ -167,7 +163,6 @@ class Parser {
       if (!Number.isInteger(n.value) || (n.value as number) < 1 || (n.value as number) > MAX_RUNS) {
         this.raise(`runs must be a whole number between 1 and ${MAX_RUNS}`, n.start);
       }
-      if (missing) this.raise('runs cannot be used on a missing event', n.start);
       runs = n.value as number;
     }
     return { filter, by, runs, missing, start, end: this.tokens[this.pos - 1]!.end };

@@ -9,7 +9,9 @@ export function alertRecord(alert: Alert): Record<string, unknown> {
   }
   record.join_keys = alert.joinKeys;
   record['@timestamp'] = alert.timestamp;
-  record.events = alert.events.map((e) => ({ file: e.file, line: e.line, '@timestamp': e.timestamp, source: e.source }));
+  record.events = alert.events.map((e) =>
+    e.missing ? { missing: true } : { file: e.file, line: e.line, '@timestamp': e.timestamp, source: e.source },
+  );
   return record;
 }
 
