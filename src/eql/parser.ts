@@ -358,7 +358,7 @@ class Parser {
       case T.tildeName:
         return this.call();
       case T.name:
-        return this.peek().type === T.lparen && this.peek().start === t.end ? this.call() : this.field(false);
+        return this.peek().type === T.lparen ? this.call() : this.field(false);
       case T.question: {
         this.next();
         if (this.tok.type !== T.name || this.tok.start !== t.end) this.raise("'?' must be followed directly by a field name");

@@ -7,8 +7,28 @@ import type { StringMatcher } from './wildcard.js';
  * (`~` complement, `&` intersection, `<n-m>` ranges, `@`, `#`) are rejected by `checkRegex`.
  */
 export function compileRegex(pattern: string, caseInsensitive: boolean): StringMatcher {
-  const re = new RegExp(`^(?:${pattern})$`, caseInsensitive ? 'su' + 'i' : 'su');
+  const re = new RegExp(`^(?:${toJs(pattern)})$`, caseInsensitive ? 'su' + 'i' : 'su');
   return (s) => re.test(s);
+}
+
+/**
+ * In Lucene a backslash makes any character literal (`\"`, `\-`, `\_`; `\d` is a plain d),
+ * which JavaScript's unicode mode rejects or reads differently: write each escaped character
+ * as a `\u{...}` code point, valid inside and outside classes.
+ */
+function toJs(pattern: string): string {
+  let out = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i]!;
+    if (c === '\\' && i + 1 < pattern.length) {
+      const cp = pattern.codePointAt(i + 1)!;
+      out += `\\u{${cp.toString(16)}}`;
+      i += cp > 0xffff ? 2 : 1;
+    } else {
+      out += c;
+    }
+  }
+  return out;
 }
 
 /** An error message when the pattern is not a regular expression lolhunt can run, else null. */
@@ -16,7 +36,7 @@ export function checkRegex(pattern: string): string | null {
   if (/(^|[^\\])(\(\?[=!<])/.test(pattern)) return 'lookaround is not part of Lucene regular expressions';
   if (/(^|[^\\])[~&@#<>]/.test(pattern)) return 'Lucene-only regular expression operators (~ & @ # <n-m>) are not supported';
   try {
-    new RegExp(pattern, 'su');
+    new RegExp(toJs(pattern), 'su');
     return null;
   } catch (err) {
     return `invalid regular expression: ${(err as Error).message}`;
