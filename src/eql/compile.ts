@@ -124,7 +124,7 @@ function compileExpr(e: A.Expr, fields: Set<string>, dates?: CompileOptions['dat
       return unary(compileExpr(e.operand, fields, dates), (v) => (v === null ? null : !truthy(v)), (v) => !truthy(v));
     case 'Negate': {
       const operand = compileExpr(e.operand, fields, dates);
-      return { ...unary(operand, negate, negate), float: operand.float };
+      return { ...unary(operand, negate, negate), float: operand.float === true };
     }
     case 'Logical':
       return logical(e.op, compileExpr(e.left, fields, dates), compileExpr(e.right, fields, dates));

@@ -4,7 +4,7 @@ import { Chalk, type ChalkInstance } from 'chalk';
  * Colour decision, in order: --color / --no-color, NO_COLOR (any non-empty value),
  * FORCE_COLOR (anything but "0"), then whether the stream is a terminal.
  */
-export function useColor(opts: { flag?: boolean; stream: { isTTY?: boolean }; env: NodeJS.ProcessEnv }): boolean {
+export function useColor(opts: { flag: boolean | undefined; stream: { isTTY?: boolean }; env: NodeJS.ProcessEnv }): boolean {
   if (opts.flag !== undefined) return opts.flag;
   if (opts.env.NO_COLOR) return false;
   if (opts.env.FORCE_COLOR !== undefined && opts.env.FORCE_COLOR !== '0') return true;
