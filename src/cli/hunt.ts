@@ -17,6 +17,9 @@ export interface HuntOptions {
   categoryField: string;
   tiebreakerField?: string;
   strict: boolean;
+  /** Skip lines no rule can match without parsing them. */
+  prefilter: boolean;
+  verbose: boolean;
   quiet: boolean;
   color?: boolean;
 }
@@ -69,6 +72,9 @@ export async function hunt(paths: string[], queries: ScanQuery[], opts: HuntOpti
       sources, queries,
       maxLineBytes: opts.maxLineBytes,
       timestampField: opts.timestampField,
+      categoryField: opts.categoryField,
+      prefilter: opts.prefilter,
+      ...(opts.verbose ? { onPrefilter: (names: string[]) => reportUnfiltered(names) } : {}),
       ...(opts.tiebreakerField === undefined ? {} : { tiebreakerField: opts.tiebreakerField }),
       discoveryProblems: problems.map((p) => ({ file: p.file, reason: p.reason })),
     });
@@ -91,6 +97,12 @@ export async function hunt(paths: string[], queries: ScanQuery[], opts: HuntOpti
   }
   if (summary.fileErrors > 0 || (opts.strict && summary.badLines > 0)) return EXIT.INPUT;
   return alerts.some((a) => fails(a, opts.failOn)) ? EXIT.MATCHES : EXIT.OK;
+}
+
+function reportUnfiltered(names: string[]): void {
+  if (!names.length) return void process.stderr.write('lolhunt: prefilter: every rule has literals; lines with none are skipped unparsed\n');
+  process.stderr.write(`lolhunt: prefilter off: ${names.length} rule${names.length === 1 ? ' has a step' : 's have steps'} with no literal to search for, so every line is parsed:\n`);
+  for (const n of names) process.stderr.write(`  ${n}\n`);
 }
 
 function tempPath(file: string): string {

@@ -21,6 +21,8 @@ export function addHuntOptions(cmd: Command): Command {
     .option('--tiebreaker-field <field>', 'field that orders events with equal timestamps (before file order and line)')
     .option('--max-line-bytes <n>', 'skip (and report) lines longer than this', positiveInt, DEFAULT_MAX_LINE_BYTES)
     .option('--strict', 'exit 3 when any line had to be skipped', false)
+    .option('--no-prefilter', 'parse every line, even those no rule can match (slower; validates every line)')
+    .option('--verbose', 'say which rules keep every line from being skipped unparsed', false)
     .option('-q, --quiet', 'no summary on stderr (errors are still shown)', false)
     .option('--color', 'force colours')
     .option('--no-color', 'no colours (NO_COLOR is honoured too)');
@@ -42,6 +44,8 @@ export function huntOptions(o: Record<string, unknown>): HuntOptions {
     categoryField: String(o.eventCategoryField),
     ...(o.tiebreakerField === undefined ? {} : { tiebreakerField: String(o.tiebreakerField) }),
     strict: o.strict === true,
+    prefilter: o.prefilter !== false && !process.env.LOLHUNT_NO_PREFILTER,
+    verbose: o.verbose === true,
     quiet: o.quiet === true,
     ...(o.color === undefined ? {} : { color: o.color as boolean }),
   };

@@ -2,7 +2,9 @@ import type { CompiledQuery } from '../eql/index.js';
 import { readItems, type InputSource } from '../input/index.js';
 import { documentView, formatTimestamp, getField, parseTimestamp } from '../normalize/index.js';
 import type { RuleMeta } from '../rules/index.js';
-import { createRunner, stepMask, type QueryResult } from './runner.js';
+import { buildPrefilter } from './prefilter.js';
+import { RuleIndex } from './rule-index.js';
+import { createRunner, type QueryResult } from './runner.js';
 import { compareEvents, type TimelineEvent } from './timeline.js';
 import type { Alert, InputProblem, MatchedEvent, ScanSummary } from './types.js';
 
@@ -29,6 +31,12 @@ export interface ScanOptions {
   maxSamplesPerKey?: number;
   /** Problems kept for the summary; all are counted. */
   maxProblemsShown?: number;
+  /** Field holding the event category (default `event.category`). */
+  categoryField?: string;
+  /** Search rule literals in raw lines and skip lines no step can match (default true). */
+  prefilter?: boolean;
+  /** Told the names of the queries with a step that has no literal (they keep every line parsed). */
+  onPrefilter?: (unfiltered: string[]) => void;
 }
 
 export interface ScanResult {
@@ -50,7 +58,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   const started = performance.now();
   const shown = opts.maxProblemsShown ?? 20;
   const summary: ScanSummary = {
-    files: opts.sources.length, bytes: 0, events: 0, badLines: 0, fileErrors: 0, problems: [],
+    files: opts.sources.length, bytes: 0, events: 0, unparsed: 0, badLines: 0, fileErrors: 0, problems: [],
     alertsByRule: [], alerts: 0, elapsedMs: 0,
   };
   const report = (p: InputProblem, kind: 'badLines' | 'fileErrors') => {
@@ -64,9 +72,20 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   const timeless = opts.queries.every((q) => q.compiled.type === 'sample');
   const candidates: Candidate[] = [];
   const onBytes = (n: number) => { summary.bytes += n; opts.onBytes?.(n); };
+  const compiled = opts.queries.map((q) => q.compiled);
+  const prefilter = opts.prefilter === false ? null : buildPrefilter(compiled, { timestampField: opts.timestampField, timeless });
+  const index = new RuleIndex(compiled, opts.categoryField ?? 'event.category', prefilter?.clauses ?? null, prefilter?.literals.length ?? 0);
+  const filter = prefilter?.filter ?? undefined;
+  if (prefilter) opts.onPrefilter?.(prefilter.unfiltered.map((qi) => opts.queries[qi]!.name));
   for (const source of opts.sources) {
-    for await (const batch of readItems(source, { maxLineBytes: opts.maxLineBytes, onBytes })) {
+    for await (const batch of readItems(source, { maxLineBytes: opts.maxLineBytes, onBytes, ...(filter ? { filter } : {}) })) {
       for (const item of batch) {
+        if (item.kind === 'skipped') {
+          // Lines no step can match: events for the summary, never candidates.
+          summary.events += item.count;
+          summary.unparsed += item.count;
+          continue;
+        }
         if (item.kind === 'error') {
           report({ file: source.path, ...(item.line === undefined ? {} : { line: item.line }), reason: item.reason }, 'fileErrors');
           continue;
@@ -97,8 +116,8 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
           continue;
         }
         summary.events++;
-        const masks = opts.queries.map((q) => stepMask(q.compiled, view));
-        if (masks.every((m) => m === 0)) continue;
+        const masks = index.masks(view, item.kind === 'line' ? item.tags : undefined);
+        if (!masks) continue;
         const tiebreak = opts.tiebreakerField === undefined ? undefined : getField(doc, opts.tiebreakerField);
         candidates.push({ event: { ts, tiebreak, fileIndex: source.index, line: item.line, view, source: doc }, masks });
       }

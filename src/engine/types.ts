@@ -35,7 +35,10 @@ export interface InputProblem {
 export interface ScanSummary {
   files: number;
   bytes: number;
+  /** Lines read as events: parsed events, plus the lines in `unparsed`. */
   events: number;
+  /** Lines the prefilter skipped unparsed: no step of any rule can match them. */
+  unparsed: number;
   badLines: number;
   /** Problems with a file as a whole (unreadable, truncated gzip). */
   fileErrors: number;

@@ -35,6 +35,10 @@ export interface CompileOptions {
 
 export interface CompiledStep {
   matches: Predicate;
+  /** `matches` without the category test, for callers that test the category themselves. */
+  condition: Predicate;
+  /** `process where ...`: the category the event must have; null for `any`. */
+  category: string | null;
   /** Join key values (sequence-level keys first, then the step's own). */
   keys: (ev: EventView) => FieldValue[];
   /** Per key: is it an optional field (`?x`), whose absence is a null key rather than no key? */
@@ -69,8 +73,11 @@ export function compileQuery(source: string, options: CompileOptions = {}): Comp
   const fields = new Set<string>([categoryField]);
   const compileStep = (step: A.Step, sharedKeys: A.Expr[]): CompiledStep => {
     const keyFns = [...sharedKeys, ...step.by].map((k) => evaluator(compileExpr(k, fields, options.dates)));
+    const { matches, condition } = compileFilter(step.filter, categoryField, fields, options.dates);
     return {
-      matches: compileFilter(step.filter, categoryField, fields, options.dates),
+      matches,
+      condition,
+      category: step.filter.category,
       keys: (ev) => keyFns.map((f) => f(ev)),
       optionalKeys: [...sharedKeys, ...step.by].map((k) => k.type === 'Field' && k.optional),
       runs: step.runs,
@@ -97,18 +104,22 @@ export function foldExpression(source: string): FieldValue {
   return c.value;
 }
 
-function compileFilter(filter: A.EventFilter, categoryField: string, fields: Set<string>, dates?: CompileOptions['dates']): Predicate {
+function compileFilter(filter: A.EventFilter, categoryField: string, fields: Set<string>, dates?: CompileOptions['dates']): { matches: Predicate; condition: Predicate } {
   const cond = compileExpr(filter.condition, fields, dates);
   const category = filter.category;
   const inCategory: Predicate | null = category === null
     ? null
     : (ev) => elements(ev.get(categoryField)).some((c) => c === category);
+  let condition: Predicate;
   if (cond.constant) {
-    if (!truthy(cond.value)) return () => false;
-    return inCategory ?? (() => true);
+    const always = truthy(cond.value);
+    condition = () => always;
+    if (!always) return { matches: condition, condition };
+    return { matches: inCategory ?? condition, condition };
   }
   const fn = cond.fn;
-  return inCategory ? (ev) => inCategory(ev) && truthy(fn(ev)) : (ev) => truthy(fn(ev));
+  condition = (ev) => truthy(fn(ev));
+  return { matches: inCategory ? (ev) => inCategory(ev) && truthy(fn(ev)) : condition, condition };
 }
 
 function compileExpr(e: A.Expr, fields: Set<string>, dates?: CompileOptions['dates']): Compiled {

@@ -1,4 +1,4 @@
-import type { InputItem } from './types.js';
+import type { InputItem, LineFilter, LineTags } from './types.js';
 
 const NEWLINE = 0x0a;
 const CR = 0x0d;
@@ -7,14 +7,20 @@ const CR = 0x0d;
  * Splits a byte stream into lines without ever holding more than `maxLineBytes` of
  * one line: a longer line is dropped as it streams past and reported once as bad.
  * Blank lines are skipped but still numbered, so line numbers match an editor's.
+ * With a filter, the whole lines of each chunk go to it at once, and the lines it rules out
+ * are counted, not decoded — unless they do not even look like `{...}`, which are passed on
+ * so that parsing reports them.
  */
 export class LineSplitter {
   private parts: Buffer[] = [];
   private partBytes = 0;
   private overflow = false;
   private lineNo = 0;
+  private starts = new Int32Array(1024);
+  private ends = new Int32Array(1024);
+  private readonly decisions: (LineTags | null | undefined)[] = [];
 
-  constructor(private readonly maxLineBytes: number) {}
+  constructor(private readonly maxLineBytes: number, private readonly filter?: LineFilter) {}
 
   /** Number of the last line completed. */
   get lines(): number {
@@ -23,6 +29,22 @@ export class LineSplitter {
 
   push(chunk: Buffer, out: InputItem[]): void {
     let start = 0;
+    if (this.filter) {
+      // A line begun in an earlier chunk (and the first line, for its BOM) is finished alone.
+      if (this.partBytes > 0 || this.overflow || this.lineNo === 0) {
+        const nl = chunk.indexOf(NEWLINE);
+        if (nl === -1) return this.keep(chunk);
+        this.keep(chunk.subarray(0, nl));
+        this.emit(out);
+        start = nl + 1;
+      }
+      const last = chunk.lastIndexOf(NEWLINE);
+      if (last >= start) {
+        this.region(chunk.subarray(start, last + 1), out);
+        start = last + 1;
+      }
+      return this.keep(chunk.subarray(start));
+    }
     for (;;) {
       const nl = chunk.indexOf(NEWLINE, start);
       if (nl === -1) {
@@ -67,13 +89,75 @@ export class LineSplitter {
     let begin = 0;
     if (line === 1 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) begin = 3;
     if (begin !== 0 || end !== buf.length) buf = buf.subarray(begin, end);
+    let tags: LineTags | null | undefined;
+    if (this.filter && buf.length) {
+      this.starts[0] = 0;
+      this.ends[0] = buf.length;
+      this.filter.select(buf, this.starts, this.ends, 1, this.decisions);
+      tags = this.decisions[0];
+      if (tags === null && looksLikeObject(buf, 0, buf.length)) {
+        out.push({ kind: 'skipped', count: 1 });
+        return;
+      }
+    }
+    this.finish(buf, line, tags ?? undefined, out);
+  }
+
+  /** Whole lines, each ending in a newline, filtered in one go. */
+  private region(chunk: Buffer, out: InputItem[]): void {
+    let n = 0;
+    for (let s = 0; s < chunk.length;) {
+      const nl = chunk.indexOf(NEWLINE, s);
+      if (n === this.starts.length) this.grow();
+      this.starts[n] = s;
+      this.ends[n++] = nl > s && chunk[nl - 1] === CR ? nl - 1 : nl;
+      s = nl + 1;
+    }
+    const decisions = this.decisions;
+    this.filter!.select(chunk, this.starts, this.ends, n, decisions);
+    let skipped = 0;
+    for (let i = 0; i < n; i++) {
+      const line = ++this.lineNo;
+      const s = this.starts[i]!;
+      const e = this.ends[i]!;
+      if (e - s > this.maxLineBytes) {
+        out.push({ kind: 'bad', line, reason: `line exceeds ${this.maxLineBytes} bytes (--max-line-bytes)` });
+        continue;
+      }
+      const d = decisions[i];
+      if (d === null && looksLikeObject(chunk, s, e)) {
+        skipped++;
+        continue;
+      }
+      this.finish(chunk.subarray(s, e), line, d ?? undefined, out);
+    }
+    if (skipped) out.push({ kind: 'skipped', count: skipped });
+  }
+
+  private grow(): void {
+    const starts = new Int32Array(this.starts.length * 2);
+    const ends = new Int32Array(this.ends.length * 2);
+    starts.set(this.starts);
+    ends.set(this.ends);
+    this.starts = starts;
+    this.ends = ends;
+  }
+
+  private finish(buf: Buffer, line: number, tags: LineTags | undefined, out: InputItem[]): void {
     if (isBlank(buf)) return;
     if (buf.includes(0)) {
       out.push({ kind: 'bad', line, reason: 'binary data (NUL byte)' });
       return;
     }
-    out.push({ kind: 'line', line, text: buf.toString('utf8') });
+    out.push(tags === undefined ? { kind: 'line', line, text: buf.toString('utf8') } : { kind: 'line', line, text: buf.toString('utf8'), tags });
   }
+}
+
+/** First and last non-blank bytes are `{` and `}`: the cheap check a skipped line gets. */
+function looksLikeObject(buf: Uint8Array, s: number, e: number): boolean {
+  while (s < e && (buf[s] === 0x20 || buf[s] === 0x09)) s++;
+  while (e > s && (buf[e - 1] === 0x20 || buf[e - 1] === 0x09)) e--;
+  return e - s >= 2 && buf[s] === 0x7b && buf[e - 1] === 0x7d;
 }
 
 function isBlank(buf: Buffer): boolean {

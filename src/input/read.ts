@@ -3,7 +3,7 @@ import { Readable, pipeline } from 'node:stream';
 import zlib from 'node:zlib';
 import streamArray from 'stream-json/streamers/stream-array.js';
 import { LineSplitter } from './lines.js';
-import type { InputItem, InputSource, ReadOptions } from './types.js';
+import type { InputItem, InputSource, LineFilter, ReadOptions } from './types.js';
 
 const BATCH = 512;
 const SNIFF_BYTES = 8192;
@@ -31,11 +31,11 @@ export async function* readItems(source: InputSource, opts: ReadOptions): AsyncG
   }
   const rest = prepend(head, chunks);
   if (firstNonSpace(head) === 0x5b /* [ */) yield* readArray(rest);
-  else yield* readLines(rest, opts.maxLineBytes);
+  else yield* readLines(rest, opts.maxLineBytes, opts.filter);
 }
 
-async function* readLines(chunks: AsyncIterable<Buffer>, maxLineBytes: number): AsyncGenerator<InputItem[]> {
-  const splitter = new LineSplitter(maxLineBytes);
+async function* readLines(chunks: AsyncIterable<Buffer>, maxLineBytes: number, filter?: LineFilter): AsyncGenerator<InputItem[]> {
+  const splitter = new LineSplitter(maxLineBytes, filter);
   try {
     for await (const chunk of chunks) {
       const out: InputItem[] = [];

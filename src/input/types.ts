@@ -15,12 +15,14 @@ export interface DiscoveryProblem {
  * element number for a JSON-array file.
  * - `line`: the text of one non-blank line, not yet parsed;
  * - `value`: an already parsed element of a JSON-array file;
+ * - `skipped`: `count` lines a LineFilter ruled out, not decoded (each looked like `{...}`);
  * - `bad`: a line that was skipped (too long, not UTF-8 text);
  * - `error`: the rest of the file could not be read (truncated gzip, I/O error).
  */
 export type InputItem =
-  | { kind: 'line'; line: number; text: string }
+  | { kind: 'line'; line: number; text: string; tags?: LineTags }
   | { kind: 'value'; line: number; value: unknown }
+  | { kind: 'skipped'; count: number }
   | { kind: 'bad'; line: number; reason: string }
   | { kind: 'error'; line?: number; reason: string };
 
@@ -28,6 +30,21 @@ export interface ReadOptions {
   maxLineBytes: number;
   /** Called with the number of bytes read from disk (compressed size for .gz). */
   onBytes?: (n: number) => void;
+  /** Decides from raw bytes which NDJSON lines are worth decoding and parsing. */
+  filter?: LineFilter;
+}
+
+/** Ids of a LineFilter's literals found on a line (`tags` of a `line` item). */
+export type LineTags = readonly number[];
+
+/**
+ * Looks at whole lines of raw bytes at once (one search per buffer). Lines i < n are
+ * buf[starts[i], ends[i]), without the newline. Sets `out[i]` to null when line i can be
+ * skipped, to undefined when it must be parsed with nothing known about it, or to the tags
+ * found on it.
+ */
+export interface LineFilter {
+  select(buf: Buffer, starts: Int32Array, ends: Int32Array, n: number, out: (LineTags | null | undefined)[]): void;
 }
 
 /** Lines longer than this are skipped and reported; the rest of the file is still read. */

@@ -17,7 +17,7 @@ export function formatSummary(s: ScanSummary, opts: { color: boolean }): string 
   if (hidden > 0) lines.push(c.yellow(`lolhunt: … and ${hidden} more input problem${hidden === 1 ? '' : 's'} (counted below)`));
   const row = (label: string, value: string) => lines.push(`${label.padEnd(12)} ${value}`);
   row('files', `${s.files} (${formatBytes(s.bytes)})`);
-  row('events', String(s.events));
+  row('events', s.unparsed ? `${s.events} (${s.unparsed} not parsed: no rule can match them; --no-prefilter parses all)` : String(s.events));
   row('bad lines', s.badLines ? c.yellow(String(s.badLines)) : '0');
   row('file errors', s.fileErrors ? c.red(String(s.fileErrors)) : '0');
   row('alerts', s.alerts ? c.bold(String(s.alerts)) : '0');

@@ -1,0 +1,127 @@
+import type { CompiledQuery } from '../eql/index.js';
+import type { LineFilter, LineTags } from '../input/index.js';
+import { Automaton } from './automaton.js';
+import { queryRequirements } from './literals.js';
+
+/**
+ * Raw markers of documents the normalizer may rewrite (winlogbeat raw, flat Sysmon, evtx_dump,
+ * `_search` hits): their values (event.category, event.type, host.os.type) can be computed
+ * rather than copied, so a line holding one is always parsed. Matched case-insensitively.
+ */
+const NORMALIZED_MARKERS = ['"winlog', '"eventid"', '"utctime"', '"system"', '"eventdata"', '"_source"'];
+/** UTF-8 of the two non-ASCII characters whose lower case is ASCII (İ → i̇, K → k), and NUL. */
+const UNSAFE_BYTES = [[0xc4, 0xb0], [0xe2, 0x84, 0xaa], [0x00]];
+
+/** Steps' requirements as literal ids: query → step (until last) → clauses → ids. */
+export type StepClauses = Int32Array[][][];
+
+export interface Prefilter {
+  /** The literals searched for, by id. */
+  literals: string[];
+  clauses: StepClauses;
+  /** Queries with a step that requires no literal: every line is parsed while they run. */
+  unfiltered: number[];
+  /** A line filter for the input layer, or null when some query leaves nothing to skip. */
+  filter: LineFilter | null;
+}
+
+/** Derives the literals of every step and builds the line filter that searches them. */
+export function buildPrefilter(queries: CompiledQuery[], opts: { timestampField: string; timeless?: boolean }): Prefilter {
+  const ids = new Map<string, number>();
+  const idOf = (lit: string) => {
+    let id = ids.get(lit);
+    if (id === undefined) ids.set(lit, (id = ids.size));
+    return id;
+  };
+  const clauses: StepClauses = queries.map((q) => queryRequirements(q, opts).map((req) => req.map((c) => Int32Array.from(c, idOf))));
+  const unfiltered = clauses.flatMap((steps, qi) => (steps.some((s) => s.length === 0) ? [qi] : []));
+  const literals = [...ids.keys()];
+  // A line without the timestamp's key would be a bad line: parse it, so it is reported.
+  const timestampKey = opts.timeless ? null : JSON.stringify(opts.timestampField.split('.').pop()!);
+  return { literals, clauses, unfiltered, filter: unfiltered.length ? null : new RawLineFilter(literals, clauses, timestampKey) };
+}
+
+/** Does some step have every clause satisfied by the literals stamped `serial`? */
+export function anyStepEnabled(clauses: StepClauses, stamp: Uint32Array, serial: number): boolean {
+  for (const steps of clauses) for (const step of steps) if (satisfied(step, stamp, serial)) return true;
+  return false;
+}
+
+export function satisfied(step: readonly Int32Array[], stamp: Uint32Array, serial: number): boolean {
+  for (const clause of step) {
+    let hit = false;
+    for (let i = 0; i < clause.length && !hit; i++) hit = stamp[clause[i]!] === serial;
+    if (!hit) return false;
+  }
+  return true;
+}
+
+const BACKSLASH_U = Buffer.from('\\u');
+const BACKSLASH_SLASH = Buffer.from('\\/');
+
+/**
+ * One search over a whole buffer of lines: a line with no step's literals is skipped; a line
+ * with an escape that could hide a literal, or an unsafe marker, is parsed with all steps on.
+ */
+class RawLineFilter implements LineFilter {
+  private readonly automaton: Automaton;
+  private readonly stamp: Uint32Array;
+  private serial = 0;
+
+  /** Pattern id of the timestamp key, or -1. */
+  private readonly timestampId: number;
+
+  constructor(private readonly literals: string[], private readonly clauses: StepClauses, timestampKey: string | null) {
+    const patterns = [...literals, ...NORMALIZED_MARKERS].map((l) => Buffer.from(l, 'latin1') as Uint8Array);
+    patterns.push(...UNSAFE_BYTES.map((b) => Uint8Array.from(b)));
+    this.timestampId = timestampKey === null ? -1 : patterns.push(Buffer.from(timestampKey)) - 1;
+    this.automaton = new Automaton(patterns);
+    this.stamp = new Uint32Array(literals.length);
+  }
+
+  select(buf: Buffer, starts: Int32Array, ends: Int32Array, n: number, out: (LineTags | null | undefined)[]): void {
+    const found: number[][] = [];
+    const unsafe = new Uint8Array(n);
+    const timed = new Uint8Array(n);
+    const nLiterals = this.literals.length;
+    const timestampId = this.timestampId;
+    let line = 0;
+    this.automaton.scan(buf, starts[0]!, ends[n - 1]!, (pos, ids) => {
+      while (ends[line]! < pos) line++;
+      for (const id of ids) {
+        if (id < nLiterals) (found[line] ??= []).push(id);
+        else if (id === timestampId) timed[line] = 1;
+        else unsafe[line] = 1;
+      }
+    });
+    if (timestampId === -1) timed.fill(1);
+    for (const needle of [BACKSLASH_U, BACKSLASH_SLASH]) this.markEscapes(buf, needle, starts, ends, n, unsafe);
+    for (let i = 0; i < n; i++) {
+      if (unsafe[i] || !timed[i]) {
+        out[i] = undefined;
+        continue;
+      }
+      const ids = found[i];
+      if (!ids) {
+        out[i] = null;
+        continue;
+      }
+      const serial = ++this.serial;
+      for (const id of ids) this.stamp[id] = serial;
+      out[i] = anyStepEnabled(this.clauses, this.stamp, serial) ? ids : null;
+    }
+  }
+
+  /** Lines holding `\u` or `\/` as an escape (after an odd run of backslashes). */
+  private markEscapes(buf: Buffer, needle: Buffer, starts: Int32Array, ends: Int32Array, n: number, unsafe: Uint8Array): void {
+    const end = ends[n - 1]!;
+    let line = 0;
+    for (let at = buf.indexOf(needle, starts[0]!); at !== -1 && at < end; at = buf.indexOf(needle, at + 1)) {
+      let run = 1;
+      while (at - run >= 0 && buf[at - run] === 0x5c) run++;
+      if (run % 2 === 0) continue;
+      while (ends[line]! < at) line++;
+      unsafe[line] = 1;
+    }
+  }
+}
