@@ -4,15 +4,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { compileQuery } from '../../../src/eql/index.js';
-import { scan, type ScanQuery } from '../../../src/engine/index.js';
-import { builtinRulesDir, findRuleFiles, loadRuleFile } from '../../../src/rules/index.js';
+import { compileQuery } from '../../src/eql/index.js';
+import { scan, type ScanQuery } from '../../src/engine/index.js';
+import { builtinRulesDir, loadRuleFile } from '../../src/rules/index.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lolhunt-prefilter-'));
 test.after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-const builtin: ScanQuery[] = findRuleFiles([builtinRulesDir()]).files.flatMap((f) => {
-  const o = loadRuleFile(f);
+const builtin: ScanQuery[] = fs.readdirSync(builtinRulesDir()).filter((f) => f.endsWith('.toml')).sort().flatMap((f) => {
+  const o = loadRuleFile(path.join(builtinRulesDir(), f));
   return 'rule' in o ? [{ compiled: o.rule.compiled, rule: o.rule.meta, name: o.rule.meta.name }] : [];
 });
 
