@@ -8,7 +8,7 @@ import { queryRequirements } from './literals.js';
  * `_search` hits): their values (event.category, event.type, host.os.type) can be computed
  * rather than copied, so a line holding one is always parsed. Matched case-insensitively.
  */
-const NORMALIZED_MARKERS = ['"winlog', '"eventid"', '"utctime"', '"system"', '"eventdata"', '"_source"'];
+const NORMALIZED_MARKERS = ['"winlog', '"eventid"', '"utctime"', '"eventdata"', '"userdata"', '"_source"'];
 /** UTF-8 of the two non-ASCII characters whose lower case is ASCII (İ → i̇, K → k), and NUL. */
 const UNSAFE_BYTES = [[0xc4, 0xb0], [0xe2, 0x84, 0xaa], [0x00]];
 
@@ -70,6 +70,8 @@ class RawLineFilter implements LineFilter {
 
   /** Pattern id of the timestamp key, or -1. */
   private readonly timestampId: number;
+  /** Per pattern: the serial of the line it was last found on (one entry per line and pattern). */
+  private readonly seen: Uint32Array;
 
   constructor(private readonly literals: string[], private readonly clauses: StepClauses, timestampKey: string | null) {
     const patterns = [...literals, ...NORMALIZED_MARKERS].map((l) => Buffer.from(l, 'latin1') as Uint8Array);
@@ -77,6 +79,7 @@ class RawLineFilter implements LineFilter {
     this.timestampId = timestampKey === null ? -1 : patterns.push(Buffer.from(timestampKey)) - 1;
     this.automaton = new Automaton(patterns);
     this.stamp = new Uint32Array(literals.length);
+    this.seen = new Uint32Array(patterns.length);
   }
 
   select(buf: Buffer, starts: Int32Array, ends: Int32Array, n: number, out: (LineTags | null | undefined)[]): void {
@@ -86,9 +89,16 @@ class RawLineFilter implements LineFilter {
     const nLiterals = this.literals.length;
     const timestampId = this.timestampId;
     let line = 0;
+    const seen = this.seen;
+    let serial = ++this.serial;
     this.automaton.scan(buf, starts[0]!, ends[n - 1]!, (pos, ids) => {
-      while (ends[line]! < pos) line++;
+      if (ends[line]! < pos) {
+        while (ends[line]! < pos) line++;
+        serial = ++this.serial;
+      }
       for (const id of ids) {
+        if (seen[id] === serial) continue;
+        seen[id] = serial;
         if (id < nLiterals) (found[line] ??= []).push(id);
         else if (id === timestampId) timed[line] = 1;
         else unsafe[line] = 1;

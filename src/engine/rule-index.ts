@@ -1,4 +1,4 @@
-import type { CompiledQuery, EventView, Predicate } from '../eql/index.js';
+import type { CompiledQuery, CompiledStep, EventView, Expr, FieldValue, Predicate } from '../eql/index.js';
 import type { LineTags } from '../input/index.js';
 import { satisfied, type StepClauses } from './prefilter.js';
 
@@ -10,28 +10,96 @@ interface IndexedStep {
   clauses: readonly Int32Array[];
 }
 
+/** Steps of one category: those filed under a field's value, and the rest. */
+interface Bucket {
+  always: IndexedStep[];
+  /** field → lower-cased value → steps that require the field to equal it. */
+  byValue: Map<string, Map<string, IndexedStep[]>>;
+}
+
+/** Fields with few distinct values: a step is filed under one of them only when it has nothing better. */
+const COARSE = new Set(['host.os.type', 'host.os.family', 'host.os.platform', 'host.os.name', 'event.type', 'event.action', 'event.outcome',
+  'event.kind', 'event.module', 'event.dataset', 'event.provider', 'data_stream.dataset', 'network.direction', 'network.transport', 'network.protocol']);
+const NUMERIC = /^\s*[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?\s*$/;
+
+/** The values `field` must equal (case-folded) for the conjunct to hold, or null. Date fields compare as dates: never. */
+function equalities(e: Expr, dateFields: readonly string[]): { field: string; values: string[] } | null {
+  const found = equalityOf(e);
+  return found && !dateFields.includes(found.field) ? found : null;
+}
+
+function equalityOf(e: Expr): { field: string; values: string[] } | null {
+  const plain = (v: unknown): v is string => typeof v === 'string' && !NUMERIC.test(v) && !/^(true|false)$/i.test(v);
+  if (e.type === 'Compare' && e.op === '==') {
+    const [f, l] = e.left.type === 'Field' ? [e.left, e.right] : [e.right, e.left];
+    if (f.type === 'Field' && !f.optional && l.type === 'Literal' && plain(l.value)) return { field: f.path, values: [l.value.toLowerCase()] };
+  }
+  if (e.type === 'In' && !e.negated && e.operand.type === 'Field' && !e.operand.optional) {
+    const values = e.list.map((x) => (x.type === 'Literal' ? x.value : null)).filter(plain);
+    if (values.length === e.list.length) return { field: e.operand.path, values: values.map((v) => v.toLowerCase()) };
+  }
+  if (e.type === 'Match' && e.kind !== 'regex' && e.operand.type === 'Field' && !e.operand.optional) {
+    const values = e.patterns.map((p) => p.value).filter(plain);
+    if (values.length === e.patterns.length && !values.some((v) => /[*?]/.test(v))) return { field: e.operand.path, values: values.map((v) => v.toLowerCase()) };
+  }
+  return null;
+}
+
+function conjuncts(e: Expr): Expr[] {
+  return e.type === 'Logical' && e.op === 'and' ? [...conjuncts(e.left), ...conjuncts(e.right)] : [e];
+}
+
+/** The conjunct to file a step under: a fine-grained field first, then fewer values. */
+function bestEquality(step: CompiledStep, dateFields: readonly string[]): { field: string; values: string[] } | null {
+  let best: { field: string; values: string[] } | null = null;
+  const rank = (x: { field: string; values: string[] }) => (COARSE.has(x.field) ? 1000 : 0) + x.values.length;
+  for (const c of conjuncts(step.ast.filter.condition)) {
+    const eq = equalities(c, dateFields);
+    if (eq && (best === null || rank(eq) < rank(best))) best = eq;
+  }
+  return best;
+}
+
 /**
  * Which steps of which queries an event satisfies, evaluating only the steps that can:
- * the event's categories are read once and pick the steps of those categories (plus
- * `any`), and when the line's literals are known, steps whose literals are absent are
- * not evaluated. Same answer as testing every step (runner.ts `stepMask`).
+ * the event's categories are read once and pick the steps of those categories (plus `any`);
+ * a step whose condition requires `field == value` (or `in`, or `:` without wildcards) is
+ * evaluated only when the event has that value (compared case-folded, so `==` is covered
+ * too); and when the line's literals are known, steps whose literals are absent are skipped.
+ * Same answer as testing every step (runner.ts `stepMask`): the property tests compare them.
  */
 export class RuleIndex {
-  private readonly byCategory = new Map<string, IndexedStep[]>();
-  private readonly anyCategory: IndexedStep[] = [];
+  private readonly byCategory = new Map<string, Bucket>();
+  private readonly anyCategory: Bucket = { always: [], byValue: new Map() };
   private readonly stamp: Uint32Array;
   private serial = 0;
+  private masks_: number[] | null = null;
+  private readonly categoryField: string;
 
-  constructor(private readonly queries: CompiledQuery[], private readonly categoryField: string, clauses: StepClauses | null, literalCount: number) {
+  constructor(
+    private readonly queries: CompiledQuery[],
+    opts: { categoryField: string; dateFields: readonly string[] },
+    clauses: StepClauses | null,
+    literalCount: number,
+  ) {
+    this.categoryField = opts.categoryField;
     queries.forEach((q, qi) => {
       const steps = q.until ? [...q.steps, q.until] : q.steps;
       steps.forEach((step, si) => {
         const entry: IndexedStep = { query: qi, bit: 1 << si, condition: step.condition, clauses: clauses?.[qi]?.[si] ?? [] };
-        if (step.category === null) this.anyCategory.push(entry);
-        else {
-          const list = this.byCategory.get(step.category);
+        let bucket = this.anyCategory;
+        if (step.category !== null) {
+          bucket = this.byCategory.get(step.category) ?? { always: [], byValue: new Map() };
+          this.byCategory.set(step.category, bucket);
+        }
+        const eq = bestEquality(step, opts.dateFields);
+        if (!eq) return void bucket.always.push(entry);
+        let byValue = bucket.byValue.get(eq.field);
+        if (!byValue) bucket.byValue.set(eq.field, (byValue = new Map()));
+        for (const v of new Set(eq.values)) {
+          const list = byValue.get(v);
           if (list) list.push(entry);
-          else this.byCategory.set(step.category, [entry]);
+          else byValue.set(v, [entry]);
         }
       });
     });
@@ -45,29 +113,38 @@ export class RuleIndex {
       serial = ++this.serial;
       for (const id of tags) this.stamp[id] = serial;
     }
-    let masks: number[] | null = null;
-    const visit = (steps: IndexedStep[]) => {
-      for (const s of steps) {
-        if (serial && s.clauses.length && !satisfied(s.clauses, this.stamp, serial)) continue;
-        if (!s.condition(view)) continue;
-        masks ??= new Array<number>(this.queries.length).fill(0);
-        masks[s.query]! |= s.bit;
-      }
-    };
-    visit(this.anyCategory);
-    const cat = view.get(this.categoryField);
-    if (typeof cat === 'string') {
-      const steps = this.byCategory.get(cat);
-      if (steps) visit(steps);
-    } else if (Array.isArray(cat)) {
-      const seen = new Set<string>();
-      for (const c of cat.flat(Infinity as 1)) {
-        if (typeof c !== 'string' || seen.has(c)) continue;
-        seen.add(c);
-        const steps = this.byCategory.get(c);
-        if (steps) visit(steps);
+    this.masks_ = null;
+    this.visitBucket(this.anyCategory, view, serial);
+    for (const c of strings(view.get(this.categoryField))) {
+      const bucket = this.byCategory.get(c);
+      if (bucket) this.visitBucket(bucket, view, serial);
+    }
+    return this.masks_;
+  }
+
+  private visitBucket(bucket: Bucket, view: EventView, serial: number): void {
+    this.visit(bucket.always, view, serial);
+    for (const [field, byValue] of bucket.byValue) {
+      for (const v of strings(view.get(field))) {
+        const steps = byValue.get(v.toLowerCase());
+        if (steps) this.visit(steps, view, serial);
       }
     }
-    return masks;
   }
+
+  private visit(steps: IndexedStep[], view: EventView, serial: number): void {
+    for (const s of steps) {
+      if (serial && s.clauses.length && !satisfied(s.clauses, this.stamp, serial)) continue;
+      if (!s.condition(view)) continue;
+      this.masks_ ??= new Array<number>(this.queries.length).fill(0);
+      this.masks_[s.query]! |= s.bit;
+    }
+  }
+}
+
+/** The distinct strings of a (possibly multi-valued) field. */
+function strings(v: FieldValue | undefined): string[] {
+  if (typeof v === 'string') return [v];
+  if (!Array.isArray(v)) return [];
+  return [...new Set(v.flat(Infinity as 1).filter((x): x is string => typeof x === 'string'))];
 }

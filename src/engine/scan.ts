@@ -2,6 +2,7 @@ import type { CompiledQuery } from '../eql/index.js';
 import { readItems, type InputSource } from '../input/index.js';
 import { documentView, formatTimestamp, getField, parseTimestamp } from '../normalize/index.js';
 import type { RuleMeta } from '../rules/index.js';
+import { cachedView } from './cached-view.js';
 import { buildPrefilter } from './prefilter.js';
 import { RuleIndex } from './rule-index.js';
 import { createRunner, type QueryResult } from './runner.js';
@@ -74,7 +75,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   const onBytes = (n: number) => { summary.bytes += n; opts.onBytes?.(n); };
   const compiled = opts.queries.map((q) => q.compiled);
   const prefilter = opts.prefilter === false ? null : buildPrefilter(compiled, { timestampField: opts.timestampField, timeless });
-  const index = new RuleIndex(compiled, opts.categoryField ?? 'event.category', prefilter?.clauses ?? null, prefilter?.literals.length ?? 0);
+  const index = new RuleIndex(compiled, { categoryField: opts.categoryField ?? 'event.category', dateFields: [opts.timestampField] }, prefilter?.clauses ?? null, prefilter?.literals.length ?? 0);
   const filter = prefilter?.filter ?? undefined;
   if (prefilter) opts.onPrefilter?.(prefilter.unfiltered.map((qi) => opts.queries[qi]!.name));
   for (const source of opts.sources) {
@@ -109,7 +110,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
           report({ kind: 'line', file: source.path, line: item.line, reason: `not a JSON object (${Array.isArray(doc) ? 'array' : doc === null ? 'null' : typeof doc})` });
           continue;
         }
-        const view = documentView(doc);
+        const view = cachedView(documentView(doc));
         const line = item.line;
         let masks: number[] | null;
         let ts: number | null;

@@ -1,0 +1,45 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import fc from 'fast-check';
+import { compileQuery } from '../../src/eql/index.js';
+import { stepMask } from '../../src/engine/index.js';
+import { RuleIndex } from '../../src/engine/rule-index.js';
+import { documentView, parseDate } from '../../src/normalize/index.js';
+
+// Queries whose steps the index files under a value (==, in, : without wildcards, like),
+// and ones it must not (dates, numbers, booleans, optional fields, wildcards, negations).
+const QUERIES = [
+  'process where process.name : ("cmd.exe", "PowerShell.exe") and host.os.type == "windows"',
+  'process where process.name == "cmd.exe"',
+  'any where process.name in ("cmd.exe", "x") and event.type == "start"',
+  'network where process.name like "CMD.exe"',
+  'process where @timestamp == "2024-01-01"',
+  'process where process.pid == "42" or process.name : "cmd*"',
+  'process where ?process.title == "cmd.exe"',
+  'any where process.flag == "true"',
+  'sequence by process.entity_id [process where event.type : "start" and process.name : "cmd.exe"] [network where not process.name == "cmd.exe"] until [process where event.type == "end"]',
+  'process where event.type in ("start", "end") and not process.name : "x"',
+];
+const dates = { fields: ['@timestamp'], parse: parseDate };
+const compiled = QUERIES.map((q) => compileQuery(q, { dates }));
+
+const value = fc.constantFrom<unknown>('cmd.exe', 'CMD.EXE', 'powershell.exe', 'x', 'start', 'end', 'windows', 'WINDOWS', 42, '42', true, 'true', null, ['cmd.exe', 'y'], [['start']]);
+const doc = fc.record({
+  '@timestamp': fc.constantFrom('2024-01-01T10:00:00Z', '2024-01-02T00:00:00Z', 1704067200000),
+  event: fc.record({ category: fc.constantFrom<unknown>('process', 'network', ['process', 'network'], [['process']], 'x', null), type: value }, { requiredKeys: [] }),
+  process: fc.record({ name: value, pid: value, title: value, flag: value, entity_id: fc.constantFrom('a', 'b') }, { requiredKeys: [] }),
+  host: fc.record({ os: fc.record({ type: value }, { requiredKeys: [] }) }, { requiredKeys: [] }),
+}, { requiredKeys: ['@timestamp'] });
+
+test('the rule index gives every event the same step masks as testing every step', () => {
+  const index = new RuleIndex(compiled, { categoryField: 'event.category', dateFields: ['@timestamp'] }, null, 0);
+  let matched = 0;
+  fc.assert(fc.property(doc, (d) => {
+    const view = documentView(d as object);
+    const want = compiled.map((q) => stepMask(q, view));
+    const got = index.masks(view, undefined) ?? compiled.map(() => 0);
+    assert.deepEqual(got, want, JSON.stringify(d));
+    if (want.some((m) => m)) matched++;
+  }), { numRuns: 2000 });
+  assert.ok(matched > 100, `events matched some step (${matched})`);
+});
