@@ -22,7 +22,7 @@ export function addHuntOptions(cmd: Command): Command {
     .option('--max-line-bytes <n>', 'skip (and report) lines longer than this', positiveInt, DEFAULT_MAX_LINE_BYTES)
     .option('--strict', 'exit 3 when any line had to be skipped', false)
     .option('--no-prefilter', 'parse every line, even those no rule can match (slower; validates every line)')
-    .option('--verbose', 'say which rules keep every line from being skipped unparsed', false)
+    .option('--verbose', 'more detail on stderr (e.g. which rules keep every line from being skipped unparsed)', false)
     .option('-q, --quiet', 'no summary on stderr (errors are still shown)', false)
     .option('--color', 'force colours')
     .option('--no-color', 'no colours (NO_COLOR is honoured too)');

@@ -1,0 +1,34 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import { runCli } from '../helpers/run-cli.js';
+import { certutilPair, ndjson, tmpDir } from '../helpers/telemetry.js';
+
+const noise = (i: number) => ({ '@timestamp': `2024-05-01T10:00:${String(i).padStart(2, '0')}Z`, event: { category: ['file'] }, file: { name: `f${i}.txt` } });
+
+test('lines no rule can match are counted as events but not parsed; --no-prefilter parses them', async () => {
+  const dir = tmpDir();
+  const file = path.join(dir, 'x.ndjson');
+  fs.writeFileSync(file, ndjson([...certutilPair('e1', '2024-05-01T10:00:00Z', '2024-05-01T10:00:05Z'), noise(1), noise(2), noise(3)]));
+  const on = await runCli(['scan', file, '--format', 'ndjson']);
+  const off = await runCli(['scan', file, '--format', 'ndjson', '--no-prefilter']);
+  assert.equal(on.code, 1);
+  assert.equal(on.stdout, off.stdout);
+  assert.match(on.stderr, /^events {7}5 \(3 not parsed: no rule can match them; --no-prefilter parses all\)$/m);
+  assert.match(off.stderr, /^events {7}5$/m);
+});
+
+test('--verbose names the rules whose steps have no literal, which keep every line parsed', async () => {
+  const dir = tmpDir();
+  const rules = path.join(dir, 'rules');
+  fs.mkdirSync(rules);
+  const rule = (name: string, query: string) => `[rule]\nname = "${name}"\nrule_id = "${name}"\nseverity = "low"\nrisk_score = 1\ntype = "eql"\nlanguage = "eql"\nquery = '''\n${query}\n'''\n`;
+  fs.writeFileSync(path.join(rules, 'a.toml'), rule('Broad', 'any where not process.name == "x"'));
+  fs.writeFileSync(path.join(rules, 'b.toml'), rule('Narrow', 'process where process.name : "certutil.exe"'));
+  const file = path.join(dir, 'x.ndjson');
+  fs.writeFileSync(file, ndjson([noise(1), noise(2)]));
+  const r = await runCli(['scan', file, '--rules', rules, '--verbose', '--format', 'ndjson']);
+  assert.match(r.stderr, /prefilter off: 1 rule has a step with no literal to search for, so every line is parsed:\n {2}Broad\n/);
+  assert.match(r.stderr, /^events {7}2$/m);
+});
