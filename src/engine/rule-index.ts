@@ -73,11 +73,13 @@ export class RuleIndex {
   private readonly anyCategory: Bucket = { always: [], byValue: new Map() };
   private readonly stamp: Uint32Array;
   private serial = 0;
-  private masks_: number[] | null = null;
+  /** Masks of the event being indexed, by query, and the queries touched. */
+  private readonly scratch: Int32Array;
+  private touched: number[] = [];
   private readonly categoryField: string;
 
   constructor(
-    private readonly queries: CompiledQuery[],
+    queries: CompiledQuery[],
     opts: { categoryField: string; dateFields: readonly string[] },
     clauses: StepClauses | null,
     literalCount: number,
@@ -104,22 +106,32 @@ export class RuleIndex {
       });
     });
     this.stamp = new Uint32Array(literalCount);
+    this.scratch = new Int32Array(queries.length);
   }
 
-  /** One mask per query (bit i: step i, bit steps.length: until), or null when all are 0. */
+  /**
+   * The steps the event satisfies, as pairs `[query, mask, query, mask, ...]` in query order
+   * (mask bit i: step i, bit steps.length: until), or null when it satisfies none.
+   */
   masks(view: EventView, tags: LineTags | undefined): number[] | null {
     let serial = 0;
     if (tags !== undefined) {
       serial = ++this.serial;
       for (const id of tags) this.stamp[id] = serial;
     }
-    this.masks_ = null;
     this.visitBucket(this.anyCategory, view, serial);
     for (const c of strings(view.get(this.categoryField))) {
       const bucket = this.byCategory.get(c);
       if (bucket) this.visitBucket(bucket, view, serial);
     }
-    return this.masks_;
+    if (!this.touched.length) return null;
+    const pairs: number[] = [];
+    for (const q of this.touched.sort((a, b) => a - b)) {
+      pairs.push(q, this.scratch[q]!);
+      this.scratch[q] = 0;
+    }
+    this.touched = [];
+    return pairs;
   }
 
   private visitBucket(bucket: Bucket, view: EventView, serial: number): void {
@@ -136,8 +148,8 @@ export class RuleIndex {
     for (const s of steps) {
       if (serial && s.clauses.length && !satisfied(s.clauses, this.stamp, serial)) continue;
       if (!s.condition(view)) continue;
-      this.masks_ ??= new Array<number>(this.queries.length).fill(0);
-      this.masks_[s.query]! |= s.bit;
+      if (this.scratch[s.query] === 0) this.touched.push(s.query);
+      this.scratch[s.query]! |= s.bit;
     }
   }
 }

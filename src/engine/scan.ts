@@ -45,7 +45,7 @@ export interface ScanResult {
   summary: ScanSummary;
 }
 
-/** An event that satisfies some step of some query, with one mask per query. */
+/** An event that satisfies some step of some query: `[query, mask, ...]` pairs (RuleIndex.masks). */
 interface Candidate {
   event: TimelineEvent;
   masks: number[];
@@ -138,10 +138,10 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   }
 
   candidates.sort((a, b) => compareEvents(a.event, b.event));
+  const runners = opts.queries.map((q) => createRunner(q.compiled, { ...(opts.maxSamplesPerKey ? { maxSamplesPerKey: opts.maxSamplesPerKey } : {}) }));
+  for (const c of candidates) for (let i = 0; i < c.masks.length; i += 2) runners[c.masks[i]!]!.push(c.event, c.masks[i + 1]!);
   const perQuery = opts.queries.map((q, qi) => {
-    const runner = createRunner(q.compiled, { ...(opts.maxSamplesPerKey ? { maxSamplesPerKey: opts.maxSamplesPerKey } : {}) });
-    for (const c of candidates) if (c.masks[qi]) runner.push(c.event, c.masks[qi]!);
-    const results = runner.finish();
+    const results = runners[qi]!.finish();
     summary.alertsByRule.push({ name: q.name, severity: q.rule?.severity ?? '', count: results.length });
     return results.map((r) => ({ alert: toAlert(r, q.rule, opts.sources), last: r.events[r.events.length - 1]! }));
   });
