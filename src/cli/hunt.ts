@@ -74,7 +74,6 @@ export async function hunt(paths: string[], queries: ScanQuery[], opts: HuntOpti
       sources: discovery.sources, queries,
       maxLineBytes: opts.maxLineBytes,
       timestampField: opts.timestampField,
-      categoryField: opts.categoryField,
       prefilter: opts.prefilter,
       ...(opts.verbose ? { onPrefilter: (names: string[]) => reportUnfiltered(names) } : {}),
       ...(opts.tiebreakerField === undefined ? {} : { tiebreakerField: opts.tiebreakerField }),

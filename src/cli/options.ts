@@ -30,7 +30,7 @@ export function addHuntOptions(cmd: Command): Command {
 
 /** How queries are compiled for these options: the category field, and the timestamp field compared as a date. */
 export function compileOptions(opts: HuntOptions): CompileOptions {
-  return { categoryField: opts.categoryField, dates: { fields: [opts.timestampField], parse: parseDate } };
+  return { categoryField: opts.categoryField, dates: { fields: [opts.timestampField], parse: parseDate }, shared: new Map() };
 }
 
 /** Commander's parsed options as HuntOptions. */

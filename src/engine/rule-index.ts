@@ -69,30 +69,31 @@ function bestEquality(step: CompiledStep, dateFields: readonly string[]): { fiel
  * Same answer as testing every step (runner.ts `stepMask`): the property tests compare them.
  */
 export class RuleIndex {
-  private readonly byCategory = new Map<string, Bucket>();
+  /** category field → category → steps. */
+  private readonly byCategory = new Map<string, Map<string, Bucket>>();
   private readonly anyCategory: Bucket = { always: [], byValue: new Map() };
   private readonly stamp: Uint32Array;
   private serial = 0;
   /** Masks of the event being indexed, by query, and the queries touched. */
   private readonly scratch: Int32Array;
   private touched: number[] = [];
-  private readonly categoryField: string;
 
   constructor(
     queries: CompiledQuery[],
-    opts: { categoryField: string; dateFields: readonly string[] },
+    opts: { dateFields: readonly string[] },
     clauses: StepClauses | null,
     literalCount: number,
   ) {
-    this.categoryField = opts.categoryField;
     queries.forEach((q, qi) => {
       const steps = q.until ? [...q.steps, q.until] : q.steps;
       steps.forEach((step, si) => {
         const entry: IndexedStep = { query: qi, bit: 1 << si, condition: step.condition, clauses: clauses?.[qi]?.[si] ?? [] };
         let bucket = this.anyCategory;
         if (step.category !== null) {
-          bucket = this.byCategory.get(step.category) ?? { always: [], byValue: new Map() };
-          this.byCategory.set(step.category, bucket);
+          let byName = this.byCategory.get(q.categoryField);
+          if (!byName) this.byCategory.set(q.categoryField, (byName = new Map()));
+          bucket = byName.get(step.category) ?? { always: [], byValue: new Map() };
+          byName.set(step.category, bucket);
         }
         const eq = bestEquality(step, opts.dateFields);
         if (!eq) return void bucket.always.push(entry);
@@ -120,9 +121,11 @@ export class RuleIndex {
       for (const id of tags) this.stamp[id] = serial;
     }
     this.visitBucket(this.anyCategory, view, serial);
-    for (const c of strings(view.get(this.categoryField))) {
-      const bucket = this.byCategory.get(c);
-      if (bucket) this.visitBucket(bucket, view, serial);
+    for (const [field, byName] of this.byCategory) {
+      for (const c of strings(view.get(field))) {
+        const bucket = byName.get(c);
+        if (bucket) this.visitBucket(bucket, view, serial);
+      }
     }
     if (!this.touched.length) return null;
     const pairs: number[] = [];

@@ -32,8 +32,6 @@ export interface ScanOptions {
   maxSamplesPerKey?: number;
   /** Problems kept for the summary; all are counted. */
   maxProblemsShown?: number;
-  /** Field holding the event category (default `event.category`). */
-  categoryField?: string;
   /** Search rule literals in raw lines and skip lines no step can match (default true). */
   prefilter?: boolean;
   /** Told the names of the queries with a step that has no literal (they keep every line parsed). */
@@ -75,7 +73,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   const onBytes = (n: number) => { summary.bytes += n; opts.onBytes?.(n); };
   const compiled = opts.queries.map((q) => q.compiled);
   const prefilter = opts.prefilter === false ? null : buildPrefilter(compiled, { timestampField: opts.timestampField, timeless });
-  const index = new RuleIndex(compiled, { categoryField: opts.categoryField ?? 'event.category', dateFields: [opts.timestampField] }, prefilter?.clauses ?? null, prefilter?.literals.length ?? 0);
+  const index = new RuleIndex(compiled, { dateFields: [opts.timestampField] }, prefilter?.clauses ?? null, prefilter?.literals.length ?? 0);
   const filter = prefilter?.filter ?? undefined;
   if (prefilter) opts.onPrefilter?.(prefilter.unfiltered.map((qi) => opts.queries[qi]!.name));
   for (const source of opts.sources) {

@@ -31,6 +31,11 @@ export interface CompileOptions {
    * the constant standing for the span its precision covers (`== "2017-08-30"` is that day).
    */
   dates?: { fields: string[]; parse: (v: FieldValue) => { ms: number; unit: number } | null };
+  /**
+   * Shared by every query compiled with these options: a top-level conjunct of a filter that
+   * several queries have (`host.os.type == "windows"`) is evaluated once per event for all.
+   */
+  shared?: Map<string, Predicate>;
 }
 
 export interface CompiledStep {
@@ -59,6 +64,8 @@ export interface CompiledQuery {
   pipes: A.Pipe[];
   /** Every field path the query reads (category field included). */
   fields: string[];
+  /** The field `process where ...` reads the category from. */
+  categoryField: string;
 }
 
 const truthy = (v: FieldValue): boolean => v === true || (Array.isArray(v) && v.includes(true));
@@ -73,7 +80,7 @@ export function compileQuery(source: string, options: CompileOptions = {}): Comp
   const fields = new Set<string>([categoryField]);
   const compileStep = (step: A.Step, sharedKeys: A.Expr[]): CompiledStep => {
     const keyFns = [...sharedKeys, ...step.by].map((k) => evaluator(compileExpr(k, fields, options.dates)));
-    const { matches, condition } = compileFilter(step.filter, categoryField, fields, options.dates);
+    const { matches, condition } = compileFilter(step.filter, categoryField, fields, options);
     return {
       matches,
       condition,
@@ -87,12 +94,12 @@ export function compileQuery(source: string, options: CompileOptions = {}): Comp
   };
   if (ast.type === 'event') {
     const step: A.Step = { filter: ast.filter, by: [], runs: 1, missing: false, start: ast.start, end: ast.end };
-    return { source, ast, type: 'event', steps: [compileStep(step, [])], until: null, maxspan: null, pipes: ast.pipes, fields: [...fields] };
+    return { source, ast, type: 'event', steps: [compileStep(step, [])], until: null, maxspan: null, pipes: ast.pipes, fields: [...fields], categoryField };
   }
   const steps = ast.steps.map((s) => compileStep(s, ast.by));
   const until = ast.type === 'sequence' && ast.until ? compileStep(ast.until, ast.by) : null;
   const maxspan = ast.type === 'sequence' ? ast.maxspan : null;
-  return { source, ast, type: ast.type, steps, until, maxspan, pipes: ast.pipes, fields: [...fields] };
+  return { source, ast, type: ast.type, steps, until, maxspan, pipes: ast.pipes, fields: [...fields], categoryField };
 }
 
 /** Constant-folds a lone expression (the fold tables); throws when it reads a field. */
@@ -104,22 +111,59 @@ export function foldExpression(source: string): FieldValue {
   return c.value;
 }
 
-function compileFilter(filter: A.EventFilter, categoryField: string, fields: Set<string>, dates?: CompileOptions['dates']): { matches: Predicate; condition: Predicate } {
-  const cond = compileExpr(filter.condition, fields, dates);
+function compileFilter(filter: A.EventFilter, categoryField: string, fields: Set<string>, options: CompileOptions): { matches: Predicate; condition: Predicate } {
+  const condition = compileConjunction(filter.condition, fields, options);
   const category = filter.category;
-  const inCategory: Predicate | null = category === null
-    ? null
-    : (ev) => elements(ev.get(categoryField)).some((c) => c === category);
-  let condition: Predicate;
-  if (cond.constant) {
-    const always = truthy(cond.value);
-    condition = () => always;
-    if (!always) return { matches: condition, condition };
-    return { matches: inCategory ?? condition, condition };
+  if (category === null) return { matches: condition, condition };
+  return { matches: (ev) => elements(ev.get(categoryField)).some((c) => c === category) && condition(ev), condition };
+}
+
+/**
+ * A filter condition as the conjunction of its top-level `and` operands (a filter reads
+ * `and` two-valued, so this is the same predicate), each shared through `options.shared`.
+ */
+function compileConjunction(e: A.Expr, fields: Set<string>, options: CompileOptions): Predicate {
+  const parts: Predicate[] = [];
+  for (const c of conjuncts(e)) {
+    const compiled = compileExpr(c, fields, options.dates);
+    if (compiled.constant) {
+      if (!truthy(compiled.value)) return () => false;
+      continue;
+    }
+    const fn = compiled.fn;
+    const own: Predicate = (ev) => truthy(fn(ev));
+    if (!options.shared) {
+      parts.push(own);
+      continue;
+    }
+    const key = JSON.stringify(c, (k, v: unknown) => (k === 'start' || k === 'end' ? undefined : v));
+    let pred = options.shared.get(key);
+    if (!pred) options.shared.set(key, (pred = memoPerEvent(own)));
+    parts.push(pred);
   }
-  const fn = cond.fn;
-  condition = (ev) => truthy(fn(ev));
-  return { matches: inCategory ? (ev) => inCategory(ev) && truthy(fn(ev)) : condition, condition };
+  if (parts.length === 0) return () => true;
+  if (parts.length === 1) return parts[0]!;
+  return (ev) => {
+    for (const p of parts) if (!p(ev)) return false;
+    return true;
+  };
+}
+
+function conjuncts(e: A.Expr): A.Expr[] {
+  return e.type === 'Logical' && e.op === 'and' ? [...conjuncts(e.left), ...conjuncts(e.right)] : [e];
+}
+
+/** Remembers the answer for the last event it was asked about (events are views, compared by identity). */
+function memoPerEvent(p: Predicate): Predicate {
+  let last: EventView | null = null;
+  let answer = false;
+  return (ev) => {
+    if (ev !== last) {
+      answer = p(ev);
+      last = ev;
+    }
+    return answer;
+  };
 }
 
 function compileExpr(e: A.Expr, fields: Set<string>, dates?: CompileOptions['dates']): Compiled {

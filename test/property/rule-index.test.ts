@@ -22,6 +22,9 @@ const QUERIES = [
 ];
 const dates = { fields: ['@timestamp'], parse: parseDate };
 const compiled = QUERIES.map((q) => compileQuery(q, { dates }));
+// The index runs over queries compiled with shared conjuncts (as the CLI compiles them).
+const shared = new Map();
+const indexed = QUERIES.map((q) => compileQuery(q, { dates, shared }));
 
 const value = fc.constantFrom<unknown>('cmd.exe', 'CMD.EXE', 'powershell.exe', 'x', 'start', 'end', 'windows', 'WINDOWS', 42, '42', true, 'true', null, ['cmd.exe', 'y'], [['start']]);
 const doc = fc.record({
@@ -31,8 +34,9 @@ const doc = fc.record({
   host: fc.record({ os: fc.record({ type: value }, { requiredKeys: [] }) }, { requiredKeys: [] }),
 }, { requiredKeys: ['@timestamp'] });
 
-test('the rule index gives every event the same step masks as testing every step', () => {
-  const index = new RuleIndex(compiled, { categoryField: 'event.category', dateFields: ['@timestamp'] }, null, 0);
+test('the rule index (and shared conjuncts) give every event the same step masks as testing every step', () => {
+  assert.ok(shared.size < QUERIES.length * 2, 'some conjuncts are shared');
+  const index = new RuleIndex(indexed, { dateFields: ['@timestamp'] }, null, 0);
   let matched = 0;
   fc.assert(fc.property(doc, (d) => {
     const view = documentView(d as object);
