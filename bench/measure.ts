@@ -7,6 +7,8 @@ export interface Measurement {
   wallMs: number;
   /** Peak resident set size of the child, in bytes (null when /usr/bin/time is missing). */
   peakRss: number | null;
+  /** User + system CPU time of the child (null when /usr/bin/time is missing). */
+  cpuMs: number | null;
   code: number | null;
   stdout: string;
   stderr: string;
@@ -15,10 +17,10 @@ export interface Measurement {
 const TIME = '/usr/bin/time';
 const hasTime = fs.existsSync(TIME);
 
-/** Runs `node <args>` as a child, timing it and reading its peak RSS from GNU time. */
+/** Runs `node <args>` as a child, timing it and reading its peak RSS and CPU time from GNU time. */
 export function measureNode(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Measurement> {
   const rssFile = path.join(os.tmpdir(), `lolhunt-bench-rss-${process.pid}`);
-  const [cmd, argv] = hasTime ? [TIME, ['-f', '%M', '-o', rssFile, process.execPath, ...args]] : [process.execPath, args];
+  const [cmd, argv] = hasTime ? [TIME, ['-f', '%M %U %S', '-o', rssFile, process.execPath, ...args]] : [process.execPath, args];
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const child = spawn(cmd, argv, { env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -30,12 +32,14 @@ export function measureNode(args: string[], env: NodeJS.ProcessEnv = {}): Promis
     child.on('close', (code) => {
       const wallMs = performance.now() - started;
       let peakRss: number | null = null;
+      let cpuMs: number | null = null;
       if (hasTime) {
-        const kb = Number(fs.readFileSync(rssFile, 'utf8').trim().split('\n').pop());
+        const [kb, user, sys] = (fs.readFileSync(rssFile, 'utf8').trim().split('\n').pop() ?? '').split(' ').map(Number);
         fs.rmSync(rssFile, { force: true });
-        if (Number.isFinite(kb)) peakRss = kb * 1024;
+        if (Number.isFinite(kb)) peakRss = kb! * 1024;
+        if (Number.isFinite(user) && Number.isFinite(sys)) cpuMs = (user! + sys!) * 1000;
       }
-      resolve({ wallMs, peakRss, code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
+      resolve({ wallMs, peakRss, cpuMs, code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
     });
   });
 }

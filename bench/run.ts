@@ -171,8 +171,8 @@ if (failures.length) {
 
 function render(all: Row[]): string {
   const lines = [
-    '| rules | corpus | run | wall (median, min–max) | MB/s | events/s | peak RSS | × baseline |',
-    '|---|---|---|---|---|---|---|---|',
+    '| rules | corpus | run | wall (median, min–max) | MB/s | events/s | peak RSS | × baseline | CPU s (median) | × baseline, CPU |',
+    '|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const row of all) {
     const walls = row.runs.map((m) => m.wallMs);
@@ -180,7 +180,9 @@ function render(all: Row[]): string {
     const base = all.find((b) => b.suite === row.suite && b.corpus === row.corpus && b.mode === MODES[0])!;
     const ratio = median(base.runs.map((m) => m.wallMs)) / wall;
     const rss = row.runs.map((m) => m.peakRss ?? NaN);
-    lines.push(`| ${row.suite.name} | ${row.corpus.variant}, ${row.corpus.events} ev, ${(row.corpus.bytes / 1e6).toFixed(0)} MB | ${row.mode.name} | ${(wall / 1000).toFixed(2)} s (${(Math.min(...walls) / 1000).toFixed(2)}–${(Math.max(...walls) / 1000).toFixed(2)}) | ${(row.corpus.bytes / 1e6 / (wall / 1000)).toFixed(0)} | ${Math.round(row.corpus.events / (wall / 1000))} | ${Number.isNaN(Math.max(...rss)) ? 'n/a' : `${(Math.max(...rss) / 2 ** 20).toFixed(0)} MB`} | ${ratio.toFixed(2)}× |`);
+    const cpu = median(row.runs.map((m) => m.cpuMs ?? NaN));
+    const cpuRatio = median(base.runs.map((m) => m.cpuMs ?? NaN)) / cpu;
+    lines.push(`| ${row.suite.name} | ${row.corpus.variant}, ${row.corpus.events} ev, ${(row.corpus.bytes / 1e6).toFixed(0)} MB | ${row.mode.name} | ${(wall / 1000).toFixed(2)} s (${(Math.min(...walls) / 1000).toFixed(2)}–${(Math.max(...walls) / 1000).toFixed(2)}) | ${(row.corpus.bytes / 1e6 / (wall / 1000)).toFixed(0)} | ${Math.round(row.corpus.events / (wall / 1000))} | ${Number.isNaN(Math.max(...rss)) ? 'n/a' : `${(Math.max(...rss) / 2 ** 20).toFixed(0)} MB`} | ${ratio.toFixed(2)}× | ${Number.isNaN(cpu) ? 'n/a' : (cpu / 1000).toFixed(2)} | ${Number.isNaN(cpuRatio) ? 'n/a' : `${cpuRatio.toFixed(2)}×`} |`);
   }
   return lines.join('\n');
 }
