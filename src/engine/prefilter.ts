@@ -21,7 +21,10 @@ export interface Prefilter {
   clauses: StepClauses;
   /** Queries with a step that requires no literal: every line is parsed while they run. */
   unfiltered: number[];
-  /** A line filter for the input layer, or null when some query leaves nothing to skip. */
+  /**
+   * A line filter for the input layer, or null when no step has a literal. With `unfiltered`
+   * queries it skips nothing but still tags lines with the literals found, for the rule index.
+   */
   filter: LineFilter | null;
 }
 
@@ -38,7 +41,8 @@ export function buildPrefilter(queries: CompiledQuery[], opts: { timestampField:
   const literals = [...ids.keys()];
   // A line without the timestamp's key would be a bad line: parse it, so it is reported.
   const timestampKey = opts.timeless ? null : JSON.stringify(opts.timestampField.split('.').pop()!);
-  return { literals, clauses, unfiltered, filter: unfiltered.length ? null : new RawLineFilter(literals, clauses, timestampKey) };
+  const filter = literals.length ? new RawLineFilter(literals, clauses, unfiltered.length === 0, timestampKey) : null;
+  return { literals, clauses, unfiltered, filter };
 }
 
 /** Does some step have every clause satisfied by the literals stamped `serial`? */
@@ -56,6 +60,7 @@ export function satisfied(step: readonly Int32Array[], stamp: Uint32Array, seria
   return true;
 }
 
+const NONE: LineTags = [];
 const BACKSLASH_U = Buffer.from('\\u');
 const BACKSLASH_SLASH = Buffer.from('\\/');
 
@@ -73,7 +78,7 @@ class RawLineFilter implements LineFilter {
   /** Per pattern: the serial of the line it was last found on (one entry per line and pattern). */
   private readonly seen: Uint32Array;
 
-  constructor(private readonly literals: string[], private readonly clauses: StepClauses, timestampKey: string | null) {
+  constructor(private readonly literals: string[], private readonly clauses: StepClauses, private readonly skip: boolean, timestampKey: string | null) {
     const patterns = [...literals, ...NORMALIZED_MARKERS].map((l) => Buffer.from(l, 'latin1') as Uint8Array);
     patterns.push(...UNSAFE_BYTES.map((b) => Uint8Array.from(b)));
     this.timestampId = timestampKey === null ? -1 : patterns.push(Buffer.from(timestampKey)) - 1;
@@ -112,6 +117,10 @@ class RawLineFilter implements LineFilter {
         continue;
       }
       const ids = found[i];
+      if (!this.skip) {
+        out[i] = ids ?? NONE;
+        continue;
+      }
       if (!ids) {
         out[i] = null;
         continue;
