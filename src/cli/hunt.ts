@@ -16,6 +16,8 @@ export interface HuntOptions {
   timestampField: string;
   categoryField: string;
   tiebreakerField?: string;
+  /** Elasticsearch mapping file giving field types. */
+  mapping?: string;
   strict: boolean;
   quiet: boolean;
   color?: boolean;

@@ -1,4 +1,5 @@
 import type { CompiledQuery, CompiledStep, FieldValue } from '../eql/index.js';
+import { formatTimestamp } from '../normalize/index.js';
 import { MissingEvents, type Candidate } from './missing.js';
 import type { QueryResult, QueryRunner } from './runner.js';
 import { compareEvents, type TimelineEvent } from './timeline.js';
@@ -91,8 +92,11 @@ export class SequenceRunner implements QueryRunner {
     else slots![s] = next;
   }
 
-  private complete(positives: TimelineEvent[], keys: FieldValue[], key: string): void {
+  private complete(positives: TimelineEvent[], instants: FieldValue[], key: string): void {
     const done = positives[positives.length - 1]!;
+    // Date keys join on epoch millis and show as ISO-8601, as Elasticsearch returns sequence keys.
+    const dateKeys = this.stages[this.stages.length - 1]!.step.dateKeys;
+    const keys = instants.map((k, i) => (dateKeys[i] && typeof k === 'number' ? formatTimestamp(k) : k));
     if (!this.missing) {
       this.results.push({ events: positives, joinKeys: keys, done });
       return;

@@ -4,7 +4,6 @@ import { parse as parseToml } from 'smol-toml';
 import { scan } from '../../src/engine/index.js';
 import { compileQuery, EqlSyntaxError, foldExpression, type FieldValue } from '../../src/eql/index.js';
 import { DEFAULT_MAX_LINE_BYTES } from '../../src/input/index.js';
-import { parseDate } from '../../src/normalize/index.js';
 import type { Dataset } from './datasets.js';
 
 export type Status = 'pass' | 'fail' | 'unsupported';
@@ -39,7 +38,7 @@ export async function runQueryCase(suite: string, c: QueryCase, data: Dataset): 
   const base = { suite, name: c.name };
   let compiled;
   try {
-    compiled = compileQuery(c.query, { categoryField: data.categoryField, dates: { fields: ['@timestamp'], parse: parseDate } });
+    compiled = compileQuery(c.query, data.compile);
   } catch (err) {
     if (err instanceof EqlSyntaxError) return { ...base, status: 'unsupported', detail: err.message };
     throw err;
