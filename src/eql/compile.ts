@@ -376,14 +376,13 @@ function inList(e: A.In, operand: Compiled, list: Compiled[]): Compiled {
   const ci = e.caseInsensitive;
   const member = (v: FieldValue, items: FieldValue[]) =>
     elements(v).some((x) => items.some((item) => elements(item).some((y) => scalarEquals(x, y, ci))));
-  if (operand.constant && list.every((c) => c.constant)) {
+  const items = constantValues(list);
+  if (operand.constant && items) {
     if (operand.value === null) return constant(null);
-    const items = list.map((c) => (c as { value: FieldValue }).value);
     return constant(member(operand.value, items) !== e.negated);
   }
   const op = evaluator(operand);
-  if (list.every((c) => c.constant)) {
-    const items = list.map((c) => (c as { value: FieldValue }).value);
+  if (items) {
     const set = ci ? null : exactSet(items);
     if (set) return { constant: false, fn: (ev) => elements(op(ev)).some((x) => set.has(typeof x === 'number' ? x : String(x))) !== e.negated };
     return { constant: false, fn: (ev) => member(op(ev), items) !== e.negated };
@@ -397,25 +396,33 @@ function inList(e: A.In, operand: Compiled, list: Compiled[]): Compiled {
  * numeric (numbers compare with numeric strings) — otherwise fall back to pairwise equality.
  */
 function exactSet(items: FieldValue[]): Set<string | number> | null {
-  if (!items.every((i) => typeof i === 'string' && toNumber(i) === null && i !== 'true' && i !== 'false')) return null;
-  return new Set(items as string[]);
+  const strings = items.filter((i): i is string => typeof i === 'string' && toNumber(i) === null && i !== 'true' && i !== 'false');
+  return strings.length === items.length ? new Set(strings) : null;
 }
 
-const ARITH_FUNCTIONS = new Set(['add', 'subtract', 'multiply', 'divide', 'modulo']);
+/** The values of a list of compiled expressions when all are constants, else null. */
+function constantValues(list: Compiled[]): FieldValue[] | null {
+  const out: FieldValue[] = [];
+  for (const c of list) {
+    if (!c.constant) return null;
+    out.push(c.value);
+  }
+  return out;
+}
+
+const ARITH_FUNCTIONS: ReadonlyMap<string, A.ArithOp> = new Map([['add', '+'], ['subtract', '-'], ['multiply', '*'], ['divide', '/'], ['modulo', '%']]);
 
 function call(e: A.Call, args: Compiled[]): Compiled {
   const name = e.name.toLowerCase();
-  const float = ARITH_FUNCTIONS.has(name) && args.some((a) => a.float);
-  if (float) {
-    // Same as the `+ - * / %` operators, which know about float operands.
-    const op = ({ add: '+', subtract: '-', multiply: '*', divide: '/', modulo: '%' } as const)[name as 'add'];
-    return arith(op, args[0]!, args[1]!);
-  }
-  const spec = FUNCTIONS.get(name)!;
+  const op = ARITH_FUNCTIONS.get(name);
+  const [a, b] = args;
+  // With a float operand, the same as the `+ - * / %` operators, which know about float operands.
+  if (op && a && b && args.some((x) => x.float)) return arith(op, a, b);
+  const spec = FUNCTIONS.get(name);
+  if (!spec) throw new Error(`unknown function '${e.name}' got past check()`);
   const ci = e.caseInsensitive;
-  if (args.every((a) => a.constant)) {
-    return constant(spec.call(args.map((a) => (a as { value: FieldValue }).value), ci));
-  }
+  const values = constantValues(args);
+  if (values) return constant(spec.call(values, ci));
   const fast = spec.specialize?.(args.map((a) => (a.constant ? a.value : undefined)));
   const callFn = fast ?? spec.call;
   const fns = args.map(evaluator);

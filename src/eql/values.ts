@@ -19,11 +19,17 @@ export function isNullish(v: FieldValue | undefined): v is null | undefined {
   return v === null || v === undefined || (Array.isArray(v) && v.every((x) => x === null));
 }
 
-/** Elements of a possibly multi-valued value, nulls dropped. */
+/** Elements of a possibly multi-valued value (nested arrays flattened), nulls dropped. */
 export function elements(v: FieldValue | undefined): FieldValue[] {
   if (v === null || v === undefined) return [];
-  if (Array.isArray(v)) return v.flat(Infinity as 1).filter((x) => x !== null) as FieldValue[];
-  return [v];
+  if (!Array.isArray(v)) return [v];
+  const out: FieldValue[] = [];
+  const add = (x: FieldValue): void => {
+    if (Array.isArray(x)) x.forEach(add);
+    else if (x !== null) out.push(x);
+  };
+  add(v);
+  return out;
 }
 
 /** Equality of two non-null scalars, with number/string and boolean/string coercion. */
