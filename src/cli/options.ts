@@ -44,13 +44,13 @@ export function huntOptions(o: Record<string, unknown>): HuntOptions {
     ...(o.format === undefined ? {} : { format: String(o.format) }),
     ...(o.output === undefined ? {} : { output: String(o.output) }),
     failOn: String(o.failOn),
-    maxLineBytes: o.maxLineBytes as number,
+    maxLineBytes: Number(o.maxLineBytes),
     timestampField: String(o.timestampField),
     categoryField: String(o.eventCategoryField),
     ...(o.tiebreakerField === undefined ? {} : { tiebreakerField: String(o.tiebreakerField) }),
     ...(o.mapping === undefined ? {} : { mapping: String(o.mapping) }),
     strict: o.strict === true,
     quiet: o.quiet === true,
-    ...(o.color === undefined ? {} : { color: o.color as boolean }),
+    ...(o.color === undefined ? {} : { color: o.color === true }),
   };
 }

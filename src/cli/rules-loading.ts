@@ -1,6 +1,12 @@
 import type { CompileOptions } from '../eql/index.js';
-import { findRuleFiles, loadRuleFile, RuleError, type Rule } from '../rules/index.js';
+import { builtinRulesDir, findRuleFiles, loadRuleFile, RuleError, type Rule } from '../rules/index.js';
 import { CliError } from './exit-codes.js';
+
+/** The rule paths of `--rules`, or the built-in rules folder. */
+export function ruleSource(o: Record<string, unknown>): string[] {
+  const given = o.rules;
+  return Array.isArray(given) ? given.map(String) : [builtinRulesDir()];
+}
 
 /**
  * Loads every rule under the given paths. Any broken EQL rule fails the command (exit 2)

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parse as parseToml } from 'smol-toml';
 import { caretExcerpt, compileQuery, EqlSyntaxError, lineColumn, type CompiledQuery, type CompileOptions } from '../eql/index.js';
-import type { RuleMeta, Severity, Threat } from './types.js';
+import { isSeverity, SEVERITIES } from './severity.js';
+import type { RuleMeta, Threat } from './types.js';
 
 export interface Rule {
   meta: RuleMeta;
@@ -31,8 +31,6 @@ export class RuleError extends Error {
 }
 
 export type LoadOutcome = { rule: Rule } | { skipped: string; file: string; name: string };
-
-const SEVERITIES: readonly Severity[] = ['low', 'medium', 'high', 'critical'];
 
 /** Loads one Elastic detection-rules TOML file; non-EQL rules come back as skipped. */
 export function loadRuleFile(file: string, options: CompileOptions = {}): LoadOutcome {
@@ -66,8 +64,8 @@ export function loadRuleFile(file: string, options: CompileOptions = {}): LoadOu
     const at = queryPosition(text, err.offset, query);
     throw new RuleError(file, err.reason, at?.line, at?.column, caretExcerpt(query, err.offset));
   }
-  const severity = requireString(file, rule, 'severity') as Severity;
-  if (!SEVERITIES.includes(severity)) throw new RuleError(file, `severity must be one of ${SEVERITIES.join(', ')}, found '${severity}'`);
+  const severity = requireString(file, rule, 'severity');
+  if (!isSeverity(severity)) throw new RuleError(file, `severity must be one of ${SEVERITIES.join(', ')}, found '${severity}'`);
   const riskScore = typeof rule.risk_score === 'number' ? rule.risk_score : 0;
   return {
     rule: {
@@ -125,9 +123,4 @@ export function findRuleFiles(paths: string[]): { files: string[]; missing: stri
   };
   for (const p of paths) walk(p, true);
   return { files, missing };
-}
-
-/** The `rules/` folder shipped with lolhunt. */
-export function builtinRulesDir(): string {
-  return fileURLToPath(new URL('../../../rules/', import.meta.url));
 }
