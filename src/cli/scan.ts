@@ -24,7 +24,7 @@ export function scanCommand(done: (code: ExitCode) => void): Command {
   addHuntOptions(cmd).addHelpText('after', EXAMPLES);
   return cmd.action(async (paths: string[], o: Record<string, unknown>) => {
     const opts = huntOptions(o);
-    const rules = loadRulesOrFail(ruleSource(o), { quiet: opts.quiet, compile: compileOptions(opts) });
+    const rules = await loadRulesOrFail(ruleSource(o), { quiet: opts.quiet, compile: compileOptions(opts) });
     const queries: ScanQuery[] = rules.map((r) => ({ compiled: r.compiled, rule: r.meta, name: r.meta.name }));
     done(await hunt(paths, queries, opts));
   });

@@ -7,3 +7,4 @@ export type { DateParser, DateValue, FieldType, FieldTypes } from './field-types
 export { compareVersions } from './version.js';
 export { FUNCTIONS } from './functions.js';
 export { compileWildcard } from './wildcard.js';
+export { elements } from './values.js';

@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { findRuleFiles, loadRuleFile, RuleError } from '../../src/rules/index.js';
+import { findRuleFiles } from '../../src/cli/rules-loading.js';
+import { loadRuleFile, RuleError } from '../../src/rules/index.js';
 
 /**
  * `npm run rules-corpus -- PATH`: loads (parses, checks, compiles) every EQL rule of an
@@ -9,17 +10,17 @@ import { findRuleFiles, loadRuleFile, RuleError } from '../../src/rules/index.js
  * itself when it has neither — and prints each failure, then "N passed, N failed".
  * Exit 1 when any rule fails, 2 on a bad PATH.
  */
-function main(): number {
+async function main(): Promise<number> {
   const root = process.argv[2];
   if (root === undefined || !fs.existsSync(root)) {
     console.error('usage: npm run rules-corpus -- PATH   (a checkout of github.com/elastic/detection-rules)');
     return 2;
   }
   const folders = ['rules', 'rules_building_block'].map((f) => path.join(root, f)).filter((f) => fs.existsSync(f));
-  const { files } = findRuleFiles(folders.length ? folders : [root]);
+  const { files, errors } = await findRuleFiles(folders.length ? folders : [root]);
   let passed = 0;
   let skipped = 0;
-  const failures: string[] = [];
+  const failures: string[] = [...errors];
   for (const file of files) {
     try {
       if ('rule' in loadRuleFile(file)) passed++;
@@ -44,4 +45,4 @@ function commitOf(dir: string): string {
   }
 }
 
-process.exitCode = main();
+process.exitCode = await main();
