@@ -70,3 +70,15 @@ test('the built-in rules all load as EQL rules with a known severity', () => {
   }
   assert.deepEqual([...SEVERITIES], ['low', 'medium', 'high', 'critical']);
 });
+
+test('ATT&CK entries are kept as written; an entry without a tactic is dropped', () => {
+  const threat = `[[rule.threat]]\nframework = "MITRE ATT&CK"\n[[rule.threat.technique]]\nid = "T1105"\nname = "Ingress Tool Transfer"\n[rule.threat.tactic]\nid = "TA0011"\nname = "Command and Control"\nreference = "https://attack.mitre.org/tactics/TA0011/"\n\n[[rule.threat]]\nframework = "MITRE ATT&CK"\n`;
+  const file = write(tmpDir(), 'threat.toml', rule(`${EQL}query = "any where true"\n\n${threat}`));
+  const outcome = loadRuleFile(file);
+  assert.ok('rule' in outcome);
+  assert.deepEqual(outcome.rule.meta.threat, [{
+    framework: 'MITRE ATT&CK',
+    technique: [{ id: 'T1105', name: 'Ingress Tool Transfer' }],
+    tactic: { id: 'TA0011', name: 'Command and Control', reference: 'https://attack.mitre.org/tactics/TA0011/' },
+  }]);
+});
