@@ -76,7 +76,8 @@ test('ATT&CK entries are kept as written; an entry without a tactic is dropped',
   const file = write(tmpDir(), 'threat.toml', rule(`${EQL}query = "any where true"\n\n${threat}`));
   const outcome = loadRuleFile(file);
   assert.ok('rule' in outcome);
-  assert.deepEqual(outcome.rule.meta.threat, [{
+  // TOML tables are null-prototype objects: compare as JSON, as they are written out.
+  assert.deepEqual(JSON.parse(JSON.stringify(outcome.rule.meta.threat)), [{
     framework: 'MITRE ATT&CK',
     technique: [{ id: 'T1105', name: 'Ingress Tool Transfer' }],
     tactic: { id: 'TA0011', name: 'Command and Control', reference: 'https://attack.mitre.org/tactics/TA0011/' },
