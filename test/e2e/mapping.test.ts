@@ -75,6 +75,12 @@ test('--mapping: a bad mapping file is a usage error (exit 2) naming the file an
   assert.equal(missing.code, 2);
   assert.match(missing.stderr, /cannot read mapping file .*nope\.json/);
 
+  const conflict = path.join(dir, 'conflict.json');
+  fs.writeFileSync(conflict, mappingResponse({ a: { port: { type: 'long' } }, b: { port: { type: 'keyword' } } }));
+  const clash = await runCli(['scan', '-', '--mapping', conflict], { stdin: ndjson(versions) });
+  assert.equal(clash.code, 2);
+  assert.match(clash.stderr, /conflict\.json: field 'port' is number in index a but keyword in index b/);
+
   const badFormat = path.join(dir, 'format.json');
   fs.writeFileSync(badFormat, mappingResponse({ idx: { t: { type: 'date', format: 'yyyy-QQ' } } }));
   const format = await runCli(['scan', '-', '--mapping', badFormat], { stdin: ndjson(versions) });
