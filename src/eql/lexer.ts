@@ -127,8 +127,8 @@ function readString(src: string, start: number, fail: (m: string, at: number) =>
 }
 
 function readNumber(src: string, start: number, fail: (m: string, at: number) => never): Token {
-  // Called on a digit, so the pattern always matches.
-  const m = /^(\d+)(\.\d*)?([eE][+-]?\d+)?/.exec(src.slice(start, start + 400)) ?? ['0'];
+  const m = /^(\d+)(\.\d*)?([eE][+-]?\d+)?/.exec(src.slice(start, start + 400));
+  if (!m) return fail('expected a number', start);
   const text = m[0];
   const end = start + text.length;
   const next = src.charAt(end);
