@@ -158,13 +158,13 @@ function compileExpr(e: A.Expr, ctx: Context): Compiled {
     case 'Logical':
       return logical(e.op, compileExpr(e.left, ctx), compileExpr(e.right, ctx));
     case 'Compare':
-      return dateCompare(e, ctx) ?? compare(e.op, compileExpr(e.left, ctx), compileExpr(e.right, ctx), typedOrder(e, ctx));
+      return dateCompare(e, ctx) ?? compare(e.op, compileExpr(e.left, ctx), compileExpr(e.right, ctx), typedOrder([e.left, e.right], ctx));
     case 'Arith':
       return arith(e.op, compileExpr(e.left, ctx), compileExpr(e.right, ctx));
     case 'Match':
       return match(e, compileExpr(e.operand, ctx));
     case 'In':
-      return inList(e, compileExpr(e.operand, ctx), e.list.map((x) => compileExpr(x, ctx)));
+      return inList(e, compileExpr(e.operand, ctx), e.list.map((x) => compileExpr(x, ctx)), typedOrder([e.operand], ctx));
     case 'Call':
       return call(e, e.args.map((x) => compileExpr(x, ctx)));
   }
@@ -195,8 +195,8 @@ const VERSION_ORDER: Order = (x, y) => {
 const IP_ORDER: Order = (x, y) => (typeof x === 'string' && typeof y === 'string' ? compareIps(x, y) : null);
 
 /** The order a comparison with a version or ip field uses (either side); undefined for plain values. */
-function typedOrder(e: A.Compare, ctx: Context): Order | undefined {
-  for (const side of [e.left, e.right]) {
+function typedOrder(sides: A.Expr[], ctx: Context): Order | undefined {
+  for (const side of sides) {
     const t = side.type === 'Field' ? ctx.types.get(side.path)?.type : undefined;
     if (t === 'version') return VERSION_ORDER;
     if (t === 'ip') return IP_ORDER;
@@ -372,10 +372,11 @@ function match(e: A.Match, operand: Compiled): Compiled {
   return { constant: false, fn: (ev) => test(fn(ev)) };
 }
 
-function inList(e: A.In, operand: Compiled, list: Compiled[]): Compiled {
+function inList(e: A.In, operand: Compiled, list: Compiled[], order: Order | undefined): Compiled {
   const ci = e.caseInsensitive;
+  const equal = order ? (x: FieldValue, y: FieldValue) => order(x, y) === 0 : (x: FieldValue, y: FieldValue) => scalarEquals(x, y, ci);
   const member = (v: FieldValue, items: FieldValue[]) =>
-    elements(v).some((x) => items.some((item) => elements(item).some((y) => scalarEquals(x, y, ci))));
+    elements(v).some((x) => items.some((item) => elements(item).some((y) => equal(x, y))));
   const items = constantValues(list);
   if (operand.constant && items) {
     if (operand.value === null) return constant(null);
@@ -383,7 +384,7 @@ function inList(e: A.In, operand: Compiled, list: Compiled[]): Compiled {
   }
   const op = evaluator(operand);
   if (items) {
-    const set = ci ? null : exactSet(items);
+    const set = ci || order ? null : exactSet(items);
     if (set) return { constant: false, fn: (ev) => elements(op(ev)).some((x) => set.has(typeof x === 'number' ? x : String(x))) !== e.negated };
     return { constant: false, fn: (ev) => member(op(ev), items) !== e.negated };
   }

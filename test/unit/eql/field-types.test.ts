@@ -31,6 +31,9 @@ test('an ip field compares as an address', () => {
   assert.equal(matches('ip > "9.255.255.255"', { ip: '10.0.0.1' }, types), true);
   assert.equal(matches('ip > "9.255.255.255"', { ip: '10.0.0.1' }, {}), false, 'as strings "1" < "9"');
   assert.equal(matches('ip < "::1"', { ip: '10.0.0.1' }, types), false, 'IPv4 maps into ::ffff:0:0/96, above ::1');
+  assert.equal(matches('ip in ("192.0.2.1", "10.0.0.1")', { ip: '::ffff:10.0.0.1' }, types), true, 'in compares addresses too');
+  assert.equal(matches('ip not in ("192.0.2.1", "10.0.0.1")', { ip: '::ffff:10.0.0.1' }, types), false);
+  assert.equal(matches('ip in ("192.0.2.1", "10.0.0.1")', { ip: '::ffff:10.0.0.1' }, {}), false);
 });
 
 test('a date field compares instants with the parser the mapping gives', () => {
