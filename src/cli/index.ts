@@ -39,7 +39,7 @@ export async function main(argv: string[]): Promise<ExitCode> {
       process.stderr.write(`lolhunt: ${err.message}\n`);
       return err.code;
     }
-    process.stderr.write(`lolhunt: internal error (a bug: please report it with this message): ${(err as Error).stack ?? String(err)}\n`);
+    process.stderr.write(`lolhunt: internal error (a bug: please report it with this message): ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
     return EXIT.INTERNAL;
   }
 }
