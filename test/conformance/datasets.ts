@@ -14,7 +14,6 @@ export interface Dataset {
   name: string;
   /** NDJSON files written for this run, in the order Elasticsearch's target lists the indices. */
   files: string[];
-  categoryField: string;
   tiebreakerField?: string;
   idField: string;
   /** Compiled with the data set's own index mappings, read as a `_mapping` response. */
@@ -55,10 +54,11 @@ function readQaMapping(file: string): Doc {
 }
 
 /** Writes the indices' mappings as one `GET <indices>/_mapping` response and compiles with it, as `--mapping` does. */
-function compileWith(dir: string, name: string, indices: Record<string, Doc>, categoryField: string): CompileOptions {
+function compileWith(dir: string, name: string, indices: Record<string, Doc>): CompileOptions {
   const file = path.join(dir, `${name}.mapping.json`);
   fs.writeFileSync(file, JSON.stringify(Object.fromEntries(Object.entries(indices).map(([index, body]) => [index, { mappings: body }]))));
-  return compileOptions({ categoryField, timestampField: '@timestamp', mapping: file });
+  // Every QA mapping aliases event.category to event_type.
+  return compileOptions({ categoryField: 'event_type', timestampField: '@timestamp', mapping: file });
 }
 
 /** Builds every data set under a fresh temporary directory. */
@@ -68,7 +68,7 @@ export function buildDatasets(root: string): Map<string, Dataset> {
   const mapping = (n: string) => readQaMapping(path.join(es, 'data', `${n}.mapping`));
   const sets = new Map<string, Dataset>();
   const add = (name: string, files: string[], ids: { tiebreakerField?: string; idField: string }, indices: Record<string, Doc>) =>
-    sets.set(name, { name, files, categoryField: 'event_type', ...ids, compile: compileWith(dir, name, indices, 'event_type') });
+    sets.set(name, { name, files, ...ids, compile: compileWith(dir, name, indices) });
   const endgame = readJsonArray(path.join(es, 'test_data.json'));
   const endgameIds = { tiebreakerField: 'serial_event_id', idField: 'serial_event_id' };
 
