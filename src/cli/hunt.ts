@@ -14,6 +14,8 @@ export interface HuntOptions {
   output?: string;
   failOn: string;
   maxLineBytes: number;
+  /** Bytes of candidates ordered in memory before spilling. */
+  maxMemory: number;
   timestampField: string;
   categoryField: string;
   tiebreakerField?: string;
@@ -70,6 +72,7 @@ export async function hunt(paths: string[], queries: ScanQuery[], opts: HuntOpti
     result = await scan({
       sources: discovery.sources, queries,
       maxLineBytes: opts.maxLineBytes,
+      maxMemory: opts.maxMemory,
       timestampField: opts.timestampField,
       ...(opts.tiebreakerField === undefined ? {} : { tiebreakerField: opts.tiebreakerField }),
       discoveryProblems: discovery.problems.map((p) => ({ kind: 'file', file: p.file, reason: p.reason })),

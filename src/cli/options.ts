@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { DEFAULT_ORDER_BUDGET } from '../engine/index.js';
 import type { CompileOptions } from '../eql/index.js';
 import { parseDate } from '../normalize/index.js';
 import { FORMATS } from '../output/index.js';
@@ -20,6 +21,7 @@ export function addHuntOptions(cmd: Command): Command {
     .option('--event-category-field <field>', 'field holding the event category (process where ...)', 'event.category')
     .option('--tiebreaker-field <field>', 'field that orders events with equal timestamps (before file order and line)')
     .option('--max-line-bytes <n>', 'skip (and report) lines longer than this', positiveInt, DEFAULT_MAX_LINE_BYTES)
+    .option('--max-memory <MiB>', 'memory for ordering events before they spill to temporary files', positiveInt, DEFAULT_ORDER_BUDGET / 2 ** 20)
     .option('--strict', 'exit 3 when any line had to be skipped', false)
     .option('-q, --quiet', 'no summary on stderr (errors are still shown)', false)
     .option('--color', 'force colours')
@@ -38,6 +40,7 @@ export function huntOptions(o: Record<string, unknown>): HuntOptions {
     ...(o.output === undefined ? {} : { output: String(o.output) }),
     failOn: String(o.failOn),
     maxLineBytes: o.maxLineBytes as number,
+    maxMemory: (o.maxMemory as number) * 2 ** 20,
     timestampField: String(o.timestampField),
     categoryField: String(o.eventCategoryField),
     ...(o.tiebreakerField === undefined ? {} : { tiebreakerField: String(o.tiebreakerField) }),

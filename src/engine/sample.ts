@@ -1,6 +1,5 @@
 import type { CompiledQuery, FieldValue } from '../eql/index.js';
-import type { QueryResult, QueryRunner } from './runner.js';
-import { keyTuples } from './sequence.js';
+import type { Hit, QueryResult, QueryRunner } from './runner.js';
 import type { TimelineEvent } from './timeline.js';
 
 interface Group {
@@ -24,11 +23,11 @@ export class SampleRunner implements QueryRunner {
     this.cap = maxPerKey + query.steps.length;
   }
 
-  push(ev: TimelineEvent, mask: number): void {
+  push(ev: TimelineEvent, hit: Hit): void {
     const steps = this.query.steps;
     for (let i = 0; i < steps.length; i++) {
-      if (!(mask & (1 << i))) continue;
-      for (const keys of keyTuples(steps[i]!.keys(ev.view), steps[i]!.optionalKeys)) {
+      if (!(hit.mask & (1 << i))) continue;
+      for (const keys of hit.tuples[i] ?? []) {
         const id = JSON.stringify(keys);
         let group = this.groups.get(id);
         if (!group) this.groups.set(id, (group = { keys, candidates: steps.map(() => []) }));

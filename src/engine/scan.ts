@@ -1,8 +1,10 @@
 import type { CompiledQuery } from '../eql/index.js';
-import { readItems, type InputSource } from '../input/index.js';
-import { documentView, formatTimestamp, getField, parseTimestamp } from '../normalize/index.js';
+import type { InputSource } from '../input/index.js';
+import { formatTimestamp } from '../normalize/index.js';
 import type { RuleMeta } from '../rules/index.js';
-import { createRunner, stepMask, type QueryResult } from './runner.js';
+import { collectSource, type CollectSink } from './collect.js';
+import { CandidateOrder } from './order.js';
+import { createRunner, type QueryResult } from './runner.js';
 import { compareEvents, type TimelineEvent } from './timeline.js';
 import type { Alert, InputProblem, MatchedEvent, ScanSummary } from './types.js';
 
@@ -29,6 +31,8 @@ export interface ScanOptions {
   maxSamplesPerKey?: number;
   /** Problems kept for the summary; all are counted. */
   maxProblemsShown?: number;
+  /** Bytes of candidates held in memory before they spill to temporary files. */
+  maxMemory?: number;
 }
 
 export interface ScanResult {
@@ -36,15 +40,10 @@ export interface ScanResult {
   summary: ScanSummary;
 }
 
-/** An event that satisfies some step of some query, with one mask per query. */
-interface Candidate {
-  event: TimelineEvent;
-  masks: number[];
-}
-
 /**
- * Reads every source, keeps the events some query step can use, orders them on one
- * timeline and runs each query over it.
+ * The scan in three stages: collect (read every source, keep the events some query step
+ * can use, collect.ts), order (one timeline in bounded memory, order.ts) and run (each
+ * query's runner over the timeline, then the results interleaved by completion).
  */
 export async function scan(opts: ScanOptions): Promise<ScanResult> {
   const started = performance.now();
@@ -53,82 +52,45 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
     files: opts.sources.length, bytes: 0, events: 0, badLines: 0, fileErrors: 0, problems: [],
     alertsByRule: [], alerts: 0, elapsedMs: 0,
   };
-  const report = (p: InputProblem) => {
-    summary[p.kind === 'file' ? 'fileErrors' : 'badLines']++;
-    if (summary.problems.length < shown) summary.problems.push(p);
-    opts.onProblem?.(p);
+  const order = new CandidateOrder(opts.maxMemory);
+  const sink: CollectSink = {
+    candidate: (c) => order.add(c),
+    problem: (p) => {
+      summary[p.kind === 'file' ? 'fileErrors' : 'badLines']++;
+      if (summary.problems.length < shown) summary.problems.push(p);
+      opts.onProblem?.(p);
+    },
+    event: () => { summary.events++; },
+    bytes: (n) => {
+      summary.bytes += n;
+      opts.onBytes?.(n);
+    },
   };
-  for (const p of opts.discoveryProblems ?? []) report(p);
+  try {
+    for (const p of opts.discoveryProblems ?? []) sink.problem(p);
+    const collect = {
+      queries: opts.queries.map((q) => q.compiled),
+      timestampField: opts.timestampField,
+      maxLineBytes: opts.maxLineBytes,
+      ...(opts.tiebreakerField === undefined ? {} : { tiebreakerField: opts.tiebreakerField }),
+    };
+    for (const source of opts.sources) await collectSource(source, collect, sink);
 
-  // Sample queries ignore time: when only they run, an event needs no timestamp.
-  const timeless = opts.queries.every((q) => q.compiled.type === 'sample');
-  const candidates: Candidate[] = [];
-  const onBytes = (n: number) => { summary.bytes += n; opts.onBytes?.(n); };
-  for (const source of opts.sources) {
-    for await (const batch of readItems(source, { maxLineBytes: opts.maxLineBytes, onBytes })) {
-      for (const item of batch) {
-        if (item.kind === 'error') {
-          report({ kind: 'file', file: source.path, ...(item.line === undefined ? {} : { line: item.line }), reason: item.reason });
-          continue;
-        }
-        if (item.kind === 'bad') {
-          report({ kind: 'line', file: source.path, line: item.line, reason: item.reason });
-          continue;
-        }
-        let doc: unknown;
-        if (item.kind === 'line') {
-          try {
-            doc = JSON.parse(item.text);
-          } catch (err) {
-            report({ kind: 'line', file: source.path, line: item.line, reason: `invalid JSON: ${(err as Error).message}` });
-            continue;
-          }
-        } else {
-          doc = item.value;
-        }
-        if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
-          report({ kind: 'line', file: source.path, line: item.line, reason: `not a JSON object (${Array.isArray(doc) ? 'array' : doc === null ? 'null' : typeof doc})` });
-          continue;
-        }
-        const view = documentView(doc);
-        const line = item.line;
-        let masks: number[];
-        let ts: number | null;
-        try {
-          ts = parseTimestamp(view.get(opts.timestampField)) ?? (timeless ? 0 : null);
-          masks = ts === null ? [] : opts.queries.map((q) => stepMask(q.compiled, view));
-        } catch (err) {
-          // Only a value nested deeper than the call stack gets here; it is that line's problem.
-          if (!(err instanceof RangeError)) throw err;
-          report({ kind: 'line', file: source.path, line, reason: 'value nested too deeply to evaluate' });
-          continue;
-        }
-        if (ts === null) {
-          report({ kind: 'line', file: source.path, line, reason: `missing or unparsable ${opts.timestampField}` });
-          continue;
-        }
-        summary.events++;
-        if (masks.every((m) => m === 0)) continue;
-        const tiebreak = opts.tiebreakerField === undefined ? undefined : getField(doc, opts.tiebreakerField);
-        const event: TimelineEvent = { ts, tiebreak, fileIndex: source.index, line, view, source: doc };
-        if (item.kind === 'line') event.raw = item.text;
-        candidates.push({ event, masks });
-      }
-    }
+    const samples = opts.maxSamplesPerKey ? { maxSamplesPerKey: opts.maxSamplesPerKey } : {};
+    const runners = opts.queries.map((q) => createRunner(q.compiled, samples));
+    for await (const c of order.ordered()) for (const [q, hit] of c.hits) runners[q]!.push(c.event, hit);
+    const perQuery = opts.queries.map((q, qi) => {
+      const results = runners[qi]!.finish();
+      summary.alertsByRule.push({ name: q.name, severity: q.rule?.severity ?? '', count: results.length });
+      return results.map((r) => ({ alert: toAlert(r, q.rule, opts.sources), last: r.events[r.events.length - 1]! }));
+    });
+    const alerts = mergeByCompletion(perQuery);
+    summary.alerts = alerts.length;
+    summary.elapsedMs = performance.now() - started;
+    return { alerts, summary };
+  } finally {
+    order.dispose();
   }
-
-  candidates.sort((a, b) => compareEvents(a.event, b.event));
-  const perQuery = opts.queries.map((q, qi) => {
-    const runner = createRunner(q.compiled, { ...(opts.maxSamplesPerKey ? { maxSamplesPerKey: opts.maxSamplesPerKey } : {}) });
-    for (const c of candidates) if (c.masks[qi]) runner.push(c.event, c.masks[qi]!);
-    const results = runner.finish();
-    summary.alertsByRule.push({ name: q.name, severity: q.rule?.severity ?? '', count: results.length });
-    return results.map((r) => ({ alert: toAlert(r, q.rule, opts.sources), last: r.events[r.events.length - 1]! }));
-  });
-  const alerts = mergeByCompletion(perQuery);
-  summary.alerts = alerts.length;
-  summary.elapsedMs = performance.now() - started;
-  return { alerts, summary };
 }
 
 /**
@@ -155,8 +117,8 @@ function toAlert(r: QueryResult, rule: RuleMeta | undefined, sources: InputSourc
     file: sources[e.fileIndex]!.path,
     line: e.line,
     timestamp: formatTimestamp(e.ts),
-    source: e.source,
-    ...(e.raw === undefined ? {} : { raw: e.raw }),
+    source: JSON.parse(e.raw),
+    raw: e.raw,
   }));
   const first = events.find((e) => !e.missing)!;
   return { ...(rule ? { rule } : {}), joinKeys: r.joinKeys, timestamp: first.timestamp, events };

@@ -13,7 +13,8 @@ import { ROOT } from '../helpers/run-cli.js';
 /**
  * Whole-run invariants over every event in samples/ (which fires all five built-in rules):
  * the alerts do not depend on how the events are split into files, on the order the files
- * are given in, on the order of lines within a file, or on nested vs dotted keys.
+ * are given in, on the order of lines within a file, on nested vs dotted keys, or on how
+ * much of the timeline is ordered in memory rather than in temporary files.
  */
 const docs: Record<string, unknown>[] = [];
 for (const dir of fs.readdirSync(path.join(ROOT, 'samples'), { recursive: true, encoding: 'utf8' })) {
@@ -39,7 +40,7 @@ function dotted(doc: Record<string, unknown>, prefix = '', into: Record<string, 
 /** An alert by what it claims: rule, join keys, and the events (by their event.id), as a sortable string. */
 const identity = (a: Alert) => JSON.stringify([a.rule?.id, a.joinKeys, a.events.map((e) => (e.missing ? null : getField(e.source, 'event.id')))]);
 
-async function alertsOf(files: Record<string, unknown>[][]): Promise<string[]> {
+async function alertsOf(files: Record<string, unknown>[][], maxMemory?: number): Promise<string[]> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lolhunt-prop-'));
   const paths = files.map((f, i) => {
     const p = path.join(dir, `part-${i}.ndjson`);
@@ -47,13 +48,13 @@ async function alertsOf(files: Record<string, unknown>[][]): Promise<string[]> {
     return p;
   });
   const { sources } = await discoverInputs(paths);
-  const { alerts, summary } = await scan({ sources, queries, maxLineBytes: 1 << 20, timestampField: '@timestamp' });
+  const { alerts, summary } = await scan({ sources, queries, maxLineBytes: 1 << 20, timestampField: '@timestamp', ...(maxMemory ? { maxMemory } : {}) });
   fs.rmSync(dir, { recursive: true });
   assert.equal(summary.events, files.reduce((n, f) => n + f.length, 0), 'every event is read');
   return alerts.map(identity).sort();
 }
 
-test('samples: the same alerts for any split into files, any file order, any line order, nested or dotted', async () => {
+test('samples: the same alerts for any split into files, any file order, any line order, nested or dotted, in memory or spilled', async () => {
   const baseline = await alertsOf([docs]);
   assert.ok(baseline.length >= 10, `samples give ${baseline.length} alerts`);
   const split = fc.record({
@@ -61,11 +62,13 @@ test('samples: the same alerts for any split into files, any file order, any lin
     assignment: fc.array(fc.nat(), { minLength: docs.length, maxLength: docs.length }),
     order: fc.array(fc.nat(), { minLength: docs.length, maxLength: docs.length }),
     flat: fc.array(fc.boolean(), { minLength: docs.length, maxLength: docs.length }),
+    // From a few candidates per temporary run to everything in memory.
+    maxMemory: fc.oneof(fc.integer({ min: 1, max: 20_000 }), fc.constant(undefined)),
   });
-  await fc.assert(fc.asyncProperty(split, async ({ files, assignment, order, flat }) => {
+  await fc.assert(fc.asyncProperty(split, async ({ files, assignment, order, flat, maxMemory }) => {
     const parts: Record<string, unknown>[][] = Array.from({ length: files }, () => []);
     const shuffled = docs.map((d, i) => ({ d: flat[i] ? dotted(d) : d, key: order[i]! })).sort((a, b) => a.key - b.key);
     shuffled.forEach(({ d }, i) => parts[assignment[i]! % files]!.push(d));
-    assert.deepEqual(await alertsOf(parts.filter((p) => p.length)), baseline);
+    assert.deepEqual(await alertsOf(parts.filter((p) => p.length), maxMemory), baseline);
   }), { numRuns: 25, seed: 16 });
 });
