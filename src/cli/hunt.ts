@@ -6,6 +6,7 @@ import { getField } from '../normalize/index.js';
 import { createWriter, formatProblem, formatSummary, useColor, type FormatName, FORMATS } from '../output/index.js';
 import type { Severity } from '../rules/index.js';
 import { CliError, EXIT, type ExitCode } from './exit-codes.js';
+import { portableCompile } from './options.js';
 import { checkOutputTarget, fileSink, stdoutSink } from './sinks.js';
 
 /** Options shared by every command that reads telemetry. */
@@ -16,6 +17,7 @@ export interface HuntOptions {
   maxLineBytes: number;
   /** Bytes of candidates ordered in memory before spilling. */
   maxMemory: number;
+  threads: number;
   timestampField: string;
   categoryField: string;
   tiebreakerField?: string;
@@ -73,6 +75,8 @@ export async function hunt(paths: string[], queries: ScanQuery[], opts: HuntOpti
       sources: discovery.sources, queries,
       maxLineBytes: opts.maxLineBytes,
       maxMemory: opts.maxMemory,
+      threads: opts.threads,
+      compile: portableCompile(opts),
       timestampField: opts.timestampField,
       ...(opts.tiebreakerField === undefined ? {} : { tiebreakerField: opts.tiebreakerField }),
       discoveryProblems: discovery.problems.map((p) => ({ kind: 'file', file: p.file, reason: p.reason })),

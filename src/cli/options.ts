@@ -1,7 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { DEFAULT_ORDER_BUDGET } from '../engine/index.js';
+import { compileOptionsOf, DEFAULT_ORDER_BUDGET, defaultThreads, type PortableCompile } from '../engine/index.js';
 import type { CompileOptions } from '../eql/index.js';
-import { parseDate } from '../normalize/index.js';
 import { FORMATS } from '../output/index.js';
 import { DEFAULT_MAX_LINE_BYTES, FAIL_ON_CHOICES, type HuntOptions } from './hunt.js';
 
@@ -22,6 +21,7 @@ export function addHuntOptions(cmd: Command): Command {
     .option('--tiebreaker-field <field>', 'field that orders events with equal timestamps (before file order and line)')
     .option('--max-line-bytes <n>', 'skip (and report) lines longer than this', positiveInt, DEFAULT_MAX_LINE_BYTES)
     .option('--max-memory <MiB>', 'memory for ordering events before they spill to temporary files', positiveInt, DEFAULT_ORDER_BUDGET / 2 ** 20)
+    .option('--threads <n>', 'worker threads reading and matching (default: one per core); results are the same for any number', positiveInt, defaultThreads())
     .option('--strict', 'exit 3 when any line had to be skipped', false)
     .option('-q, --quiet', 'no summary on stderr (errors are still shown)', false)
     .option('--color', 'force colours')
@@ -29,8 +29,13 @@ export function addHuntOptions(cmd: Command): Command {
 }
 
 /** How queries are compiled for these options: the category field, and the timestamp field compared as a date. */
+export function portableCompile(opts: HuntOptions): PortableCompile {
+  return { categoryField: opts.categoryField, dateFields: [opts.timestampField] };
+}
+
+/** The same, as compile options (the worker threads build theirs from portableCompile). */
 export function compileOptions(opts: HuntOptions): CompileOptions {
-  return { categoryField: opts.categoryField, dates: { fields: [opts.timestampField], parse: parseDate } };
+  return compileOptionsOf(portableCompile(opts));
 }
 
 /** Commander's parsed options as HuntOptions. */
@@ -41,6 +46,7 @@ export function huntOptions(o: Record<string, unknown>): HuntOptions {
     failOn: String(o.failOn),
     maxLineBytes: o.maxLineBytes as number,
     maxMemory: (o.maxMemory as number) * 2 ** 20,
+    threads: o.threads as number,
     timestampField: String(o.timestampField),
     categoryField: String(o.eventCategoryField),
     ...(o.tiebreakerField === undefined ? {} : { tiebreakerField: String(o.tiebreakerField) }),

@@ -1,5 +1,5 @@
 import type { CompiledQuery, FieldValue } from '../eql/index.js';
-import { readItems, type InputSource } from '../input/index.js';
+import { readItems, type ByteRange, type InputSource } from '../input/index.js';
 import { documentView, getField, parseTimestamp } from '../normalize/index.js';
 import { stepHit, type Hit } from './runner.js';
 import type { TimelineEvent } from './timeline.js';
@@ -11,12 +11,18 @@ export interface Candidate {
   hits: [number, Hit][];
 }
 
-/** What reading sources needs to know about the queries and the fields. */
-export interface CollectOptions {
-  queries: CompiledQuery[];
+/** What reading sources needs to know about the fields (the queries come apart: workers compile their own). */
+export interface CollectSettings {
   timestampField: string;
   tiebreakerField?: string;
   maxLineBytes: number;
+}
+
+/** A piece of work: a whole source, or one byte range (`part`) of a large plain file. */
+export interface WorkUnit {
+  source: InputSource;
+  part: number;
+  range?: ByteRange;
 }
 
 /** Where collected things go, as they are found. */
@@ -29,15 +35,24 @@ export interface CollectSink {
 }
 
 /**
- * The per-line stage: reads one source, parses each line, places it in time and tests it
+ * The per-line stage: reads one unit, parses each line, places it in time and tests it
  * against every step of every query. Only events some step (or `until`) can use become
- * candidates; everything else is counted and dropped here.
+ * candidates; everything else is counted and dropped here. Resolves to the number of lines
+ * read (to number the lines of the next range of the same file).
  */
-export async function collectSource(source: InputSource, opts: CollectOptions, sink: CollectSink): Promise<void> {
+export async function collectUnit(unit: WorkUnit, queries: CompiledQuery[], opts: CollectSettings, sink: CollectSink): Promise<number> {
   // Sample queries ignore time: when only they run, an event needs no timestamp.
-  const timeless = opts.queries.every((q) => q.type === 'sample');
+  const timeless = queries.every((q) => q.type === 'sample');
+  const { source, part } = unit;
   const file = source.path;
-  for await (const batch of readItems(source, { maxLineBytes: opts.maxLineBytes, onBytes: (n) => sink.bytes(n) })) {
+  let lines = 0;
+  const read = {
+    maxLineBytes: opts.maxLineBytes,
+    onBytes: (n: number) => sink.bytes(n),
+    onLineCount: (n: number) => { lines = n; },
+    ...(unit.range ? { range: unit.range } : {}),
+  };
+  for await (const batch of readItems(source, read)) {
     for (const item of batch) {
       if (item.kind === 'error') {
         sink.problem({ kind: 'file', file, ...(item.line === undefined ? {} : { line: item.line }), reason: item.reason });
@@ -73,8 +88,8 @@ export async function collectSource(source: InputSource, opts: CollectOptions, s
       try {
         ts = parseTimestamp(view.get(opts.timestampField)) ?? (timeless ? 0 : null);
         if (ts !== null) {
-          for (let q = 0; q < opts.queries.length; q++) {
-            const hit = stepHit(opts.queries[q]!, view);
+          for (let q = 0; q < queries.length; q++) {
+            const hit = stepHit(queries[q]!, view);
             if (hit) hits.push([q, hit]);
           }
         }
@@ -91,9 +106,10 @@ export async function collectSource(source: InputSource, opts: CollectOptions, s
       sink.event();
       if (hits.length === 0) continue;
       const tiebreak = opts.tiebreakerField === undefined ? undefined : scalar(getField(doc, opts.tiebreakerField));
-      sink.candidate({ event: { ts, tiebreak, fileIndex: source.index, line, raw }, hits });
+      sink.candidate({ event: { ts, tiebreak, fileIndex: source.index, part, line, raw }, hits });
     }
   }
+  return lines;
 }
 
 function scalar(v: FieldValue | undefined): FieldValue | undefined {

@@ -4,3 +4,4 @@ export { scan, type ScanOptions, type ScanQuery, type ScanResult } from './scan.
 export { createRunner, stepHit, type Hit, type QueryResult, type QueryRunner } from './runner.js';
 export { compareEvents, type TimelineEvent } from './timeline.js';
 export { DEFAULT_ORDER_BUDGET } from './order.js';
+export { compileOptionsOf, defaultThreads, type PortableCompile } from './pool.js';

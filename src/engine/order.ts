@@ -90,12 +90,12 @@ export class CandidateOrder {
 /** One line of a run file: every field is a scalar or an array of them, so JSON is safe and exact. */
 function encode(c: Candidate): string {
   const e = c.event;
-  return JSON.stringify([e.ts, e.tiebreak ?? null, e.fileIndex, e.line, e.raw, c.hits.map(([q, h]) => [q, h.mask, h.tuples])]);
+  return JSON.stringify([e.ts, e.tiebreak ?? null, e.fileIndex, e.part, e.line, e.raw, c.hits.map(([q, h]) => [q, h.mask, h.tuples])]);
 }
 
 function decode(line: string): Candidate {
-  const [ts, tiebreak, fileIndex, line_, raw, hits] = JSON.parse(line) as [number, Candidate['event']['tiebreak'], number, number, string, [number, number, Candidate['hits'][number][1]['tuples']][]];
-  return { event: { ts, tiebreak, fileIndex, line: line_, raw }, hits: hits.map(([q, mask, tuples]) => [q, { mask, tuples }]) };
+  const [ts, tiebreak, fileIndex, part, line_, raw, hits] = JSON.parse(line) as [number, Candidate['event']['tiebreak'], number, number, number, string, [number, number, Candidate['hits'][number][1]['tuples']][]];
+  return { event: { ts, tiebreak, fileIndex, part, line: line_, raw }, hits: hits.map(([q, mask, tuples]) => [q, { mask, tuples }]) };
 }
 
 async function* readRun(file: string): AsyncGenerator<Candidate> {

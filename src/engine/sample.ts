@@ -1,6 +1,6 @@
 import type { CompiledQuery, FieldValue } from '../eql/index.js';
 import type { Hit, QueryResult, QueryRunner } from './runner.js';
-import type { TimelineEvent } from './timeline.js';
+import { comparePosition, type TimelineEvent } from './timeline.js';
 
 interface Group {
   keys: FieldValue[];
@@ -41,14 +41,13 @@ export class SampleRunner implements QueryRunner {
     const groups = [...this.groups.values()].sort((a, b) => compareKeys(a.keys, b.keys));
     const out: QueryResult[] = [];
     for (const g of groups) {
-      const lists = g.candidates.map((c) => [...c].sort(inputOrder));
+      const lists = g.candidates.map((c) => [...c].sort(comparePosition));
       for (const events of combinations(lists, this.maxPerKey)) out.push({ events, joinKeys: g.keys });
     }
     return out;
   }
 }
 
-const inputOrder = (a: TimelineEvent, b: TimelineEvent) => a.fileIndex - b.fileIndex || a.line - b.line;
 
 /** Up to `limit` picks of one event per list, first list varying slowest, no event twice. */
 function combinations(lists: TimelineEvent[][], limit: number): TimelineEvent[][] {

@@ -2,8 +2,9 @@ import type { CompiledQuery } from '../eql/index.js';
 import type { InputSource } from '../input/index.js';
 import { formatTimestamp } from '../normalize/index.js';
 import type { RuleMeta } from '../rules/index.js';
-import { collectSource, type CollectSink } from './collect.js';
+import type { CollectSettings } from './collect.js';
 import { CandidateOrder } from './order.js';
+import { planUnits, runUnits, type PortableCompile } from './pool.js';
 import { createRunner, type QueryResult } from './runner.js';
 import { compareEvents, type TimelineEvent } from './timeline.js';
 import type { Alert, InputProblem, MatchedEvent, ScanSummary } from './types.js';
@@ -24,8 +25,6 @@ export interface ScanOptions {
   tiebreakerField?: string;
   /** Problems found before the scan (discovery), counted as file errors. */
   discoveryProblems?: InputProblem[];
-  /** Called once per problem as it is found. */
-  onProblem?: (p: InputProblem) => void;
   onBytes?: (n: number) => void;
   /** Samples returned per join key (Elasticsearch's max_samples_per_key), default 1. */
   maxSamplesPerKey?: number;
@@ -33,6 +32,14 @@ export interface ScanOptions {
   maxProblemsShown?: number;
   /** Bytes of candidates held in memory before they spill to temporary files. */
   maxMemory?: number;
+  /**
+   * Worker threads for the per-line stage (default 1: all on this thread). More than one
+   * needs `compile`, how the queries were compiled, since each worker compiles its own.
+   */
+  threads?: number;
+  compile?: PortableCompile;
+  /** With threads, plain files of twice this size or more are read in ranges of about this size. */
+  rangeBytes?: number;
 }
 
 export interface ScanResult {
@@ -41,9 +48,11 @@ export interface ScanResult {
 }
 
 /**
- * The scan in three stages: collect (read every source, keep the events some query step
- * can use, collect.ts), order (one timeline in bounded memory, order.ts) and run (each
- * query's runner over the timeline, then the results interleaved by completion).
+ * The scan in three stages: collect (the per-line stage over every unit of work, on this
+ * thread or a pool: collect.ts, pool.ts), order (one timeline in bounded memory, order.ts)
+ * and run (each query's runner over the timeline, the results interleaved by completion).
+ * The output does not depend on the number of threads: events are ordered by a total
+ * order, and problems are reported in input order.
  */
 export async function scan(opts: ScanOptions): Promise<ScanResult> {
   const started = performance.now();
@@ -52,29 +61,50 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
     files: opts.sources.length, bytes: 0, events: 0, badLines: 0, fileErrors: 0, problems: [],
     alertsByRule: [], alerts: 0, elapsedMs: 0,
   };
+  const count = (p: InputProblem) => { summary[p.kind === 'file' ? 'fileErrors' : 'badLines']++; };
+  const threads = opts.compile ? Math.max(1, opts.threads ?? 1) : 1;
+  const units = await planUnits(opts.sources, threads, opts.rangeBytes);
+  /** Per unit, its first problems (lines counted within the unit until the end). */
+  const problems: InputProblem[][] = units.map(() => []);
   const order = new CandidateOrder(opts.maxMemory);
-  const sink: CollectSink = {
-    candidate: (c) => order.add(c),
-    problem: (p) => {
-      summary[p.kind === 'file' ? 'fileErrors' : 'badLines']++;
-      if (summary.problems.length < shown) summary.problems.push(p);
-      opts.onProblem?.(p);
-    },
-    event: () => { summary.events++; },
-    bytes: (n) => {
-      summary.bytes += n;
-      opts.onBytes?.(n);
-    },
-  };
   try {
-    for (const p of opts.discoveryProblems ?? []) sink.problem(p);
-    const collect = {
-      queries: opts.queries.map((q) => q.compiled),
+    for (const p of opts.discoveryProblems ?? []) {
+      count(p);
+      if (summary.problems.length < shown) summary.problems.push(p);
+    }
+    const settings: CollectSettings = {
       timestampField: opts.timestampField,
       maxLineBytes: opts.maxLineBytes,
       ...(opts.tiebreakerField === undefined ? {} : { tiebreakerField: opts.tiebreakerField }),
     };
-    for (const source of opts.sources) await collectSource(source, collect, sink);
+    const compiled = opts.queries.map((q) => q.compiled);
+    const pool = opts.compile ? { threads, compile: opts.compile } : null;
+    const done = await runUnits(units, compiled, settings, pool, {
+      candidate: (c) => order.add(c),
+      problem: (p, unit) => {
+        count(p);
+        if (problems[unit]!.length < shown) problems[unit]!.push(p);
+      },
+      event: () => { summary.events++; },
+      bytes: (n) => {
+        summary.bytes += n;
+        opts.onBytes?.(n);
+      },
+    });
+
+    // Lines of a range count from the lines of the ranges before it in the same file.
+    const lineBase = new Map<string, number>();
+    let base = 0;
+    units.forEach((u, i) => {
+      if (u.part === 0) base = 0;
+      lineBase.set(`${u.source.index}:${u.part}`, base);
+      for (const p of problems[i]!) {
+        if (summary.problems.length >= shown) break;
+        summary.problems.push(p.line === undefined ? p : { ...p, line: p.line + base });
+      }
+      base += done[i]!.lines;
+    });
+    const lineOf = (e: TimelineEvent) => e.line + (lineBase.get(`${e.fileIndex}:${e.part}`) ?? 0);
 
     const samples = opts.maxSamplesPerKey ? { maxSamplesPerKey: opts.maxSamplesPerKey } : {};
     const runners = opts.queries.map((q) => createRunner(q.compiled, samples));
@@ -82,7 +112,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
     const perQuery = opts.queries.map((q, qi) => {
       const results = runners[qi]!.finish();
       summary.alertsByRule.push({ name: q.name, severity: q.rule?.severity ?? '', count: results.length });
-      return results.map((r) => ({ alert: toAlert(r, q.rule, opts.sources), last: r.events[r.events.length - 1]! }));
+      return results.map((r) => ({ alert: toAlert(r, q.rule, opts.sources, lineOf), last: r.events[r.events.length - 1]! }));
     });
     const alerts = mergeByCompletion(perQuery);
     summary.alerts = alerts.length;
@@ -112,10 +142,10 @@ function mergeByCompletion(lists: { alert: Alert; last: TimelineEvent }[][]): Al
   }
 }
 
-function toAlert(r: QueryResult, rule: RuleMeta | undefined, sources: InputSource[]): Alert {
+function toAlert(r: QueryResult, rule: RuleMeta | undefined, sources: InputSource[], lineOf: (e: TimelineEvent) => number): Alert {
   const events = r.events.map((e): MatchedEvent => e.missing ? { file: '', line: 0, timestamp: '', source: null, missing: true } : ({
     file: sources[e.fileIndex]!.path,
-    line: e.line,
+    line: lineOf(e),
     timestamp: formatTimestamp(e.ts),
     source: JSON.parse(e.raw),
     raw: e.raw,

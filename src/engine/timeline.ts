@@ -10,6 +10,8 @@ export interface TimelineEvent {
   /** Value of the tiebreaker field, when one is configured (a scalar; anything else is absent). */
   tiebreak: FieldValue | undefined;
   fileIndex: number;
+  /** Which byte range of the file (0 when it was read whole); `line` counts within it. */
+  part: number;
   line: number;
   /** The event's JSON text: the original line, or the serialised element of a JSON-array file. */
   raw: string;
@@ -28,7 +30,12 @@ function compareTiebreak(a: FieldValue | undefined, b: FieldValue | undefined): 
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
-/** Timeline order: timestamp, tiebreaker, then file order as given, then line. */
+/** Timeline order: timestamp, tiebreaker, then file order as given, then position in the file. */
 export function compareEvents(a: TimelineEvent, b: TimelineEvent): number {
-  return a.ts - b.ts || compareTiebreak(a.tiebreak, b.tiebreak) || a.fileIndex - b.fileIndex || a.line - b.line;
+  return a.ts - b.ts || compareTiebreak(a.tiebreak, b.tiebreak) || comparePosition(a, b);
+}
+
+/** Input order: file order as given, then position in the file. */
+export function comparePosition(a: TimelineEvent, b: TimelineEvent): number {
+  return a.fileIndex - b.fileIndex || a.part - b.part || a.line - b.line;
 }

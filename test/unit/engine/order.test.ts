@@ -11,14 +11,15 @@ const candidate = fc.record({
   ts: fc.integer({ min: 0, max: 50 }),
   tiebreak: fc.oneof(fc.constant(undefined), fc.integer({ min: 0, max: 3 }), fc.constantFrom('a', 'b')),
   fileIndex: fc.integer({ min: 0, max: 3 }),
+  part: fc.integer({ min: 0, max: 2 }),
   line: fc.integer({ min: 1, max: 1_000_000 }),
   raw: fc.string({ maxLength: 40 }),
-}).map(({ ts, tiebreak, fileIndex, line, raw }): Candidate => ({
-  event: { ts: ts + 0.25, tiebreak, fileIndex, line, raw: JSON.stringify({ raw }) },
+}).map(({ ts, tiebreak, fileIndex, part, line, raw }): Candidate => ({
+  event: { ts: ts + 0.25, tiebreak, fileIndex, part, line, raw: JSON.stringify({ raw }) },
   hits: [[fileIndex, { mask: 1 + (line % 3), tuples: [[[raw, line]], undefined, [[null]]] }]],
 }));
 
-const identity = (c: Candidate) => JSON.stringify([c.event.ts, c.event.tiebreak ?? null, c.event.fileIndex, c.event.line, c.event.raw, c.hits]);
+const identity = (c: Candidate) => JSON.stringify([c.event.ts, c.event.tiebreak ?? null, c.event.fileIndex, c.event.part, c.event.line, c.event.raw, c.hits]);
 
 test('candidates come out in timeline order, the same in memory and spilled to any number of runs', async () => {
   const spillDirs = () => fs.readdirSync(os.tmpdir()).filter((d) => d.startsWith('lolhunt-order-')).length;
