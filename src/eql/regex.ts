@@ -34,15 +34,25 @@ class LuceneOperatorError extends Error {
 
 type Range = [number, number];
 const MAX_CODE_POINT = 0x10ffff;
-/** Lucene's predefined classes (`\d`, `\s`, `\w` and their negations), as code point ranges. */
-const DIGIT: Range[] = [[0x30, 0x39]];
 const SPACE: Range[] = [[0x09, 0x0a], [0x0d, 0x0d], [0x20, 0x20]];
-const WORD: Range[] = [[0x30, 0x39], [0x41, 0x5a], [0x5f, 0x5f], [0x61, 0x7a]];
-const PREDEFINED: Record<string, Range[]> = {
-  d: DIGIT, D: complement(DIGIT), s: SPACE, S: complement(SPACE), w: WORD, W: complement(WORD),
+/**
+ * Lucene's predefined classes as RE2 class contents. RE2's `\d \D \w \W` are Lucene's (ASCII);
+ * its `\s` also has `\f`, so whitespace is spelt out. `\W` stays an RE2 negation so that `regex~`
+ * folds case before negating (`\W` never matches `k` through the Kelvin sign).
+ */
+const PREDEFINED: Record<string, string> = {
+  d: '\\d', D: '\\D', w: '\\w', W: '\\W', s: classOf(SPACE), S: classOf(complement(SPACE)),
 };
 /** After a backslash, a letter other than d D s S w W is an error in Lucene, as in Java. */
 const BAD_ESCAPE = /^[a-ce-rt-vx-zA-CE-RT-VX-Z]$/;
+
+function hex(cp: number): string {
+  return `\\x{${cp.toString(16)}}`;
+}
+
+function classOf(ranges: Range[]): string {
+  return ranges.map(([lo, hi]) => (lo === hi ? hex(lo) : `${hex(lo)}-${hex(hi)}`)).join('');
+}
 
 function complement(ranges: Range[]): Range[] {
   const out: Range[] = [];
@@ -55,8 +65,6 @@ function complement(ranges: Range[]): Range[] {
   return out;
 }
 
-const hex = (cp: number) => `\\x{${cp.toString(16)}}`;
-const classOf = (ranges: Range[]) => ranges.map(([lo, hi]) => (lo === hi ? hex(lo) : `${hex(lo)}-${hex(hi)}`)).join('');
 const ANY_CHAR = `[${hex(0)}-${hex(MAX_CODE_POINT)}]`;
 const NO_STRING = `[^${hex(0)}-${hex(MAX_CODE_POINT)}]`;
 
@@ -154,7 +162,7 @@ class LuceneParser {
 
   private classItem(): string {
     const predefined = this.predefined();
-    if (predefined) return classOf(predefined);
+    if (predefined) return predefined;
     const from = this.charExp();
     if (!this.match('-')) return hex(from);
     const to = this.charExp();
@@ -163,7 +171,7 @@ class LuceneParser {
   }
 
   /** `\d` and friends; any other escaped letter is an error; otherwise nothing is consumed. */
-  private predefined(): Range[] | null {
+  private predefined(): string | null {
     if (this.peekChar() !== '\\') return null;
     const c = this.src[this.pos + 1];
     if (c !== undefined && c in PREDEFINED) {
@@ -199,6 +207,6 @@ class LuceneParser {
       return e;
     }
     const predefined = this.predefined();
-    return predefined ? `[${classOf(predefined)}]` : hex(this.charExp());
+    return predefined ? `[${predefined}]` : hex(this.charExp());
   }
 }

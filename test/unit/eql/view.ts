@@ -18,3 +18,7 @@ export function view(doc: Record<string, FieldValue>): EventView {
 /** Does `any where <condition>` match `doc`? */
 export const matches = (condition: string, doc: Record<string, FieldValue>): boolean =>
   compileQuery(`any where ${condition}`).steps[0]!.matches(view(doc));
+
+/** `s` as an EQL string literal. */
+export const eqlString = (s: string): string =>
+  `"${s.replace(/[\\"\n\r\t]/g, (c) => ({ '\\': '\\\\', '"': '\\"', '\n': '\\n', '\r': '\\r', '\t': '\\t' })[c]!)}"`;
