@@ -329,11 +329,13 @@ function inList(e: A.In, operand: Compiled, list: Compiled[]): Compiled {
 }
 
 /**
- * A Set lookup is equivalent to scalarEquals only for lists of plain strings that are not
- * numeric (numbers compare with numeric strings) — otherwise fall back to pairwise equality.
+ * A Set lookup is equivalent to scalarEquals only for lists of plain strings that are neither
+ * numeric (numbers compare with numeric strings) nor boolean in any case (`true` equals
+ * `"TRUE"`) — otherwise fall back to pairwise equality.
  */
 function exactSet(items: FieldValue[]): Set<string | number> | null {
-  if (!items.every((i) => typeof i === 'string' && toNumber(i) === null && i !== 'true' && i !== 'false')) return null;
+  const plain = (i: FieldValue) => typeof i === 'string' && toNumber(i) === null && !['true', 'false'].includes(i.toLowerCase());
+  if (!items.every(plain)) return null;
   return new Set(items as string[]);
 }
 

@@ -66,3 +66,13 @@ for (const range of ['10.1/16', '012.0.0.0/8', '167772160/8', '10.0.0.0/+8', '10
       err instanceof EqlSyntaxError && /invalid CIDR range/.test(err.message));
   });
 }
+
+// Found by the `in` fast-path property (seed 167): the exact-set shortcut missed that a
+// boolean equals "TRUE"/"False" in any case, as the general path (scalarEquals) says.
+test('issue-16 in: the exact-set fast path treats "TRUE" like == does for a boolean field', () => {
+  for (const x of [true, [true], false]) {
+    assert.equal(matches('x in ("TRUE", "b")', { x }), matches('x == "TRUE" or x == "b"', { x }));
+    assert.equal(matches('x in ("False")', { x }), matches('x == "False"', { x }));
+  }
+  assert.equal(matches('x in ("TRUE", "b")', { x: true }), true);
+});
