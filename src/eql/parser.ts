@@ -34,6 +34,18 @@ export function parseExpression(source: string): A.Expr {
   return e;
 }
 
+/**
+ * `a and b and c ...` as a balanced tree: and/or are associative (in Kleene logic too) and
+ * evaluate left to right either way, so a long generated chain costs log(n) nesting, not n.
+ */
+function balanced(op: 'and' | 'or', terms: A.Expr[]): A.Expr {
+  if (terms.length === 1) return terms[0]!;
+  const mid = terms.length >> 1;
+  const left = balanced(op, terms.slice(0, mid));
+  const right = balanced(op, terms.slice(mid));
+  return { type: 'Logical', op, left, right, start: left.start, end: right.end };
+}
+
 class Parser {
   private readonly tokens: Token[];
   private pos = 0;
@@ -214,35 +226,34 @@ class Parser {
 
   // ---- expressions, loosest first
 
+  /** One more level of nesting; the caller restores `depth` when the level is done. */
+  private nest(at: number = this.tok.start): void {
+    if (++this.depth > LIMITS.maxDepth) this.raise(`query nested deeper than ${LIMITS.maxDepth} levels`, at);
+  }
+
   expression(): A.Expr {
-    if (++this.depth > LIMITS.maxDepth) this.raise(`query nested deeper than ${LIMITS.maxDepth} levels`);
+    this.nest();
     const e = this.orExpr();
     this.depth--;
     return e;
   }
 
   private orExpr(): A.Expr {
-    let left = this.andExpr();
-    while (this.eat(T.or)) {
-      const right = this.andExpr();
-      left = { type: 'Logical', op: 'or', left, right, start: left.start, end: right.end };
-    }
-    return left;
+    const terms = [this.andExpr()];
+    while (this.eat(T.or)) terms.push(this.andExpr());
+    return balanced('or', terms);
   }
 
   private andExpr(): A.Expr {
-    let left = this.notExpr();
-    while (this.eat(T.and)) {
-      const right = this.notExpr();
-      left = { type: 'Logical', op: 'and', left, right, start: left.start, end: right.end };
-    }
-    return left;
+    const terms = [this.notExpr()];
+    while (this.eat(T.and)) terms.push(this.notExpr());
+    return balanced('and', terms);
   }
 
   private notExpr(): A.Expr {
     const start = this.tok.start;
     if (this.eat(T.not)) {
-      if (++this.depth > LIMITS.maxDepth) this.raise(`query nested deeper than ${LIMITS.maxDepth} levels`, start);
+      this.nest(start);
       const operand = this.notExpr();
       this.depth--;
       return { type: 'Not', operand, start, end: operand.end };
@@ -262,35 +273,40 @@ class Parser {
   }
 
   private additive(): A.Expr {
-    let left = this.multiplicative();
-    while (this.tok.type === T.plus || this.tok.type === T.minus) {
-      const op = ARITH_OPS.get(this.next().type)!;
-      const right = this.multiplicative();
-      left = { type: 'Arith', op, left, right, start: left.start, end: right.end };
-    }
-    return left;
+    return this.arithmetic(() => this.multiplicative(), T.plus, T.minus);
   }
 
   private multiplicative(): A.Expr {
-    let left = this.unary();
-    while (this.tok.type === T.star || this.tok.type === T.slash || this.tok.type === T.percent) {
+    return this.arithmetic(() => this.unary(), T.star, T.slash, T.percent);
+  }
+
+  /** A left-associative chain; each operator is a nesting level (the tree is as deep as the chain). */
+  private arithmetic(operand: () => A.Expr, ...ops: TokenType[]): A.Expr {
+    let left = operand();
+    const depth = this.depth;
+    while (ops.includes(this.tok.type)) {
+      this.nest();
       const op = ARITH_OPS.get(this.next().type)!;
-      const right = this.unary();
+      const right = operand();
       left = { type: 'Arith', op, left, right, start: left.start, end: right.end };
     }
+    this.depth = depth;
     return left;
   }
 
   private unary(): A.Expr {
     const start = this.tok.start;
-    if (this.eat(T.minus)) {
+    if (this.tok.type === T.minus || this.tok.type === T.plus) {
+      const minus = this.next().type === T.minus;
+      this.nest(start);
       const operand = this.unary();
+      this.depth--;
+      if (!minus) return operand;
       if (operand.type === 'Literal' && typeof operand.value === 'number') {
         return { ...operand, value: -operand.value, start };
       }
       return { type: 'Negate', operand, start, end: operand.end };
     }
-    if (this.eat(T.plus)) return this.unary();
     return this.predicate(this.primary());
   }
 

@@ -76,3 +76,19 @@ test('issue-16 in: the exact-set fast path treats "TRUE" like == does for a bool
   }
   assert.equal(matches('x in ("TRUE", "b")', { x: true }), true);
 });
+
+// Found while fuzzing the parser: long chains overflowed the stack (RangeError) instead of
+// compiling or giving an EqlSyntaxError.
+test('issue-16 parser: a 20 000-term and/or chain compiles and runs', () => {
+  const terms = Array.from({ length: 20_000 }, (_, i) => `x == ${i}`);
+  for (const op of ['or', 'and']) {
+    const step = compileQuery(`any where ${terms.join(` ${op} `)}`).steps[0]!;
+    assert.equal(step.matches({ get: () => 19_999 }), op === 'or');
+  }
+});
+
+for (const [name, condition] of [['arithmetic', `x == ${'1 + '.repeat(10_000)}1`], ['unary minus', `${'-'.repeat(10_000)}x == 1`], ['multiplication', `x == ${'2 * '.repeat(10_000)}1`]]) {
+  test(`issue-16 parser: a 10 000-long ${name} chain is an EqlSyntaxError, not a stack overflow`, () => {
+    assert.throws(() => compileQuery(`any where ${condition}`), (err: unknown) => err instanceof EqlSyntaxError && /nested deeper than 200/.test(err.message));
+  });
+}
