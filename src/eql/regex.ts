@@ -178,7 +178,7 @@ class LuceneParser {
       this.pos += 2;
       return PREDEFINED[c]!;
     }
-    if (c !== undefined && BAD_ESCAPE.test(c)) this.fail(`invalid character class \\${c}`);
+    if (c !== undefined && BAD_ESCAPE.test(c)) this.fail(`invalid escape \\${c} (Lucene escapes only \\d \\D \\s \\S \\w \\W and non-letters)`);
     return null;
   }
 

@@ -55,7 +55,7 @@ const REJECTED: [pattern: string, message: RegExp][] = [
   ['a&b', /Lucene-only regular expression operators/],
   ['<1-10>', /Lucene-only regular expression operators/],
   ['(?=a)b', /lookaround/],
-  ['\\n', /invalid regular expression: invalid character class \\n/], // Lucene: escaped letters other than d s w are errors
+  ['\\n', /invalid regular expression: invalid escape \\n \(Lucene escapes only/], // Lucene: escaped letters other than d s w are errors
   ['a(b', /invalid regular expression: expected '\)'/],
   ['[a', /invalid regular expression: expected '\]'/],
   ['[z-a]', /invalid regular expression: invalid range/],
