@@ -43,8 +43,9 @@ function ipv6Bytes(text: string): number[] | null {
   const halves = head.split('::');
   if (halves.length > 2) return null;
   const groups = (s: string) => (s === '' ? [] : s.split(':'));
-  const left = groups(halves[0]!);
-  const right = halves.length === 2 ? groups(halves[1]!) : [];
+  const [first = '', second] = halves;
+  const left = groups(first);
+  const right = second === undefined ? [] : groups(second);
   if (![...left, ...right].every((g) => HEXTET.test(g))) return null;
   const words = tail.length / 2 + left.length + right.length;
   if (halves.length === 2 ? words > 7 : words !== 8) return null;
@@ -57,10 +58,27 @@ export function parseCidr(text: string): [Address, number] | null {
   const slash = text.indexOf('/');
   const addr = parseIp(slash === -1 ? text : text.slice(0, slash));
   if (!addr) return null;
-  const max = addr.kind() === 'ipv4' ? 32 : 128;
+  const max = addr instanceof ipaddr.IPv4 ? 32 : 128;
   if (slash === -1) return [addr, max];
   const bits = text.slice(slash + 1);
   return /^[0-9]{1,3}$/.test(bits) && Number(bits) <= max ? [addr, Number(bits)] : null;
+}
+
+/**
+ * Address order, as an `ip` field sorts: every address as 16 IPv6 bytes (IPv4 mapped),
+ * compared bytewise; null when either side is not an address.
+ */
+export function compareIps(a: string, b: string): number | null {
+  const x = parseIp(a);
+  const y = parseIp(b);
+  if (x === null || y === null) return null;
+  const xs = (x instanceof ipaddr.IPv4 ? x.toIPv4MappedAddress() : x).toByteArray();
+  const ys = (y instanceof ipaddr.IPv4 ? y.toIPv4MappedAddress() : y).toByteArray();
+  for (let i = 0; i < xs.length; i++) {
+    const d = (xs[i] ?? 0) - (ys[i] ?? 0);
+    if (d !== 0) return Math.sign(d);
+  }
+  return 0;
 }
 
 export function compileCidrs(ranges: [Address, number][]): CidrMatcher {
@@ -68,25 +86,25 @@ export function compileCidrs(ranges: [Address, number][]): CidrMatcher {
   const v4: [number, number][] = [];
   const v6: [ipaddr.IPv6, number][] = [];
   for (const [addr, bits] of ranges) {
-    if (addr.kind() === 'ipv4') {
+    if (addr instanceof ipaddr.IPv4) {
       const mask = bits === 0 ? 0 : (~0 << (32 - bits)) >>> 0;
-      v4.push([(toUint32(addr as ipaddr.IPv4) & mask) >>> 0, mask]);
+      v4.push([(toUint32(addr) & mask) >>> 0, mask]);
     } else {
-      v6.push([addr as ipaddr.IPv6, bits]);
+      v6.push([addr, bits]);
     }
   }
   return (text) => {
     const ip = parseIp(text);
     if (!ip) return false;
-    if (ip.kind() === 'ipv4') {
-      const n = toUint32(ip as ipaddr.IPv4);
+    if (ip instanceof ipaddr.IPv4) {
+      const n = toUint32(ip);
       return v4.some(([net, mask]) => ((n & mask) >>> 0) === net);
     }
-    return v6.some((r) => (ip as ipaddr.IPv6).match(r));
+    return v6.some((r) => ip.match(r));
   };
 }
 
 function toUint32(addr: ipaddr.IPv4): number {
-  const [a, b, c, d] = addr.octets as [number, number, number, number];
+  const [a = 0, b = 0, c = 0, d = 0] = addr.octets;
   return ((a << 24) | (b << 16) | (c << 8) | d) >>> 0;
 }

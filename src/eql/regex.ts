@@ -22,7 +22,8 @@ export function checkRegex(pattern: string): string | null {
     RE2JS.compile(toRe2(pattern));
     return null;
   } catch (err) {
-    return err instanceof LuceneOperatorError ? err.message : `invalid regular expression: ${(err as Error).message}`;
+    if (err instanceof LuceneOperatorError) return err.message;
+    return `invalid regular expression: ${err instanceof Error ? err.message : String(err)}`;
   }
 }
 
