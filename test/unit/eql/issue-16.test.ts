@@ -92,3 +92,15 @@ for (const [name, condition] of [['arithmetic', `x == ${'1 + '.repeat(10_000)}1`
     assert.throws(() => compileQuery(`any where ${condition}`), (err: unknown) => err instanceof EqlSyntaxError && /nested deeper than 200/.test(err.message));
   });
 }
+
+// Defect 10 for IP comparisons: a field mapped as `ip` compares through the same strict parser.
+test('issue-16 ip fields: a lenient spelling of 10.0.0.1 is not equal to it, nor ordered against it', () => {
+  const options = { fieldTypes: new Map([['ip', { type: 'ip' as const }]]) };
+  const on = (condition: string, ip: string) => compileQuery(`any where ${condition}`, options).steps[0]!.matches({ get: (p) => (p === 'ip' ? ip : undefined) });
+  for (const ip of ['167772161', '10.1', '0x0a.0.0.1', '012.0.0.1', '10.0.0.01']) {
+    assert.equal(on('ip == "10.0.0.1"', ip), false, ip);
+    assert.equal(on('ip in ("10.0.0.1")', ip), false, ip);
+    assert.equal(on('ip >= "10.0.0.0" and ip <= "10.255.255.255"', ip), false, ip);
+  }
+  assert.equal(on('ip == "10.0.0.1"', '::ffff:10.0.0.1'), true);
+});
