@@ -66,7 +66,8 @@ function or(a: Requirement, b: Requirement): Requirement {
 }
 
 interface Context {
-  timestampField: string;
+  /** Fields that do not compare as plain strings (date, ip, version...): no literal. */
+  typedFields: readonly string[];
 }
 
 function requirementOf(e: Expr, ctx: Context): Requirement {
@@ -79,17 +80,17 @@ function requirementOf(e: Expr, ctx: Context): Requirement {
     case 'Compare': {
       if (e.op !== '==') return [];
       const [field, lit] = e.left.type === 'Field' ? [e.left, e.right] : [e.right, e.left];
-      if (field.type !== 'Field' || lit.type !== 'Literal' || field.path === ctx.timestampField) return [];
+      if (field.type !== 'Field' || lit.type !== 'Literal' || ctx.typedFields.includes(field.path)) return [];
       const c = clauseOf([lit.value], false);
       return c ? [c] : [];
     }
     case 'Match': {
-      if (e.kind === 'regex' || e.operand.type !== 'Field' || e.operand.path === ctx.timestampField) return [];
+      if (e.kind === 'regex' || e.operand.type !== 'Field' || ctx.typedFields.includes(e.operand.path)) return [];
       const c = clauseOf(e.patterns.map((p) => p.value), true);
       return c ? [c] : [];
     }
     case 'In': {
-      if (e.negated || e.operand.type !== 'Field' || e.operand.path === ctx.timestampField || !e.list.every((x) => x.type === 'Literal')) return [];
+      if (e.negated || e.operand.type !== 'Field' || ctx.typedFields.includes(e.operand.path) || !e.list.every((x) => x.type === 'Literal')) return [];
       const c = clauseOf(e.list.map((x) => (x as { value: unknown }).value), false);
       return c ? [c] : [];
     }
@@ -113,7 +114,8 @@ export function stepRequirement(step: Step, ctx: Context): Requirement {
 }
 
 /** Requirements of every step of a query, `until` last. */
-export function queryRequirements(q: CompiledQuery, ctx: Context): Requirement[] {
+export function queryRequirements(q: CompiledQuery, timestampField: string): Requirement[] {
+  const ctx: Context = { typedFields: [...q.typedFields, timestampField] };
   const steps = q.steps.map((s) => stepRequirement(s.ast, ctx));
   if (q.until) steps.push(stepRequirement(q.until.ast, ctx));
   return steps;

@@ -36,7 +36,7 @@ export function buildPrefilter(queries: CompiledQuery[], opts: { timestampField:
     if (id === undefined) ids.set(lit, (id = ids.size));
     return id;
   };
-  const clauses: StepClauses = queries.map((q) => queryRequirements(q, opts).map((req) => req.map((c) => Int32Array.from(c, idOf))));
+  const clauses: StepClauses = queries.map((q) => queryRequirements(q, opts.timestampField).map((req) => req.map((c) => Int32Array.from(c, idOf))));
   const unfiltered = clauses.flatMap((steps, qi) => (steps.some((s) => s.length === 0) ? [qi] : []));
   const literals = [...ids.keys()];
   // A line without the timestamp's key would be a bad line: parse it, so it is reported.

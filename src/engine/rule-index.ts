@@ -22,10 +22,10 @@ const COARSE = new Set(['host.os.type', 'host.os.family', 'host.os.platform', 'h
   'event.kind', 'event.module', 'event.dataset', 'event.provider', 'data_stream.dataset', 'network.direction', 'network.transport', 'network.protocol']);
 const NUMERIC = /^\s*[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?\s*$/;
 
-/** The values `field` must equal (case-folded) for the conjunct to hold, or null. Date fields compare as dates: never. */
-function equalities(e: Expr, dateFields: readonly string[]): { field: string; values: string[] } | null {
+/** The values `field` must equal (case-folded) for the conjunct to hold, or null. Typed fields (date, ip...) compare otherwise: never. */
+function equalities(e: Expr, typedFields: readonly string[]): { field: string; values: string[] } | null {
   const found = equalityOf(e);
-  return found && !dateFields.includes(found.field) ? found : null;
+  return found && !typedFields.includes(found.field) ? found : null;
 }
 
 function equalityOf(e: Expr): { field: string; values: string[] } | null {
@@ -50,11 +50,11 @@ function conjuncts(e: Expr): Expr[] {
 }
 
 /** The conjunct to file a step under: a fine-grained field first, then fewer values. */
-function bestEquality(step: CompiledStep, dateFields: readonly string[]): { field: string; values: string[] } | null {
+function bestEquality(step: CompiledStep, typedFields: readonly string[]): { field: string; values: string[] } | null {
   let best: { field: string; values: string[] } | null = null;
   const rank = (x: { field: string; values: string[] }) => (COARSE.has(x.field) ? 1000 : 0) + x.values.length;
   for (const c of conjuncts(step.ast.filter.condition)) {
-    const eq = equalities(c, dateFields);
+    const eq = equalities(c, typedFields);
     if (eq && (best === null || rank(eq) < rank(best))) best = eq;
   }
   return best;
@@ -80,7 +80,6 @@ export class RuleIndex {
 
   constructor(
     queries: CompiledQuery[],
-    opts: { dateFields: readonly string[] },
     clauses: StepClauses | null,
     literalCount: number,
   ) {
@@ -95,7 +94,7 @@ export class RuleIndex {
           bucket = byName.get(step.category) ?? { always: [], byValue: new Map() };
           byName.set(step.category, bucket);
         }
-        const eq = bestEquality(step, opts.dateFields);
+        const eq = bestEquality(step, q.typedFields);
         if (!eq) return void bucket.always.push(entry);
         let byValue = bucket.byValue.get(eq.field);
         if (!byValue) bucket.byValue.set(eq.field, (byValue = new Map()));

@@ -2,9 +2,10 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { compileQuery } from '../../src/eql/index.js';
-import { stepMask } from '../../src/engine/index.js';
+import { stepHit } from '../../src/engine/runner.js';
 import { RuleIndex } from '../../src/engine/rule-index.js';
 import { documentView, parseDate } from '../../src/normalize/index.js';
+import type { FieldTypes } from '../../src/eql/field-types.js';
 
 // Queries whose steps the index files under a value (==, in, : without wildcards, like),
 // and ones it must not (dates, numbers, booleans, optional fields, wildcards, negations).
@@ -20,11 +21,11 @@ const QUERIES = [
   'sequence by process.entity_id [process where event.type : "start" and process.name : "cmd.exe"] [network where not process.name == "cmd.exe"] until [process where event.type == "end"]',
   'process where event.type in ("start", "end") and not process.name : "x"',
 ];
-const dates = { fields: ['@timestamp'], parse: parseDate };
-const compiled = QUERIES.map((q) => compileQuery(q, { dates }));
+const fieldTypes: FieldTypes = new Map([['@timestamp', { type: 'date', parse: parseDate }]]);
+const compiled = QUERIES.map((q) => compileQuery(q, { fieldTypes }));
 // The index runs over queries compiled with shared conjuncts (as the CLI compiles them).
 const shared = new Map();
-const indexed = QUERIES.map((q) => compileQuery(q, { dates, shared }));
+const indexed = QUERIES.map((q) => compileQuery(q, { fieldTypes, shared }));
 
 const value = fc.constantFrom<unknown>('cmd.exe', 'CMD.EXE', 'powershell.exe', 'x', 'start', 'end', 'windows', 'WINDOWS', 42, '42', true, 'true', null, ['cmd.exe', 'y'], [['start']]);
 const doc = fc.record({
@@ -36,11 +37,11 @@ const doc = fc.record({
 
 test('the rule index (and shared conjuncts) give every event the same step masks as testing every step', () => {
   assert.ok(shared.size < QUERIES.length * 2, 'some conjuncts are shared');
-  const index = new RuleIndex(indexed, { dateFields: ['@timestamp'] }, null, 0);
+  const index = new RuleIndex(indexed, null, 0);
   let matched = 0;
   fc.assert(fc.property(doc, (d) => {
     const view = documentView(d as object);
-    const want = compiled.map((q) => stepMask(q, view));
+    const want = compiled.map((q) => stepHit(q, view)?.mask ?? 0);
     const got = compiled.map(() => 0);
     const pairs = index.masks(view, undefined) ?? [];
     for (let i = 0; i < pairs.length; i += 2) got[pairs[i]!] = pairs[i + 1]!;

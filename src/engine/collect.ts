@@ -1,0 +1,141 @@
+import type { CompiledQuery, FieldValue } from '../eql/index.js';
+import { readItems, type ByteRange, type InputSource } from '../input/index.js';
+import { documentView, getField, parseTimestamp } from '../normalize/index.js';
+import { cachedView } from './cached-view.js';
+import { buildPrefilter, type Prefilter } from './prefilter.js';
+import { RuleIndex } from './rule-index.js';
+import { hitOf, type Hit } from './runner.js';
+import type { TimelineEvent } from './timeline.js';
+import type { InputProblem } from './types.js';
+
+/** An event that satisfies some step of some query: the event, and per such query (by index) its Hit. */
+export interface Candidate {
+  event: TimelineEvent;
+  hits: [number, Hit][];
+}
+
+/** What reading sources needs to know about the fields (the queries come apart: workers compile their own). */
+export interface CollectSettings {
+  timestampField: string;
+  tiebreakerField?: string;
+  maxLineBytes: number;
+  /** Search rule literals in raw lines and skip lines no step can match (default true). */
+  prefilter?: boolean;
+}
+
+/** A piece of work: a whole source, or one byte range (`part`) of a large plain file. */
+export interface WorkUnit {
+  source: InputSource;
+  part: number;
+  range?: ByteRange;
+}
+
+/** Where collected things go, as they are found. */
+export interface CollectSink {
+  candidate(c: Candidate): void;
+  problem(p: InputProblem): void;
+  /** One more event read (a line that is an object with a usable timestamp). */
+  event(): void;
+  /** `n` more lines the prefilter skipped unparsed (no step can match them): events too. */
+  unparsed(n: number): void;
+  bytes(n: number): void;
+}
+
+/**
+ * The per-line stage: reads one unit, parses each line, places it in time and tests it
+ * against every step of every query. Only events some step (or `until`) can use become
+ * candidates; everything else is counted and dropped here. Resolves to the number of lines
+ * read (to number the lines of the next range of the same file).
+ */
+export async function collectUnit(unit: WorkUnit, queries: CompiledQuery[], opts: CollectSettings, sink: CollectSink): Promise<number> {
+  // Sample queries ignore time: when only they run, an event needs no timestamp.
+  const timeless = queries.every((q) => q.type === 'sample');
+  const { prefilter, index } = matchersFor(queries, opts);
+  const filter = prefilter?.filter ?? null;
+  const { source, part } = unit;
+  const file = source.path;
+  let lines = 0;
+  const read = {
+    maxLineBytes: opts.maxLineBytes,
+    onBytes: (n: number) => sink.bytes(n),
+    onLineCount: (n: number) => { lines = n; },
+    ...(unit.range ? { range: unit.range } : {}),
+    ...(filter ? { filter } : {}),
+  };
+  for await (const batch of readItems(source, read)) {
+    for (const item of batch) {
+      if (item.kind === 'skipped') {
+        sink.unparsed(item.count);
+        continue;
+      }
+      if (item.kind === 'error') {
+        sink.problem({ kind: 'file', file, ...(item.line === undefined ? {} : { line: item.line }), reason: item.reason });
+        continue;
+      }
+      const line = item.line;
+      if (item.kind === 'bad') {
+        sink.problem({ kind: 'line', file, line, reason: item.reason });
+        continue;
+      }
+      let doc: unknown;
+      let raw: string;
+      try {
+        if (item.kind === 'line') {
+          raw = item.text;
+          doc = JSON.parse(raw);
+        } else {
+          doc = item.value;
+          raw = JSON.stringify(doc);
+        }
+      } catch (err) {
+        const reason = err instanceof RangeError ? 'value nested too deeply to serialise' : `invalid JSON: ${(err as Error).message}`;
+        sink.problem({ kind: 'line', file, line, reason });
+        continue;
+      }
+      if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
+        sink.problem({ kind: 'line', file, line, reason: `not a JSON object (${Array.isArray(doc) ? 'array' : doc === null ? 'null' : typeof doc})` });
+        continue;
+      }
+      const view = cachedView(documentView(doc));
+      const hits: [number, Hit][] = [];
+      let ts: number | null;
+      try {
+        ts = parseTimestamp(view.get(opts.timestampField)) ?? (timeless ? 0 : null);
+        const masks = ts === null ? null : index.masks(view, item.kind === 'line' ? item.tags : undefined);
+        if (masks) for (let i = 0; i < masks.length; i += 2) hits.push([masks[i]!, hitOf(queries[masks[i]!]!, view, masks[i + 1]!)]);
+      } catch (err) {
+        // Only a value nested deeper than the call stack gets here; it is that line's problem.
+        if (!(err instanceof RangeError)) throw err;
+        sink.problem({ kind: 'line', file, line, reason: 'value nested too deeply to evaluate' });
+        continue;
+      }
+      if (ts === null) {
+        sink.problem({ kind: 'line', file, line, reason: `missing or unparsable ${opts.timestampField}` });
+        continue;
+      }
+      sink.event();
+      if (hits.length === 0) continue;
+      const tiebreak = opts.tiebreakerField === undefined ? undefined : scalar(getField(doc, opts.tiebreakerField));
+      sink.candidate({ event: { ts, tiebreak, fileIndex: source.index, part, line, raw }, hits });
+    }
+  }
+  return lines;
+}
+
+const matchers = new WeakMap<CompiledQuery[], { prefilter: Prefilter | null; index: RuleIndex }>();
+
+/** The prefilter (unless turned off) and rule index of a set of queries, built once per set. */
+export function matchersFor(queries: CompiledQuery[], opts: CollectSettings): { prefilter: Prefilter | null; index: RuleIndex } {
+  let m = matchers.get(queries);
+  if (!m) {
+    const timeless = queries.every((q) => q.type === 'sample');
+    const prefilter = opts.prefilter === false ? null : buildPrefilter(queries, { timestampField: opts.timestampField, timeless });
+    const index = new RuleIndex(queries, prefilter?.clauses ?? null, prefilter?.literals.length ?? 0);
+    matchers.set(queries, (m = { prefilter, index }));
+  }
+  return m;
+}
+
+function scalar(v: FieldValue | undefined): FieldValue | undefined {
+  return v === null || typeof v !== 'object' ? v : undefined;
+}
