@@ -19,6 +19,10 @@ export interface HuntOptions {
   strict: boolean;
   quiet: boolean;
   color?: boolean;
+  /** Name every input's counts and every skipped file in the summary. */
+  verbose: boolean;
+  /** Map Windows event-log shapes to ECS (`--no-normalize` turns it off). */
+  normalize: boolean;
 }
 
 const LEVELS: readonly Severity[] = ['low', 'medium', 'high', 'critical'];
@@ -53,7 +57,7 @@ export async function hunt(paths: string[], queries: ScanQuery[], opts: HuntOpti
   if (inputs.length === 1 && inputs[0] === '-' && process.stdin.isTTY) {
     throw new CliError('no input: give files or directories to scan, or pipe NDJSON to stdin (see --help)');
   }
-  const { sources, problems } = await discoverInputs(inputs);
+  const { sources, problems, skipped } = await discoverInputs(inputs);
   const stderrColor = useColor({ flag: opts.color, stream: process.stderr, env: process.env });
   const out = opts.output === undefined ? process.stdout : fs.createWriteStream(tempPath(opts.output));
   const outColor = opts.output === undefined && useColor({ flag: opts.color, stream: process.stdout, env: process.env });
@@ -71,6 +75,9 @@ export async function hunt(paths: string[], queries: ScanQuery[], opts: HuntOpti
       timestampField: opts.timestampField,
       ...(opts.tiebreakerField === undefined ? {} : { tiebreakerField: opts.tiebreakerField }),
       discoveryProblems: problems.map((p) => ({ file: p.file, reason: p.reason })),
+      normalize: opts.normalize,
+      categoryField: opts.categoryField,
+      skippedFiles: skipped,
     });
     for (const a of result.alerts) writer.write(a);
     await writer.end(result.summary);
@@ -84,10 +91,16 @@ export async function hunt(paths: string[], queries: ScanQuery[], opts: HuntOpti
   }
   const { alerts, summary } = result;
   if (!opts.quiet) {
-    process.stderr.write(formatSummary(summary, { color: stderrColor }) + '\n');
+    process.stderr.write(formatSummary(summary, { color: stderrColor, verbose: opts.verbose }) + '\n');
   } else {
     // -q keeps errors: file-level problems still reach stderr.
     for (const p of summary.problems) if (p.line === undefined) process.stderr.write(`lolhunt: ${formatProblem(p)}\n`);
+  }
+  if (summary.events === 0) {
+    // A CI job must not pass on nothing: an empty export is an input problem, whatever --strict says.
+    const why = summary.badLines + summary.fileErrors > 0 ? ` (${summary.badLines} bad lines, ${summary.fileErrors} file errors)` : '';
+    process.stderr.write(`lolhunt: nothing scanned: 0 events in ${summary.files} input${summary.files === 1 ? '' : 's'}${why}\n`);
+    return EXIT.INPUT;
   }
   if (summary.fileErrors > 0 || (opts.strict && summary.badLines > 0)) return EXIT.INPUT;
   return alerts.some((a) => fails(a, opts.failOn)) ? EXIT.MATCHES : EXIT.OK;

@@ -22,6 +22,8 @@ export function addHuntOptions(cmd: Command): Command {
     .option('--max-line-bytes <n>', 'skip (and report) lines longer than this', positiveInt, DEFAULT_MAX_LINE_BYTES)
     .option('--strict', 'exit 3 when any line had to be skipped', false)
     .option('-q, --quiet', 'no summary on stderr (errors are still shown)', false)
+    .option('-v, --verbose', 'per-input counts and shapes, skipped files and every coverage warning in the summary', false)
+    .option('--no-normalize', 'read documents as they are: no mapping of Windows event-log shapes to ECS')
     .option('--color', 'force colours')
     .option('--no-color', 'no colours (NO_COLOR is honoured too)');
 }
@@ -43,6 +45,8 @@ export function huntOptions(o: Record<string, unknown>): HuntOptions {
     ...(o.tiebreakerField === undefined ? {} : { tiebreakerField: String(o.tiebreakerField) }),
     strict: o.strict === true,
     quiet: o.quiet === true,
+    verbose: o.verbose === true,
+    normalize: o.normalize !== false,
     ...(o.color === undefined ? {} : { color: o.color as boolean }),
   };
 }

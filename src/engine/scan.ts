@@ -1,7 +1,8 @@
 import type { CompiledQuery } from '../eql/index.js';
 import { readItems, type InputSource } from '../input/index.js';
-import { documentView, formatTimestamp, getField, parseTimestamp } from '../normalize/index.js';
+import { formatTimestamp, Normalizer, parseDate } from '../normalize/index.js';
 import type { RuleMeta } from '../rules/index.js';
+import { Coverage } from './coverage.js';
 import { createRunner, stepMask, type QueryResult } from './runner.js';
 import { compareEvents, type TimelineEvent } from './timeline.js';
 import type { Alert, InputProblem, MatchedEvent, ScanSummary } from './types.js';
@@ -29,6 +30,12 @@ export interface ScanOptions {
   maxSamplesPerKey?: number;
   /** Problems kept for the summary; all are counted. */
   maxProblemsShown?: number;
+  /** Map Windows event-log shapes to ECS (default true; `--no-normalize`). */
+  normalize?: boolean;
+  /** The category field, for the coverage warnings (default event.category). */
+  categoryField?: string;
+  /** Files left out of scanned folders, reported in the summary. */
+  skippedFiles?: string[];
 }
 
 export interface ScanResult {
@@ -51,10 +58,14 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   const shown = opts.maxProblemsShown ?? 20;
   const summary: ScanSummary = {
     files: opts.sources.length, bytes: 0, events: 0, badLines: 0, fileErrors: 0, problems: [],
-    alertsByRule: [], alerts: 0, elapsedMs: 0,
+    alertsByRule: [], alerts: 0, elapsedMs: 0, inputs: [], shapes: {}, warnings: [], ruleWarnings: [],
+    skippedFiles: opts.skippedFiles ?? [],
   };
-  const report = (p: InputProblem, kind: 'badLines' | 'fileErrors') => {
+  const normalizer = new Normalizer(opts.normalize ?? true);
+  const coverage = new Coverage(opts.sources.map((s) => s.path), opts.queries.map((q) => ({ name: q.name, ast: q.compiled.ast, fields: q.compiled.fields })), opts.categoryField ?? 'event.category');
+  const report = (p: InputProblem, kind: 'badLines' | 'fileErrors', fileIndex?: number) => {
     summary[kind]++;
+    if (kind === 'badLines') coverage.badLine(fileIndex);
     if (summary.problems.length < shown) summary.problems.push(p);
     opts.onProblem?.(p);
   };
@@ -72,7 +83,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
           continue;
         }
         if (item.kind === 'bad') {
-          report({ file: source.path, line: item.line, reason: item.reason }, 'badLines');
+          report({ file: source.path, line: item.line, reason: item.reason }, 'badLines', source.index);
           continue;
         }
         let doc: unknown;
@@ -80,26 +91,30 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
           try {
             doc = JSON.parse(item.text);
           } catch (err) {
-            report({ file: source.path, line: item.line, reason: `invalid JSON: ${(err as Error).message}` }, 'badLines');
+            report({ file: source.path, line: item.line, reason: `invalid JSON: ${(err as Error).message}` }, 'badLines', source.index);
             continue;
           }
         } else {
           doc = item.value;
         }
         if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
-          report({ file: source.path, line: item.line, reason: `not a JSON object (${Array.isArray(doc) ? 'array' : doc === null ? 'null' : typeof doc})` }, 'badLines');
+          report({ file: source.path, line: item.line, reason: `not a JSON object (${Array.isArray(doc) ? 'array' : doc === null ? 'null' : typeof doc})` }, 'badLines', source.index);
           continue;
         }
-        const view = documentView(doc);
-        const ts = parseTimestamp(view.get(opts.timestampField)) ?? (timeless ? 0 : null);
+        const { view, shape } = normalizer.normalize(doc as Record<string, unknown>);
+        const date = parseDate(view.get(opts.timestampField));
+        const ts = date?.ms ?? (timeless ? 0 : null);
         if (ts === null) {
-          report({ file: source.path, line: item.line, reason: `missing or unparsable ${opts.timestampField}` }, 'badLines');
+          report({ file: source.path, line: item.line, reason: `missing or unparsable ${opts.timestampField}` }, 'badLines', source.index);
+          coverage.missingTimestamp(source.index, doc);
           continue;
         }
+        if (date?.epoch) coverage.epoch(source.index, date.epoch);
+        coverage.event(source.index, shape, view);
         summary.events++;
         const masks = opts.queries.map((q) => stepMask(q.compiled, view));
         if (masks.every((m) => m === 0)) continue;
-        const tiebreak = opts.tiebreakerField === undefined ? undefined : getField(doc, opts.tiebreakerField);
+        const tiebreak = opts.tiebreakerField === undefined ? undefined : view.get(opts.tiebreakerField);
         candidates.push({ event: { ts, tiebreak, fileIndex: source.index, line: item.line, view, source: doc }, masks });
       }
     }
@@ -114,6 +129,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
     return results.map((r) => ({ alert: toAlert(r, q.rule, opts.sources), last: r.events[r.events.length - 1]! }));
   });
   const alerts = mergeByCompletion(perQuery);
+  Object.assign(summary, coverage.finish(opts.timestampField));
   summary.alerts = alerts.length;
   summary.elapsedMs = performance.now() - started;
   return { alerts, summary };

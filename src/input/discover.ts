@@ -9,6 +9,8 @@ const TELEMETRY = /\.(ndjson|jsonl|json)(\.gz)?$/i;
 export interface Discovery {
   sources: InputSource[];
   problems: DiscoveryProblem[];
+  /** Files inside scanned directories that are not telemetry by their name (`.zip`, `.evtx`, ...). */
+  skipped: string[];
 }
 
 /**
@@ -19,6 +21,7 @@ export interface Discovery {
 export async function discoverInputs(args: string[], opts: { cwd?: string } = {}): Promise<Discovery> {
   const cwd = opts.cwd ?? process.cwd();
   const problems: DiscoveryProblem[] = [];
+  const skipped: string[] = [];
   const paths: string[] = [];
   const seen = new Set<string>();
   const add = (p: string) => {
@@ -48,14 +51,14 @@ export async function discoverInputs(args: string[], opts: { cwd?: string } = {}
       continue;
     }
     if (stat.isDirectory()) {
-      const files = await walk(arg, cwd, (rel) => TELEMETRY.test(rel));
+      const files = await walk(arg, cwd, (rel, joined) => TELEMETRY.test(rel) || (skipped.push(joined), false));
       if (files.length === 0) problems.push({ file: arg, reason: 'no .ndjson, .jsonl or .json(.gz) files in this directory' });
       files.forEach(add);
     } else {
       add(arg);
     }
   }
-  return { sources: paths.map((p, index) => ({ index, path: p })), problems };
+  return { sources: paths.map((p, index) => ({ index, path: p })), problems, skipped };
 }
 
 function isGlob(arg: string): boolean {

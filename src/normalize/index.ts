@@ -1,2 +1,5 @@
 export { documentView, getField } from './document.js';
-export { formatTimestamp, parseDate, parseTimestamp } from './timestamp.js';
+export { ecsDocument, Normalizer, type Normalized } from './normalizer.js';
+export { detectShape, type ShapeName } from './shape.js';
+export { formatTimestamp, parseDate, parseTimestamp, type EpochUnit, type ParsedDate } from './timestamp.js';
+export { splitCommandLine } from './transforms.js';

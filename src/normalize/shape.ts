@@ -1,0 +1,25 @@
+import { getField } from './document.js';
+
+/**
+ * The document shapes lolhunt tells apart:
+ * - `ecs`: anything else (Elastic Defend, Elastic Agent, generic ECS): read as is;
+ * - `ecs-winlog`: ECS from a Windows event log (winlogbeat's module or the ingest pipeline:
+ *   `winlog` beside `event.category`): read as is, plus `host.os.type` and GUID case;
+ * - `winlogbeat-raw`: `winlog.event_data`/`winlog.event_id` without `event.category`;
+ * - `sysmon-flat`: `EventID` at the top level (NXLog, Logstash, PowerShell exports);
+ * - `evtx-dump`: `Event.System` (evtx_dump's JSON).
+ */
+export type ShapeName = 'ecs' | 'ecs-winlog' | 'winlogbeat-raw' | 'sysmon-flat' | 'evtx-dump';
+
+const hasOwn = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** A few own-property tests: ECS documents pay nothing more. */
+export function detectShape(doc: Record<string, unknown>): ShapeName {
+  if (hasOwn(doc, 'winlog') || hasOwn(doc, 'winlog.event_id') || hasOwn(doc, 'winlog.channel')) {
+    return getField(doc, 'event.category') === undefined ? 'winlogbeat-raw' : 'ecs-winlog';
+  }
+  if (hasOwn(doc, 'EventID') || hasOwn(doc, 'EventId')) return 'sysmon-flat';
+  if (hasOwn(doc, 'Event') && isObject(doc.Event) && isObject(doc.Event.System)) return 'evtx-dump';
+  return 'ecs';
+}
