@@ -3,3 +3,4 @@ export type { EventView, FieldValue } from '../eql/index.js';
 export { scan, type ScanOptions, type ScanQuery, type ScanResult } from './scan.js';
 export { createRunner, stepMask, type QueryResult, type QueryRunner } from './runner.js';
 export { compareEvents, type TimelineEvent } from './timeline.js';
+export { normalizeInputs, type NormalizeResult } from './normalize.js';

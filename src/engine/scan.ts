@@ -3,6 +3,7 @@ import { readItems, type InputSource } from '../input/index.js';
 import { formatTimestamp, Normalizer, parseDate } from '../normalize/index.js';
 import type { RuleMeta } from '../rules/index.js';
 import { Coverage } from './coverage.js';
+import { parseItem } from './documents.js';
 import { createRunner, stepMask, type QueryResult } from './runner.js';
 import { compareEvents, type TimelineEvent } from './timeline.js';
 import type { Alert, InputProblem, MatchedEvent, ScanSummary } from './types.js';
@@ -86,22 +87,13 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
           report({ file: source.path, line: item.line, reason: item.reason }, 'badLines', source.index);
           continue;
         }
-        let doc: unknown;
-        if (item.kind === 'line') {
-          try {
-            doc = JSON.parse(item.text);
-          } catch (err) {
-            report({ file: source.path, line: item.line, reason: `invalid JSON: ${(err as Error).message}` }, 'badLines', source.index);
-            continue;
-          }
-        } else {
-          doc = item.value;
-        }
-        if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
-          report({ file: source.path, line: item.line, reason: `not a JSON object (${Array.isArray(doc) ? 'array' : doc === null ? 'null' : typeof doc})` }, 'badLines', source.index);
+        const parsed = parseItem(item);
+        if ('reason' in parsed) {
+          report({ file: source.path, line: item.line, reason: parsed.reason }, 'badLines', source.index);
           continue;
         }
-        const { view, shape } = normalizer.normalize(doc as Record<string, unknown>);
+        const doc = parsed.doc;
+        const { view, shape } = normalizer.normalize(doc);
         const date = parseDate(view.get(opts.timestampField));
         const ts = date?.ms ?? (timeless ? 0 : null);
         if (ts === null) {

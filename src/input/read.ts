@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { Readable, pipeline } from 'node:stream';
 import zlib from 'node:zlib';
 import streamArray from 'stream-json/streamers/stream-array.js';
+import { DocumentSplitter, detectContainer } from './documents.js';
 import { LineSplitter } from './lines.js';
 import type { InputItem, InputSource, ReadOptions } from './types.js';
 
@@ -9,8 +10,9 @@ const BATCH = 512;
 const SNIFF_BYTES = 8192;
 
 /**
- * Reads one source as batches of items: NDJSON lines, or elements of a file whose first
- * character is `[` (a JSON array, streamed with stream-json). gzip is recognised by its
+ * Reads one source as batches of items: NDJSON lines, elements of a file whose first
+ * character is `[` (a JSON array, streamed with stream-json), or multi-line documents and
+ * search hits (./documents.ts). gzip is recognised by its
  * magic bytes, whatever the name. Nothing here throws: a failure mid-file becomes a
  * final `error` item after everything read so far.
  */
@@ -30,12 +32,14 @@ export async function* readItems(source: InputSource, opts: ReadOptions): AsyncG
     return;
   }
   const rest = prepend(head, chunks);
-  if (firstNonSpace(head) === 0x5b /* [ */) yield* readArray(rest);
-  else yield* readLines(rest, opts.maxLineBytes);
+  const container = detectContainer(head);
+  if (container === 'array') yield* readArray(rest);
+  else if (container === 'lines') yield* readSplit(rest, new LineSplitter(opts.maxLineBytes));
+  else yield* readSplit(rest, new DocumentSplitter(opts.maxLineBytes, container === 'search'));
 }
 
-async function* readLines(chunks: AsyncIterable<Buffer>, maxLineBytes: number): AsyncGenerator<InputItem[]> {
-  const splitter = new LineSplitter(maxLineBytes);
+/** Runs a splitter (lines or documents) over the chunks; a read error ends with an `error` item. */
+async function* readSplit(chunks: AsyncIterable<Buffer>, splitter: LineSplitter | DocumentSplitter): AsyncGenerator<InputItem[]> {
   try {
     for await (const chunk of chunks) {
       const out: InputItem[] = [];
@@ -113,12 +117,6 @@ async function* prepend(head: Buffer, rest: AsyncIterator<Buffer>): AsyncGenerat
     if (r.done) return;
     yield r.value;
   }
-}
-
-function firstNonSpace(buf: Buffer): number {
-  let i = buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
-  while (i < buf.length && (buf[i] === 0x20 || buf[i] === 0x0a || buf[i] === 0x0d || buf[i] === 0x09)) i++;
-  return i < buf.length ? buf[i]! : -1;
 }
 
 const MESSAGES: Record<string, string> = {

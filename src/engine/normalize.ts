@@ -1,0 +1,47 @@
+import { readItems, type InputSource } from '../input/index.js';
+import { ecsDocument, Normalizer } from '../normalize/index.js';
+import { parseItem } from './documents.js';
+import type { InputProblem } from './types.js';
+
+export interface NormalizeResult {
+  documents: number;
+  badLines: number;
+  fileErrors: number;
+  shapes: Record<string, number>;
+}
+
+/**
+ * Reads every source and hands each document's ECS view (what the rules see: the
+ * original fields with the mapped ones written over them) to `write`, in input order.
+ */
+export async function normalizeInputs(
+  sources: InputSource[],
+  opts: { maxLineBytes: number; normalize: boolean },
+  write: (doc: Record<string, unknown>, where: { file: string; line: number }) => void,
+  onProblem: (p: InputProblem) => void,
+): Promise<NormalizeResult> {
+  const result: NormalizeResult = { documents: 0, badLines: 0, fileErrors: 0, shapes: {} };
+  const normalizer = new Normalizer(opts.normalize);
+  for (const source of sources) {
+    for await (const batch of readItems(source, { maxLineBytes: opts.maxLineBytes })) {
+      for (const item of batch) {
+        if (item.kind === 'error' || item.kind === 'bad') {
+          result[item.kind === 'error' ? 'fileErrors' : 'badLines']++;
+          onProblem({ file: source.path, ...(item.line === undefined ? {} : { line: item.line }), reason: item.reason });
+          continue;
+        }
+        const parsed = parseItem(item);
+        if ('reason' in parsed) {
+          result.badLines++;
+          onProblem({ file: source.path, line: item.line, reason: parsed.reason });
+          continue;
+        }
+        const n = normalizer.normalize(parsed.doc);
+        result.documents++;
+        result.shapes[n.shape] = (result.shapes[n.shape] ?? 0) + 1;
+        write(ecsDocument(n, parsed.doc), { file: source.path, line: item.line });
+      }
+    }
+  }
+  return result;
+}
