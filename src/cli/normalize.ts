@@ -8,9 +8,9 @@ import { positiveInt } from './options.js';
 
 const EXAMPLES = `
 Examples:
-  $ lolhunt normalize ../shared/realdata/winlogbeat/winlogbeat-8x-raw-collection/sysmon-9.01.evtx.golden.excerpt.ndjson
-  $ lolhunt normalize logs/ | jq -c '{ts: ."@timestamp", name: .process.name, id: .process.entity_id}'
-  $ lolhunt normalize --no-normalize export.json      the documents as read, one per line
+  $ lolhunt normalize samples/formats/sysmon-flat.ndjson        the ECS view the rules see
+  $ lolhunt normalize samples/formats/ -q                       a folder, no summary
+  $ lolhunt normalize --no-normalize samples/formats/evtx-dump.json   the documents as read
 
 Exit codes: 0 written, 2 usage error, 3 input problems or nothing read.`;
 

@@ -49,6 +49,7 @@ function fieldsOf(e: Expr): string[][] {
 
 interface FileTally extends InputCoverage {
   sawRuleField: boolean;
+  sawCategory: boolean;
   missingTimestamp: number;
   /** A document without the timestamp field, to say what it has instead. */
   example?: object;
@@ -64,12 +65,15 @@ export class Coverage {
   private readonly ruleFields: string[];
   private readonly unseen: Set<string>;
   private readonly needs: { name: string; steps: string[][][] }[];
+  /** Do the queries have `process where`-style steps (which need the category field)? */
+  private readonly usesCategory: boolean;
 
-  constructor(files: string[], queries: { name: string; ast: Query; fields: string[] }[], categoryField: string) {
-    this.files = files.map((file) => ({ file, events: 0, badLines: 0, shapes: {}, sawRuleField: false, missingTimestamp: 0 }));
+  constructor(files: string[], queries: { name: string; ast: Query; fields: string[] }[], private readonly categoryField: string) {
+    this.files = files.map((file) => ({ file, events: 0, badLines: 0, shapes: {}, sawRuleField: false, sawCategory: false, missingTimestamp: 0 }));
     this.ruleFields = [...new Set(queries.flatMap((q) => q.fields))];
     this.needs = queries.map((q) => ({ name: q.name, steps: requiredFields(q.ast, categoryField) }));
     this.unseen = new Set(this.needs.flatMap((n) => n.steps.flat(2)));
+    this.usesCategory = this.needs.some((n) => n.steps.some((groups) => groups.some((g) => g.length === 1 && g[0] === categoryField)));
   }
 
   event(fileIndex: number, shape: ShapeName, view: EventView): void {
@@ -78,6 +82,7 @@ export class Coverage {
     f.shapes[shape] = (f.shapes[shape] ?? 0) + 1;
     this.shapes[shape] = (this.shapes[shape] ?? 0) + 1;
     if (!f.sawRuleField) f.sawRuleField = this.ruleFields.some((p) => view.get(p) !== undefined);
+    if (!f.sawCategory) f.sawCategory = view.get(this.categoryField) !== undefined;
     for (const p of this.unseen) if (view.get(p) !== undefined) this.unseen.delete(p);
   }
 
@@ -107,6 +112,8 @@ export class Coverage {
       }
       if (f.events > 0 && !f.sawRuleField && this.ruleFields.length > 0) {
         warnings.push(`${f.file}: none of its ${f.events} events has any field the rules read (${this.ruleFields.slice(0, 4).join(', ')}, …); read as ${Object.keys(f.shapes).join(', ')}`);
+      } else if (f.events > 0 && !f.sawCategory && this.usesCategory) {
+        warnings.push(`${f.file}: none of its ${f.events} events has ${this.categoryField}, so no category step (\`process where\` ...) can match them; read as ${Object.keys(f.shapes).join(', ')}`);
       }
     }
     const total = this.files.reduce((n, f) => n + f.events, 0);
@@ -123,18 +130,21 @@ export class Coverage {
 }
 
 const TIME_NAME = /time|date|created|timestamp/i;
+/** Names that hold the event's own time in UTC, preferred over receive times and local times. */
+const EVENT_TIME = /utc|systemtime|timestamp/i;
 
-/** Paths (up to 3 levels) whose name sounds like a time and whose value parses as a date. */
+/** Paths (up to 5 levels) whose name sounds like a time and whose value parses as a date, event times first. */
 function timeLikeFields(doc: object): string[] {
   const out: string[] = [];
   const visit = (node: object, prefix: string, depth: number) => {
     for (const [k, v] of Object.entries(node)) {
       const path = prefix ? `${prefix}.${k}` : k;
       if (typeof v === 'object' && v !== null && !Array.isArray(v)) {
-        if (depth < 3) visit(v, path, depth + 1);
+        if (depth < 5) visit(v, path, depth + 1);
       } else if (TIME_NAME.test(k) && typeof v === 'string' && parseDate(getField(node, k)) !== null) out.push(path);
     }
   };
   visit(doc, '', 0);
-  return out.slice(0, 3);
+  const rank = (p: string) => (EVENT_TIME.test(p.slice(p.lastIndexOf('.') + 1)) ? 0 : 1);
+  return out.sort((a, b) => rank(a) - rank(b)).slice(0, 3);
 }
