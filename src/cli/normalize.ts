@@ -28,12 +28,12 @@ export function normalizeCommand(done: (code: ExitCode) => void): Command {
         throw new CliError('no input: give files or directories, or pipe documents to stdin (see --help)');
       }
       const { sources, problems } = await discoverInputs(inputs);
-      for (const p of problems) process.stderr.write(`lolhunt: ${formatProblem(p)}\n`);
+      for (const p of problems) process.stderr.write(`lolhunt: ${formatProblem({ kind: 'file', ...p })}\n`);
       const result = await normalizeInputs(
         sources,
         { maxLineBytes: o.maxLineBytes as number, normalize: o.normalize !== false },
         (doc) => process.stdout.write(JSON.stringify(doc) + '\n'),
-        (p) => { if (!o.quiet || p.line === undefined) process.stderr.write(`lolhunt: ${formatProblem(p)}\n`); },
+        (p) => { if (!o.quiet || p.kind === 'file') process.stderr.write(`lolhunt: ${formatProblem(p)}\n`); },
       );
       if (!o.quiet) {
         const shapes = Object.entries(result.shapes).map(([k, n]) => `${k} ${n}`).join(', ') || 'none';

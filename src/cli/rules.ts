@@ -1,7 +1,7 @@
 import { Command } from 'commander';
-import { builtinRulesDir, findRuleFiles, loadRuleFile, RuleError, type Rule } from '../rules/index.js';
+import { builtinRulesDir, loadRuleFile, RuleError, type Rule } from '../rules/index.js';
 import { CliError, EXIT, type ExitCode } from './exit-codes.js';
-import { loadRulesOrFail } from './rules-loading.js';
+import { findRuleFiles, loadRulesOrFail } from './rules-loading.js';
 
 const EXAMPLES = `
 Examples:
@@ -20,8 +20,8 @@ export function rulesCommand(done: (code: ExitCode) => void): Command {
   cmd.command('list')
     .description('list rules: id, severity, risk score, name')
     .option('-r, --rules <paths...>', 'rule files or folders instead of the built-in rules')
-    .action((o: Record<string, unknown>) => {
-      for (const r of loadRulesOrFail(ruleSource(o), { quiet: false })) {
+    .action(async (o: Record<string, unknown>) => {
+      for (const r of await loadRulesOrFail(ruleSource(o), { quiet: false })) {
         process.stdout.write(`${r.meta.id}  ${r.meta.severity.padEnd(8)} ${String(r.meta.riskScore).padStart(3)}  ${r.meta.name}\n`);
       }
       done(EXIT.OK);
@@ -31,8 +31,8 @@ export function rulesCommand(done: (code: ExitCode) => void): Command {
     .description('show one rule (by id, name, or file name) with its query')
     .argument('<rule>', 'rule id, exact name, or file name without .toml')
     .option('-r, --rules <paths...>', 'rule files or folders instead of the built-in rules')
-    .action((wanted: string, o: Record<string, unknown>) => {
-      const rules = loadRulesOrFail(ruleSource(o), { quiet: true });
+    .action(async (wanted: string, o: Record<string, unknown>) => {
+      const rules = await loadRulesOrFail(ruleSource(o), { quiet: true });
       const rule = rules.find((r) => r.meta.id === wanted || r.meta.name.toLowerCase() === wanted.toLowerCase() || fileStem(r) === wanted);
       if (!rule) throw new CliError(`no rule '${wanted}' (see lolhunt rules list)`);
       const threat = rule.meta.threat.flatMap((t) => [
@@ -57,7 +57,7 @@ export function rulesCommand(done: (code: ExitCode) => void): Command {
   cmd.command('validate')
     .description('parse and check rule files without reading any data')
     .argument('<paths...>', 'rule files or folders')
-    .action((paths: string[]) => done(validate(paths)));
+    .action(async (paths: string[]) => done(await validate(paths)));
 
   return cmd;
 }
@@ -67,11 +67,10 @@ function fileStem(r: Rule): string {
 }
 
 /** Checks every file; prints one line per problem and a count. Exit 2 on any error. */
-function validate(paths: string[]): ExitCode {
-  const { files, missing } = findRuleFiles(paths);
+async function validate(paths: string[]): Promise<ExitCode> {
+  const { files, errors } = await findRuleFiles(paths);
   let ok = 0;
   let skipped = 0;
-  const errors: string[] = missing.map((m) => `${m}: no such file or directory`);
   for (const file of files) {
     try {
       const outcome = loadRuleFile(file);

@@ -27,13 +27,13 @@ export async function normalizeInputs(
       for (const item of batch) {
         if (item.kind === 'error' || item.kind === 'bad') {
           result[item.kind === 'error' ? 'fileErrors' : 'badLines']++;
-          onProblem({ file: source.path, ...(item.line === undefined ? {} : { line: item.line }), reason: item.reason });
+          onProblem({ kind: item.kind === 'error' ? 'file' : 'line', file: source.path, ...(item.line === undefined ? {} : { line: item.line }), reason: item.reason });
           continue;
         }
         const parsed = parseItem(item);
         if ('reason' in parsed) {
           result.badLines++;
-          onProblem({ file: source.path, line: item.line, reason: parsed.reason });
+          onProblem({ kind: 'line', file: source.path, line: item.line, reason: parsed.reason });
           continue;
         }
         const n = normalizer.normalize(parsed.doc);

@@ -1,4 +1,4 @@
-import type { CompiledQuery } from '../eql/index.js';
+import type { CompiledQuery, EventView } from '../eql/index.js';
 import { readItems, type InputSource } from '../input/index.js';
 import { formatTimestamp, Normalizer, parseDate } from '../normalize/index.js';
 import type { RuleMeta } from '../rules/index.js';
@@ -64,13 +64,13 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   };
   const normalizer = new Normalizer(opts.normalize ?? true);
   const coverage = new Coverage(opts.sources.map((s) => s.path), opts.queries.map((q) => ({ name: q.name, ast: q.compiled.ast, fields: q.compiled.fields })), opts.categoryField ?? 'event.category');
-  const report = (p: InputProblem, kind: 'badLines' | 'fileErrors', fileIndex?: number) => {
-    summary[kind]++;
-    if (kind === 'badLines') coverage.badLine(fileIndex);
+  const report = (p: InputProblem, fileIndex?: number) => {
+    summary[p.kind === 'file' ? 'fileErrors' : 'badLines']++;
+    if (p.kind === 'line') coverage.badLine(fileIndex);
     if (summary.problems.length < shown) summary.problems.push(p);
     opts.onProblem?.(p);
   };
-  for (const p of opts.discoveryProblems ?? []) report(p, 'fileErrors');
+  for (const p of opts.discoveryProblems ?? []) report(p);
 
   // Sample queries ignore time: when only they run, an event needs no timestamp.
   const timeless = opts.queries.every((q) => q.compiled.type === 'sample');
@@ -80,34 +80,50 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
     for await (const batch of readItems(source, { maxLineBytes: opts.maxLineBytes, onBytes })) {
       for (const item of batch) {
         if (item.kind === 'error') {
-          report({ file: source.path, ...(item.line === undefined ? {} : { line: item.line }), reason: item.reason }, 'fileErrors');
+          report({ kind: 'file', file: source.path, ...(item.line === undefined ? {} : { line: item.line }), reason: item.reason });
           continue;
         }
         if (item.kind === 'bad') {
-          report({ file: source.path, line: item.line, reason: item.reason }, 'badLines', source.index);
+          report({ kind: 'line', file: source.path, line: item.line, reason: item.reason }, source.index);
           continue;
         }
         const parsed = parseItem(item);
         if ('reason' in parsed) {
-          report({ file: source.path, line: item.line, reason: parsed.reason }, 'badLines', source.index);
+          report({ kind: 'line', file: source.path, line: item.line, reason: parsed.reason }, source.index);
           continue;
         }
         const doc = parsed.doc;
-        const { view, shape } = normalizer.normalize(doc);
-        const date = parseDate(view.get(opts.timestampField));
-        const ts = date?.ms ?? (timeless ? 0 : null);
+        const line = item.line;
+        let view: EventView;
+        let masks: number[];
+        let ts: number | null;
+        try {
+          const normalized = normalizer.normalize(doc);
+          view = normalized.view;
+          const date = parseDate(view.get(opts.timestampField));
+          ts = date?.ms ?? (timeless ? 0 : null);
+          if (ts !== null) {
+            if (date?.epoch) coverage.epoch(source.index, date.epoch);
+            coverage.event(source.index, normalized.shape, view);
+          }
+          masks = ts === null ? [] : opts.queries.map((q) => stepMask(q.compiled, view));
+        } catch (err) {
+          // Only a value nested deeper than the call stack gets here; it is that line's problem.
+          if (!(err instanceof RangeError)) throw err;
+          report({ kind: 'line', file: source.path, line, reason: 'value nested too deeply to evaluate' }, source.index);
+          continue;
+        }
         if (ts === null) {
-          report({ file: source.path, line: item.line, reason: `missing or unparsable ${opts.timestampField}` }, 'badLines', source.index);
+          report({ kind: 'line', file: source.path, line, reason: `missing or unparsable ${opts.timestampField}` }, source.index);
           coverage.missingTimestamp(source.index, doc);
           continue;
         }
-        if (date?.epoch) coverage.epoch(source.index, date.epoch);
-        coverage.event(source.index, shape, view);
         summary.events++;
-        const masks = opts.queries.map((q) => stepMask(q.compiled, view));
         if (masks.every((m) => m === 0)) continue;
         const tiebreak = opts.tiebreakerField === undefined ? undefined : view.get(opts.tiebreakerField);
-        candidates.push({ event: { ts, tiebreak, fileIndex: source.index, line: item.line, view, source: doc }, masks });
+        const event: TimelineEvent = { ts, tiebreak, fileIndex: source.index, line, view, source: doc };
+        if (item.kind === 'line') event.raw = item.text;
+        candidates.push({ event, masks });
       }
     }
   }
@@ -152,6 +168,7 @@ function toAlert(r: QueryResult, rule: RuleMeta | undefined, sources: InputSourc
     line: e.line,
     timestamp: formatTimestamp(e.ts),
     source: e.source,
+    ...(e.raw === undefined ? {} : { raw: e.raw }),
   }));
   const first = events.find((e) => !e.missing)!;
   return { ...(rule ? { rule } : {}), joinKeys: r.joinKeys, timestamp: first.timestamp, events };

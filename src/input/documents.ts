@@ -177,7 +177,9 @@ export class DocumentSplitter {
     const line = this.startLine;
     if (this.overflow) out.push({ kind: 'bad', line, reason: `document exceeds ${this.maxBytes} bytes (--max-line-bytes)` });
     else {
-      const text = Buffer.concat(this.parts, this.bytes).toString('utf8');
+      // Line breaks can only be layout between tokens (JSON strings cannot hold them): without
+      // them the document's own bytes fit on one NDJSON line as evidence.
+      const text = Buffer.concat(this.parts, this.bytes).toString('utf8').replace(/\r?\n/g, '');
       if (!this.search) out.push({ kind: 'line', line, text });
       else out.push(hitSource(text, line));
     }

@@ -1,2 +1,2 @@
 export type * from './types.js';
-export { builtinRulesDir, findRuleFiles, loadRuleFile, RuleError, type LoadOutcome, type Rule } from './load.js';
+export { builtinRulesDir, loadRuleFile, RuleError, type LoadOutcome, type Rule } from './load.js';
