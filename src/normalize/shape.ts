@@ -6,7 +6,8 @@ import { getField } from './document.js';
  * - `ecs-winlog`: ECS from a Windows event log (winlogbeat's module or the ingest pipeline:
  *   `winlog` beside `event.category`): read as is, plus `host.os.type` and GUID case;
  * - `winlogbeat-raw`: `winlog.event_data`/`winlog.event_id` without `event.category`;
- * - `sysmon-flat`: `EventID` at the top level (NXLog, Logstash, PowerShell exports);
+ * - `sysmon-flat`: `EventID` at the top level (NXLog, Logstash exports), or PowerShell's
+ *   `Id` beside `ProviderName`/`LogName`;
  * - `evtx-dump`: `Event.System` (evtx_dump's JSON).
  */
 export type ShapeName = 'ecs' | 'ecs-winlog' | 'winlogbeat-raw' | 'sysmon-flat' | 'evtx-dump';
@@ -20,6 +21,8 @@ export function detectShape(doc: Record<string, unknown>): ShapeName {
     return getField(doc, 'event.category') === undefined ? 'winlogbeat-raw' : 'ecs-winlog';
   }
   if (hasOwn(doc, 'EventID') || hasOwn(doc, 'EventId')) return 'sysmon-flat';
+  // PowerShell's Get-WinEvent objects, flattened: `Id` beside `ProviderName` or `LogName`.
+  if (hasOwn(doc, 'Id') && (hasOwn(doc, 'ProviderName') || hasOwn(doc, 'LogName'))) return 'sysmon-flat';
   if (hasOwn(doc, 'Event') && isObject(doc.Event) && isObject(doc.Event.System)) return 'evtx-dump';
   return 'ecs';
 }

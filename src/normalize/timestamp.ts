@@ -2,6 +2,8 @@ import type { FieldValue } from '../eql/index.js';
 
 const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?\s*(Z|z|[+-]\d{2}(?::?\d{2})?)?$/;
 const EPOCH = /^-?\d+(\.\d+)?$/;
+/** .NET's JSON dates, as PowerShell's ConvertTo-Json writes TimeCreated: `/Date(1715673600000)/`. */
+const MS_DATE = /^\/Date\((-?\d+)(?:[+-]\d{4})?\)\/$/;
 
 /** How a bare number was read, told apart by magnitude (see epochToMs). */
 export type EpochUnit = 'seconds' | 'milliseconds' | 'microseconds' | 'nanoseconds';
@@ -50,6 +52,8 @@ export function parseDate(v: FieldValue | undefined): ParsedDate | null {
   if (typeof v !== 'string') return null;
   const s = v.trim();
   if (EPOCH.test(s)) return epoch(Number(s));
+  const dotnet = MS_DATE.exec(s);
+  if (dotnet) return { ms: Number(dotnet[1]), unit: 1 };
   const m = ISO.exec(s);
   if (!m) return null;
   const [, y, mo, d, h = '0', mi = '0', sec = '0', frac = '', zone] = m;

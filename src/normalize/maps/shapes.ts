@@ -17,7 +17,7 @@ export const SHAPES: Record<'winlogbeat-raw' | 'sysmon-flat' | 'evtx-dump', Shap
   'sysmon-flat': {
     eventData: '',
     system: {
-      code: ['EventID', 'EventId', 'event_id'],
+      code: ['EventID', 'EventId', 'Id'],
       channel: ['Channel', 'LogName'],
       provider: ['SourceName', 'ProviderName', 'Provider'],
       computer: ['Hostname', 'Computer', 'ComputerName', 'MachineName'],

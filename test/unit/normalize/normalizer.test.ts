@@ -27,6 +27,8 @@ test('shape: each source shape is told apart by its keys', () => {
   assert.equal(detectShape({ 'winlog.event_id': '1', 'winlog.channel': 'Security' }), 'winlogbeat-raw');
   assert.equal(detectShape({ Event: { System: { EventID: 1 } } }), 'evtx-dump');
   assert.equal(detectShape({ Event: 'not an object' }), 'ecs');
+  assert.equal(detectShape({ Id: 1, ProviderName: 'Microsoft-Windows-Sysmon', Image: 'x' }), 'sysmon-flat');
+  assert.equal(detectShape({ Id: 'abc', name: 'x' }), 'ecs');
 });
 
 test('flat Sysmon event 1: ECS process fields as Elastic\'s pipeline maps them', () => {
@@ -102,6 +104,11 @@ test('Security 4688 from winlogbeat raw and from evtx_dump', () => {
 test('evtx_dump Sysmon event with an EventID carrying qualifiers', () => {
   const n = view({ Event: { System: { EventID: { '#attributes': { Qualifiers: 0 }, '#text': 3 }, Provider: { '#attributes': { Name: 'Microsoft-Windows-Sysmon' } }, Computer: 'WS1' }, EventData: { UtcTime: '2024-05-14 08:00:01.250', ProcessGuid: '{AB-CD}', Image: 'C:\\a\\regsvr32.exe', DestinationIp: '8.8.8.8' } } });
   assert.deepEqual([n.view.get('event.category'), n.view.get('process.name'), n.view.get('@timestamp')], [['network'], 'regsvr32.exe', '2024-05-14T08:00:01.250Z']);
+});
+
+test('a flattened PowerShell Get-WinEvent object: Id, ProviderName, /Date()/ TimeCreated', () => {
+  const n = view({ Id: 1, ProviderName: 'Microsoft-Windows-Sysmon', MachineName: 'WS9', TimeCreated: '/Date(1715673600000)/', ProcessGuid: '{AA-BB}', Image: 'C:\\x\\rundll32.exe' });
+  assert.deepEqual([n.shape, n.view.get('event.category'), n.view.get('process.name'), n.view.get('host.name'), n.view.get('@timestamp')], ['sysmon-flat', ['process'], 'rundll32.exe', 'WS9', '2024-05-14T08:00:00.000Z']);
 });
 
 test('ECS passes through untouched; a document\'s own host.os.type is kept', () => {

@@ -45,6 +45,7 @@ const formats: [string, unknown, number | null, string?][] = [
   ['epoch milliseconds', 1715673600123, base + 123, 'milliseconds'],
   ['epoch microseconds', 1715673600123456, base + 123.456, 'microseconds'],
   ['epoch nanoseconds (string)', '1715673600123456789', base + 123.456789, 'nanoseconds'],
+  ['PowerShell ConvertTo-Json date', '/Date(1715673600123)/', base + 123],
   ['impossible date', '2024-02-30T00:00:00Z', null],
   ['29 February outside a leap year', '2023-02-29 00:00:00', null],
   ['29 February in a leap year', '2024-02-29T00:00:00Z', Date.UTC(2024, 1, 29)],
