@@ -17,3 +17,11 @@ export function parseItem(item: Extract<InputItem, { kind: 'line' | 'value' }>):
   }
   return { doc: doc as Record<string, unknown> };
 }
+
+/**
+ * A document's own text as one line of evidence: a pretty-printed document loses only its
+ * line breaks, which can only be layout between tokens (JSON strings cannot hold them).
+ */
+export function oneLine(text: string): string {
+  return text.includes('\n') ? text.replace(/\r?\n/g, '') : text;
+}

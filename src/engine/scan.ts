@@ -3,7 +3,7 @@ import { readItems, type InputSource } from '../input/index.js';
 import { formatTimestamp, Normalizer, parseDate } from '../normalize/index.js';
 import type { RuleMeta } from '../rules/index.js';
 import { Coverage } from './coverage.js';
-import { parseItem } from './documents.js';
+import { oneLine, parseItem } from './documents.js';
 import { createRunner, stepMask, type QueryResult } from './runner.js';
 import { compareEvents, type TimelineEvent } from './timeline.js';
 import type { Alert, InputProblem, MatchedEvent, ScanSummary } from './types.js';
@@ -122,7 +122,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
         if (masks.every((m) => m === 0)) continue;
         const tiebreak = opts.tiebreakerField === undefined ? undefined : view.get(opts.tiebreakerField);
         const event: TimelineEvent = { ts, tiebreak, fileIndex: source.index, line, view, source: doc };
-        if (item.kind === 'line') event.raw = item.text;
+        if (item.kind === 'line') event.raw = oneLine(item.text);
         candidates.push({ event, masks });
       }
     }

@@ -41,7 +41,6 @@ function parses(text: string): boolean {
 
 const NL = 0x0a, QUOTE = 0x22, BACKSLASH = 0x5c, COLON = 0x3a, COMMA = 0x2c;
 const OPEN_OBJ = 0x7b, CLOSE_OBJ = 0x7d, OPEN_ARR = 0x5b, CLOSE_ARR = 0x5d;
-const isSpace = (c: number) => c === 0x20 || c === 0x09 || c === 0x0d || c === NL;
 const KEY_CAP = 64;
 
 /**
@@ -84,18 +83,23 @@ export class DocumentSplitter {
       this.firstChunk = false;
       if (chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) i = 3;
     }
+    const n = chunk.length;
     let from = i;
-    for (; i < chunk.length; i++) {
-      const c = chunk[i]!;
-      if (this.stray) {
-        if (c === NL) this.endStray(out);
-        else if (this.stray.length < 200) this.stray.push(c);
-        if (c === NL) this.line++;
-        continue;
-      }
+    let line = this.line;
+    for (; i < n; i++) {
+      let c = chunk[i]!;
       if (this.inString) {
-        if (this.escaped) this.escaped = false;
-        else if (c === BACKSLASH) this.escaped = true;
+        if (this.escaped) {
+          this.escaped = false;
+          if (this.keyBytes && this.keyBytes.length < KEY_CAP) this.keyBytes.push(c);
+          continue;
+        }
+        if (!this.keyBytes) {
+          // Most bytes of a document are inside strings: a tight loop to the next quote or backslash.
+          while (c !== QUOTE && c !== BACKSLASH && ++i < n) c = chunk[i]!;
+          if (i >= n) break;
+        }
+        if (c === BACKSLASH) this.escaped = true;
         else if (c === QUOTE) {
           this.inString = false;
           if (this.keyBytes) {
@@ -106,19 +110,24 @@ export class DocumentSplitter {
         continue;
       }
       if (c === NL) {
-        this.line++;
+        line++;
+        if (this.stray) this.endStray(out);
         continue;
       }
-      if (isSpace(c)) continue;
+      if (this.stray) {
+        if (this.stray.length < 200) this.stray.push(c);
+        continue;
+      }
+      if (c === 0x20 || c === 0x09 || c === 0x0d) continue;
       const depth = this.stack.length;
       if (depth === 0 && c !== OPEN_OBJ && (this.search || c !== OPEN_ARR)) {
         this.stray = [c];
-        this.strayLine = this.line;
+        this.strayLine = line;
         continue;
       }
       if (c === QUOTE) {
         this.inString = true;
-        if (this.expectKey && depth <= 2) this.keyBytes = [];
+        if (this.expectKey && this.search && depth <= 2) this.keyBytes = [];
         this.expectKey = false;
         continue;
       }
@@ -126,7 +135,7 @@ export class DocumentSplitter {
         if (!this.capturing && (this.search ? this.atHit() : depth === 0)) {
           this.capturing = true;
           this.captureDepth = depth;
-          this.startLine = this.line;
+          this.startLine = line;
           from = i;
         }
         this.stack.push(c);
@@ -135,7 +144,7 @@ export class DocumentSplitter {
       }
       if (c === CLOSE_OBJ || c === CLOSE_ARR) {
         this.stack.pop();
-        this.keys.length = this.stack.length;
+        if (this.search) this.keys.length = this.stack.length;
         this.expectKey = false;
         if (this.capturing && this.stack.length === this.captureDepth) {
           this.keep(chunk.subarray(from, i + 1));
@@ -146,6 +155,7 @@ export class DocumentSplitter {
       if (c === COMMA) this.expectKey = this.stack[depth - 1] === OPEN_OBJ;
       else if (c === COLON) this.expectKey = false;
     }
+    this.line = line;
     if (this.capturing) this.keep(chunk.subarray(from));
   }
 
@@ -177,9 +187,7 @@ export class DocumentSplitter {
     const line = this.startLine;
     if (this.overflow) out.push({ kind: 'bad', line, reason: `document exceeds ${this.maxBytes} bytes (--max-line-bytes)` });
     else {
-      // Line breaks can only be layout between tokens (JSON strings cannot hold them): without
-      // them the document's own bytes fit on one NDJSON line as evidence.
-      const text = Buffer.concat(this.parts, this.bytes).toString('utf8').replace(/\r?\n/g, '');
+      const text = (this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts, this.bytes)).toString('utf8');
       if (!this.search) out.push({ kind: 'line', line, text });
       else out.push(hitSource(text, line));
     }

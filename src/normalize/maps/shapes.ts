@@ -9,7 +9,8 @@ export const SHAPES: Record<'winlogbeat-raw' | 'sysmon-flat' | 'evtx-dump', Shap
       code: ['winlog.event_id', 'event.code'],
       channel: ['winlog.channel'],
       provider: ['winlog.provider_name', 'event.provider'],
-      computer: ['winlog.computer_name', 'host.name'],
+      // The beat's own host.name first: Elastic's pipeline keeps it.
+      computer: ['host.name', 'winlog.computer_name'],
       created: ['winlog.time_created', '@timestamp'],
     },
   },
