@@ -111,9 +111,9 @@ export class Coverage {
           (has.length ? `; they have ${has.join(', ')} (try --timestamp-field ${has[0]})` : ''));
       }
       if (f.events > 0 && !f.sawRuleField && this.ruleFields.length > 0) {
-        warnings.push(`${f.file}: none of its ${f.events} events has any field the rules read (${this.ruleFields.slice(0, 4).join(', ')}, …); read as ${Object.keys(f.shapes).join(', ')}`);
+        warnings.push(`${f.file}: none of its ${f.events} events has any field the rules read (${this.ruleFields.slice(0, 4).join(', ')}, …); shape ${Object.keys(f.shapes).join(', ')}`);
       } else if (f.events > 0 && !f.sawCategory && this.usesCategory) {
-        warnings.push(`${f.file}: none of its ${f.events} events has ${this.categoryField}, so no category step (\`process where\` ...) can match them; read as ${Object.keys(f.shapes).join(', ')}`);
+        warnings.push(`${f.file}: none of its ${f.events} events has ${this.categoryField}, so no category step (\`process where\` ...) can match them; shape ${Object.keys(f.shapes).join(', ')}`);
       }
     }
     const total = this.files.reduce((n, f) => n + f.events, 0);

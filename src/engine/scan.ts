@@ -59,7 +59,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   const shown = opts.maxProblemsShown ?? 20;
   const summary: ScanSummary = {
     files: opts.sources.length, bytes: 0, events: 0, badLines: 0, fileErrors: 0, problems: [],
-    alertsByRule: [], alerts: 0, elapsedMs: 0, inputs: [], shapes: {}, warnings: [], ruleWarnings: [],
+    alertsByRule: [], alerts: 0, elapsedMs: 0, inputs: [], shapes: {}, normalized: opts.normalize ?? true, warnings: [], ruleWarnings: [],
     skippedFiles: opts.skippedFiles ?? [],
   };
   const normalizer = new Normalizer(opts.normalize ?? true);

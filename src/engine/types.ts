@@ -70,6 +70,8 @@ export interface ScanSummary {
   inputs: InputCoverage[];
   /** Events per document shape, over all inputs. */
   shapes: Record<string, number>;
+  /** Were Windows event-log shapes mapped to ECS (false with `--no-normalize`)? */
+  normalized: boolean;
   /** Coverage problems worth a word (no timestamp field, no field the rules read). */
   warnings: string[];
   ruleWarnings: RuleWarning[];

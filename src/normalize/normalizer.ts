@@ -39,9 +39,9 @@ export class Normalizer {
   constructor(private readonly enabled = true) {}
 
   normalize(doc: Record<string, unknown>): Normalized {
-    if (!this.enabled) return { view: documentView(doc), shape: 'ecs' };
     const shape = detectShape(doc);
-    if (shape === 'ecs') return { view: documentView(doc), shape };
+    // Off (`--no-normalize`), the shape is still counted, so the summary can say what was not mapped.
+    if (shape === 'ecs' || !this.enabled) return { view: documentView(doc), shape };
     const ecs = new Map<string, FieldValue>();
     if (shape === 'ecs-winlog') winlogFixes(doc, ecs);
     else for (const { field, get } of this.rulesFor(shape, doc)) {

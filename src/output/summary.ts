@@ -42,7 +42,8 @@ export function formatCoverage(s: ScanSummary, opts: { color: boolean; verbose?:
   const c = palette(opts.color);
   const lines: string[] = [];
   const shapes = Object.entries(s.shapes);
-  if (shapes.length) lines.push(`${'shapes'.padEnd(12)} ${shapes.map(([k, n]) => `${k} ${n}`).join(', ')}`);
+  const asRead = !s.normalized && shapes.some(([k]) => k !== 'ecs') ? ' (not mapped to ECS: --no-normalize)' : '';
+  if (shapes.length) lines.push(`${'shapes'.padEnd(12)} ${shapes.map(([k, n]) => `${k} ${n}`).join(', ')}${asRead}`);
   for (const f of s.inputs) {
     if (f.epoch) lines.push(escapeControl(`${f.file}: epoch timestamps read as ${f.epoch.join(' and ')} (by magnitude)`));
   }

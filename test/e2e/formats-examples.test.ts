@@ -55,11 +55,12 @@ test('README: the input-shape examples run as written and show what they claim',
 
   const raw = await run(examples[3]!);
   assert.equal(raw.code, 0, raw.stderr);
+  assert.match(raw.stderr, /^shapes +ecs 2, winlogbeat-raw 2 \(not mapped to ECS: --no-normalize\)$/m);
   assert.match(raw.stderr, /^bad lines +2$/m);
   assert.match(raw.stderr, /evtx-dump\.json: 1 of 1 documents have no usable @timestamp; they have Event\.System\.TimeCreated\.#attributes\.SystemTime/);
   assert.match(raw.stderr, /sysmon-flat\.ndjson: 1 of 1 documents have no usable @timestamp; they have UtcTime, EventReceivedTime \(try --timestamp-field UtcTime\)/);
   assert.match(raw.stderr, /warning: rule 'Suspicious Outbound Network Connection via Unsigned Binary' could not have fired: no scanned event has process\.code_signature\.trusted or process\.code_signature\.exists/);
-  assert.match(raw.stderr, /warning: samples\/formats\/winlogbeat-raw\.ndjson: none of its 2 events has event\.category, so no category step \(`process where` \.\.\.\) can match them; read as ecs/);
+  assert.match(raw.stderr, /warning: samples\/formats\/winlogbeat-raw\.ndjson: none of its 2 events has event\.category, so no category step \(`process where` \.\.\.\) can match them; shape winlogbeat-raw/);
 });
 
 test('normalize --help: every example runs as written', async () => {

@@ -126,7 +126,7 @@ test('warnings: a file with no field the rules read, and a rule whose required f
   const odd = write(dir, 'odd.ndjson', '{"@timestamp":"2024-05-14T08:00:00Z","msg":"hello"}\n{"@timestamp":"2024-05-14T08:00:01Z","msg":"bye"}\n');
   const run = await scanJson(odd);
   assert.equal(run.code, 0, run.stderr);
-  assert.match(run.stderr, /warning: .*odd\.ndjson: none of its 2 events has any field the rules read \(event\.category, .*\); read as ecs/);
+  assert.match(run.stderr, /warning: .*odd\.ndjson: none of its 2 events has any field the rules read \(event\.category, .*\); shape ecs/);
   assert.equal(run.stderr.match(/^warning: rule '.*' could not have fired: no scanned event has event\.category$/gm)?.length, 5);
   assert.match(run.stderr, row('events', 2));
   const windows = write(dir, 'win.ndjson', certutil('{w1}', '2024-05-14T08:00:00Z', '2024-05-14T08:00:01Z').map((d) => JSON.stringify(d)).join('\n') + '\n');

@@ -46,7 +46,7 @@ test('OTRF subsets with --no-normalize: no alert, and the summary says why', { s
   const run = await runCli(['scan', installutil, '--format', 'ndjson', '--no-normalize']);
   assert.equal(run.code, 0, run.stderr);
   assert.equal(run.stdout, '');
-  assert.match(run.stderr, new RegExp(`warning: ${installutil.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: none of its ${readNdjson(installutil).length} events has any field the rules read \\(event\\.category, .*\\); read as ecs`));
+  assert.match(run.stderr, new RegExp(`warning: ${installutil.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: none of its ${readNdjson(installutil).length} events has any field the rules read \\(event\\.category, .*\\); shape sysmon-flat`));
 });
 
 test('query: sequence by process.entity_id joins InstallUtil, regsvr32 and WMIC to their own traffic, not MSBuild to its child\'s', { skip: absent }, async () => {

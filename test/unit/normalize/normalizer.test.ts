@@ -124,7 +124,7 @@ test('ECS passes through untouched; a document\'s own host.os.type is kept', () 
 
 test('--no-normalize: every document is read as it is', () => {
   const n = view(flatStart, false);
-  assert.equal(n.shape, 'ecs');
+  assert.equal(n.shape, 'sysmon-flat', 'the shape is still told');
   assert.equal(n.view.get('process.name'), undefined);
 });
 
