@@ -4,7 +4,7 @@ import { scan, type Alert, type ScanQuery } from '../engine/index.js';
 import { DEFAULT_MAX_LINE_BYTES, discoverInputs } from '../input/index.js';
 import { getField } from '../normalize/index.js';
 import { createWriter, formatProblem, formatSummary, useColor, type FormatName, FORMATS } from '../output/index.js';
-import type { Severity } from '../rules/index.js';
+import { SEVERITIES } from '../rules/index.js';
 import { CliError, EXIT, type ExitCode } from './exit-codes.js';
 import { checkOutputTarget, fileSink, stdoutSink } from './sinks.js';
 
@@ -17,6 +17,8 @@ export interface HuntOptions {
   timestampField: string;
   categoryField: string;
   tiebreakerField?: string;
+  /** Elasticsearch mapping file giving field types. */
+  mapping?: string;
   strict: boolean;
   quiet: boolean;
   color?: boolean;
@@ -26,14 +28,13 @@ export interface HuntOptions {
   normalize: boolean;
 }
 
-const LEVELS: readonly Severity[] = ['low', 'medium', 'high', 'critical'];
-export const FAIL_ON_CHOICES = [...LEVELS, 'none'] as const;
+export const FAIL_ON_CHOICES = [...SEVERITIES, 'none'] as const;
 
 /** Does this alert make the run fail under --fail-on? Ad-hoc query matches have no severity and count at any level. */
 function fails(alert: Alert, failOn: string): boolean {
   if (failOn === 'none') return false;
   if (!alert.rule) return true;
-  return LEVELS.indexOf(alert.rule.severity) >= LEVELS.indexOf(failOn as Severity);
+  return SEVERITIES.indexOf(alert.rule.severity) >= SEVERITIES.findIndex((s) => s === failOn);
 }
 
 function pickFormat(opts: HuntOptions): FormatName {

@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import type { CompileOptions } from '../eql/index.js';
+import type { CompileOptions, FieldType } from '../eql/index.js';
 import { parseDate } from '../normalize/index.js';
+import { readMappingFile } from './mapping.js';
 import { FORMATS } from '../output/index.js';
 import { DEFAULT_MAX_LINE_BYTES, FAIL_ON_CHOICES, type HuntOptions } from './hunt.js';
 
@@ -19,6 +20,7 @@ export function addHuntOptions(cmd: Command): Command {
     .option('--timestamp-field <field>', 'field holding the event time', '@timestamp')
     .option('--event-category-field <field>', 'field holding the event category (process where ...)', 'event.category')
     .option('--tiebreaker-field <field>', 'field that orders events with equal timestamps (before file order and line)')
+    .option('--mapping <file>', 'field types from an Elasticsearch mapping (GET <index>/_mapping): version, date formats, ip, keyword/text')
     .option('--max-line-bytes <n>', 'skip (and report) lines longer than this', positiveInt, DEFAULT_MAX_LINE_BYTES)
     .option('--strict', 'exit 3 when any line had to be skipped', false)
     .option('-q, --quiet', 'no summary on stderr (errors are still shown)', false)
@@ -28,9 +30,14 @@ export function addHuntOptions(cmd: Command): Command {
     .option('--no-color', 'no colours (NO_COLOR is honoured too)');
 }
 
-/** How queries are compiled for these options: the category field, and the timestamp field compared as a date. */
-export function compileOptions(opts: HuntOptions): CompileOptions {
-  return { categoryField: opts.categoryField, dates: { fields: [opts.timestampField], parse: parseDate } };
+/**
+ * How queries are compiled for these options: the category field, the field types of
+ * --mapping, and the timestamp field compared as a date (unless the mapping says how).
+ */
+export function compileOptions(opts: Pick<HuntOptions, 'categoryField' | 'timestampField' | 'mapping'>): CompileOptions {
+  const fieldTypes = opts.mapping === undefined ? new Map<string, FieldType>() : readMappingFile(opts.mapping);
+  if (fieldTypes.get(opts.timestampField)?.type !== 'date') fieldTypes.set(opts.timestampField, { type: 'date', parse: parseDate });
+  return { categoryField: opts.categoryField, fieldTypes };
 }
 
 /** Commander's parsed options as HuntOptions. */
@@ -39,14 +46,15 @@ export function huntOptions(o: Record<string, unknown>): HuntOptions {
     ...(o.format === undefined ? {} : { format: String(o.format) }),
     ...(o.output === undefined ? {} : { output: String(o.output) }),
     failOn: String(o.failOn),
-    maxLineBytes: o.maxLineBytes as number,
+    maxLineBytes: Number(o.maxLineBytes),
     timestampField: String(o.timestampField),
     categoryField: String(o.eventCategoryField),
     ...(o.tiebreakerField === undefined ? {} : { tiebreakerField: String(o.tiebreakerField) }),
+    ...(o.mapping === undefined ? {} : { mapping: String(o.mapping) }),
     strict: o.strict === true,
     quiet: o.quiet === true,
     verbose: o.verbose === true,
     normalize: o.normalize !== false,
-    ...(o.color === undefined ? {} : { color: o.color as boolean }),
+    ...(o.color === undefined ? {} : { color: o.color === true }),
   };
 }

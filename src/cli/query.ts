@@ -40,12 +40,14 @@ export function queryCommand(done: (code: ExitCode) => void): Command {
       try {
         source = fs.readFileSync(origin, 'utf8');
       } catch (err) {
-        throw new CliError(`cannot read query file ${origin}: ${(err as Error).message}`);
+        throw new CliError(`cannot read query file ${origin}: ${err instanceof Error ? err.message : String(err)}`);
       }
       paths = args;
     } else {
-      if (args.length === 0) throw new CliError('missing query (give it as the first argument or with --file)');
-      [source, ...paths] = args as [string, ...string[]];
+      const [first, ...rest] = args;
+      if (first === undefined) throw new CliError('missing query (give it as the first argument or with --file)');
+      source = first;
+      paths = rest;
       origin = 'query';
     }
     const compiled = compileOrFail(source, origin, compileOptions(opts));

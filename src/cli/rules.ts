@@ -1,7 +1,7 @@
 import { Command } from 'commander';
-import { builtinRulesDir, loadRuleFile, RuleError, type Rule } from '../rules/index.js';
+import { loadRuleFile, RuleError, type Rule } from '../rules/index.js';
 import { CliError, EXIT, type ExitCode } from './exit-codes.js';
-import { findRuleFiles, loadRulesOrFail } from './rules-loading.js';
+import { findRuleFiles, loadRulesOrFail, ruleSource } from './rules-loading.js';
 
 const EXAMPLES = `
 Examples:
@@ -9,10 +9,6 @@ Examples:
   $ lolhunt rules list --rules ~/detection-rules/rules/windows/
   $ lolhunt rules show 'Network Connection via Certutil'
   $ lolhunt rules validate my-rules/                 parse and check, no data needed (exit 2 on any error)`;
-
-function ruleSource(o: Record<string, unknown>): string[] {
-  return (o.rules as string[] | undefined) ?? [builtinRulesDir()];
-}
 
 export function rulesCommand(done: (code: ExitCode) => void): Command {
   const cmd = new Command('rules').description('list, show and validate detection rules').addHelpText('after', EXAMPLES);

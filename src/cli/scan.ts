@@ -1,10 +1,9 @@
 import { Command } from 'commander';
 import type { ScanQuery } from '../engine/index.js';
-import { builtinRulesDir } from '../rules/index.js';
 import type { ExitCode } from './exit-codes.js';
 import { hunt } from './hunt.js';
 import { addHuntOptions, compileOptions, huntOptions } from './options.js';
-import { loadRulesOrFail } from './rules-loading.js';
+import { loadRulesOrFail, ruleSource } from './rules-loading.js';
 
 const EXAMPLES = `
 Examples:
@@ -25,8 +24,7 @@ export function scanCommand(done: (code: ExitCode) => void): Command {
   addHuntOptions(cmd).addHelpText('after', EXAMPLES);
   return cmd.action(async (paths: string[], o: Record<string, unknown>) => {
     const opts = huntOptions(o);
-    const rulePaths = (o.rules as string[] | undefined) ?? [builtinRulesDir()];
-    const rules = await loadRulesOrFail(rulePaths, { quiet: opts.quiet, compile: compileOptions(opts) });
+    const rules = await loadRulesOrFail(ruleSource(o), { quiet: opts.quiet, compile: compileOptions(opts) });
     const queries: ScanQuery[] = rules.map((r) => ({ compiled: r.compiled, rule: r.meta, name: r.meta.name }));
     done(await hunt(paths, queries, opts));
   });

@@ -19,7 +19,7 @@ export interface QueryRunner {
 export function stepMask(query: CompiledQuery, view: EventView): number {
   let mask = 0;
   const steps = query.steps;
-  for (let i = 0; i < steps.length; i++) if (steps[i]!.matches(view)) mask |= 1 << i;
+  for (let i = 0; i < steps.length; i++) if (steps[i]?.matches(view)) mask |= 1 << i;
   if (query.until?.matches(view)) mask |= 1 << steps.length;
   return mask;
 }

@@ -26,16 +26,16 @@ export class SampleRunner implements QueryRunner {
 
   push(ev: TimelineEvent, mask: number): void {
     const steps = this.query.steps;
-    for (let i = 0; i < steps.length; i++) {
-      if (!(mask & (1 << i))) continue;
-      for (const keys of keyTuples(steps[i]!.keys(ev.view), steps[i]!.optionalKeys)) {
+    steps.forEach((step, i) => {
+      if (!(mask & (1 << i))) return;
+      for (const keys of keyTuples(step.keys(ev.view), step.optionalKeys)) {
         const id = JSON.stringify(keys);
         let group = this.groups.get(id);
         if (!group) this.groups.set(id, (group = { keys, candidates: steps.map(() => []) }));
-        const list = group.candidates[i]!;
-        if (list.length < this.cap) list.push(ev);
+        const list = group.candidates[i];
+        if (list && list.length < this.cap) list.push(ev);
       }
-    }
+    });
   }
 
   finish(): QueryResult[] {
@@ -61,7 +61,7 @@ function combinations(lists: TimelineEvent[][], limit: number): TimelineEvent[][
       out.push([...pick]);
       return;
     }
-    for (const ev of lists[i]!) {
+    for (const ev of lists[i] ?? []) {
       if (pick.includes(ev)) continue;
       pick.push(ev);
       walk(i + 1);
@@ -76,7 +76,7 @@ function combinations(lists: TimelineEvent[][], limit: number): TimelineEvent[][
 /** Ascending, null first, numbers before strings. */
 function compareKeys(a: FieldValue[], b: FieldValue[]): number {
   for (let i = 0; i < a.length; i++) {
-    const c = compareValue(a[i]!, b[i]!);
+    const c = compareValue(a[i] ?? null, b[i] ?? null);
     if (c !== 0) return c;
   }
   return 0;

@@ -1,4 +1,5 @@
 import { elements, type CompiledQuery, type CompiledStep, type FieldValue } from '../eql/index.js';
+import { formatTimestamp } from '../normalize/index.js';
 import { MissingEvents, type Candidate } from './missing.js';
 import type { QueryResult, QueryRunner } from './runner.js';
 import { compareEvents, type TimelineEvent } from './timeline.js';
@@ -60,8 +61,8 @@ export class SequenceRunner implements QueryRunner {
     const last = this.stages.length - 1;
     // Last stage first, so one event never fills two consecutive stages of the same sequence.
     for (let s = last; s >= 0; s--) {
-      const stage = this.stages[s]!;
-      if (!(mask & stage.bit)) continue;
+      const stage = this.stages[s];
+      if (!stage || !(mask & stage.bit)) continue;
       for (const keys of keyTuples(stage.step.keys(ev.view), stage.step.optionalKeys)) this.advance(s, ev, keys);
     }
     // `until` ends the key's open partial sequences, but one this very event completed stands
@@ -91,8 +92,11 @@ export class SequenceRunner implements QueryRunner {
     else slots![s] = next;
   }
 
-  private complete(positives: TimelineEvent[], keys: FieldValue[], key: string): void {
+  private complete(positives: TimelineEvent[], instants: FieldValue[], key: string): void {
     const done = positives[positives.length - 1]!;
+    // Date keys join on epoch millis and show as ISO-8601, as Elasticsearch returns sequence keys.
+    const dateKeys = this.stages.at(-1)?.step.dateKeys ?? [];
+    const keys = instants.map((k, i) => (dateKeys[i] && typeof k === 'number' ? formatTimestamp(k) : k));
     if (!this.missing) {
       this.results.push({ events: positives, joinKeys: keys, done });
       return;
@@ -147,8 +151,8 @@ export class SequenceRunner implements QueryRunner {
 export function keyTuples(values: FieldValue[], optional: boolean[]): FieldValue[][] {
   if (values.every((v) => typeof v !== 'object')) return [values];
   let tuples: FieldValue[][] = [[]];
-  for (let i = 0; i < values.length; i++) {
-    const options = keyValues(values[i]!, optional[i] === true);
+  for (const [i, value] of values.entries()) {
+    const options = keyValues(value, optional[i] === true);
     if (options.length === 0) return [];
     tuples = tuples.flatMap((t) => options.map((o) => [...t, o]));
   }

@@ -3,3 +3,4 @@ export { ecsDocument, Normalizer, type Normalized } from './normalizer.js';
 export { detectShape, type ShapeName } from './shape.js';
 export { formatTimestamp, parseDate, parseTimestamp, type EpochUnit, type ParsedDate } from './timestamp.js';
 export { splitCommandLine } from './transforms.js';
+export { dateFormatParser } from './date-format.js';

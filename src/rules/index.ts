@@ -1,2 +1,4 @@
 export type * from './types.js';
-export { builtinRulesDir, loadRuleFile, RuleError, type LoadOutcome, type Rule } from './load.js';
+export { loadRuleFile, RuleError, type LoadOutcome, type Rule } from './load.js';
+export { builtinRulesDir, packageRoot } from './builtin.js';
+export { isSeverity, SEVERITIES } from './severity.js';

@@ -4,9 +4,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import fc from 'fast-check';
+import { compileOptions } from '../../src/cli/options.js';
 import { scan, type Alert, type ScanQuery } from '../../src/engine/index.js';
 import { discoverInputs } from '../../src/input/index.js';
-import { getField, parseDate } from '../../src/normalize/index.js';
+import { getField } from '../../src/normalize/index.js';
 import { builtinRulesDir, loadRuleFile } from '../../src/rules/index.js';
 import { ROOT } from '../helpers/run-cli.js';
 
@@ -24,7 +25,7 @@ for (const dir of fs.readdirSync(path.join(ROOT, 'samples'), { recursive: true, 
 
 const queries: ScanQuery[] = [];
 for (const file of fs.readdirSync(builtinRulesDir()).filter((f) => f.endsWith('.toml')).sort()) {
-  const outcome = loadRuleFile(path.join(builtinRulesDir(), file), { dates: { fields: ['@timestamp'], parse: parseDate } });
+  const outcome = loadRuleFile(path.join(builtinRulesDir(), file), compileOptions({ categoryField: 'event.category', timestampField: '@timestamp' }));
   if ('rule' in outcome) queries.push({ compiled: outcome.rule.compiled, rule: outcome.rule.meta, name: outcome.rule.meta.name });
 }
 
