@@ -99,3 +99,21 @@ test('winlogbeat raw shapes and Elastic sample events normalize to ECS with 0 ba
   assert.match(scan.stderr, new RegExp(`^events +${total}$`, 'm'));
   assert.match(scan.stderr, /^bad lines +0$/m);
 });
+
+// Elastic's own Windows rules over the mapped OTRF subsets (set LOLHUNT_DETECTION_RULES to an
+// elastic/detection-rules checkout, as `npm run rules-corpus` does).
+const DETECTION_RULES = process.env.LOLHUNT_DETECTION_RULES;
+const noRules = absent || !DETECTION_RULES || !fs.existsSync(path.join(DETECTION_RULES, 'rules', 'windows'));
+if (noRules) console.log('# skipped: Elastic detection-rules over OTRF (set LOLHUNT_DETECTION_RULES to a checkout)');
+
+test('Elastic\'s Windows rules fire on the mapped OTRF subsets', { skip: noRules }, async () => {
+  const run = await runCli(['scan', OTRF, '--rules', path.join(DETECTION_RULES!, 'rules', 'windows'), '--format', 'ndjson', '-q']);
+  assert.equal(run.code, 1, run.stderr);
+  const fired = (parseNdjson(run.stdout) as { rule: { name: string }; events: { file: string }[] }[])
+    .map((a) => `${a.rule.name} @ ${path.basename(a.events[0]!.file).replace('.lolbin-subset.ndjson', '')}`);
+  for (const want of [
+    'InstallUtil Process Making Network Connections @ covenant_installutil',
+    'Script Execution via Microsoft HTML Application @ cmd_mshta_javascript_getobject_sct',
+    'Connection to Commonly Abused Web Services @ wmic_remote_xsl_jscript',
+  ]) assert.ok(fired.includes(want), `${want} not in:\n${fired.join('\n')}`);
+});
