@@ -54,16 +54,16 @@ export class Normalizer {
     return { view: new MappedView(doc, ecs), shape };
   }
 
-  private rulesFor(shape: Exclude<ShapeName, 'ecs' | 'ecs-winlog'>, doc: object): Compiled {
-    const where = SHAPES[shape];
-    const header = (name: keyof ShapeMap['system']) => first(where.system[name].map((p) => (d: object) => getField(d, p)))(doc);
-    const channel = CHANNELS.find((c) => c.channels.includes(String(header('channel'))) || c.providers.includes(String(header('provider'))))
+  private rulesFor(shape: MappedShape, doc: object): Compiled {
+    const h = HEADERS[shape];
+    const channel = CHANNELS.find((c) => c.channels.includes(String(h.channel(doc))) || c.providers.includes(String(h.provider(doc))))
       // A flat export without a channel column: Sysmon, when it has Sysmon's UtcTime.
-      ?? (getField(doc, where.eventData ? `${where.eventData}.UtcTime` : 'UtcTime') !== undefined ? SYSMON : undefined);
-    const code = String(header('code') ?? '');
+      ?? (h.utcTime(doc) !== undefined ? SYSMON : undefined);
+    const code = String(h.code(doc) ?? '');
     const key = `${shape}\u0000${channel?.name ?? ''}\u0000${code}`;
     let rules = this.compiled.get(key);
     if (!rules) {
+      const where = SHAPES[shape];
       const event = channel?.events[code];
       const merged: FieldRules = { ...WINDOWS_COMMON, ...channel?.common, ...event?.fields };
       rules = Object.entries(merged).map(([field, sources]) => ({ field, get: compileSources(sources, where) }));
@@ -75,6 +75,15 @@ export class Normalizer {
     return rules;
   }
 }
+
+type MappedShape = keyof typeof SHAPES;
+
+/** Per shape, the header fields that pick a map, read once per document. */
+const HEADERS = Object.fromEntries(Object.entries(SHAPES).map(([shape, where]) => {
+  const header = (name: keyof ShapeMap['system']) => first(where.system[name].map((p): Getter => (d) => getField(d, p)));
+  const utc = where.eventData ? `${where.eventData}.UtcTime` : 'UtcTime';
+  return [shape, { code: header('code'), channel: header('channel'), provider: header('provider'), utcTime: (d: object) => getField(d, utc) }];
+})) as Record<MappedShape, Record<'code' | 'channel' | 'provider' | 'utcTime', Getter>>;
 
 /** ECS from winlogbeat already: only the GUID case differs between its versions. */
 function winlogFixes(doc: object, ecs: Map<string, FieldValue>): void {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { detectShape, ecsDocument, Normalizer, splitCommandLine } from '../../../src/normalize/index.js';
+import { SECURITY, SYSMON } from '../../../src/normalize/maps/index.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../');
 const REALDATA = path.join(ROOT, '../shared/realdata');
@@ -176,4 +177,23 @@ test('winlogbeat 8.x raw records map to what the ingest pipeline made of the sam
     compared++;
   }
   assert.equal(compared, 3, 'the three records both excerpts hold');
+});
+
+test('every map entry compiles for every Windows shape (a typo in a map fails here, not mid-scan)', () => {
+  const docs = (channel: string, code: string): Record<string, unknown>[] => [
+    { winlog: { channel, event_id: code, event_data: { Image: 'C:\\a.exe' } } },
+    { EventID: Number(code), Channel: channel, Image: 'C:\\a.exe' },
+    { Event: { System: { EventID: Number(code), Channel: channel }, EventData: { Image: 'C:\\a.exe' } } },
+  ];
+  let mapped = 0;
+  for (const channel of [SYSMON, SECURITY]) {
+    for (const [code, event] of Object.entries(channel.events)) {
+      for (const doc of docs(channel.channels[0]!, code)) {
+        const n = new Normalizer().normalize(doc);
+        if (event.category) assert.deepEqual(n.view.get('event.category'), event.category, `${channel.name} ${code} ${n.shape}`);
+        mapped++;
+      }
+    }
+  }
+  assert.equal(mapped, 3 * (Object.keys(SYSMON.events).length + Object.keys(SECURITY.events).length));
 });
