@@ -1,7 +1,8 @@
+import { once } from 'node:events';
 import { Command } from 'commander';
 import { normalizeInputs } from '../engine/index.js';
 import { discoverInputs } from '../input/index.js';
-import { formatProblem } from '../output/index.js';
+import { escapeJsonText, formatProblem, stringify } from '../output/index.js';
 import { CliError, EXIT, type ExitCode } from './exit-codes.js';
 import { DEFAULT_MAX_LINE_BYTES } from './hunt.js';
 import { positiveInt } from './options.js';
@@ -32,7 +33,8 @@ export function normalizeCommand(done: (code: ExitCode) => void): Command {
       const result = await normalizeInputs(
         sources,
         { maxLineBytes: o.maxLineBytes as number, normalize: o.normalize !== false },
-        (doc) => process.stdout.write(JSON.stringify(doc) + '\n'),
+        // Depth-safe JSON with terminal-unsafe characters escaped, written with backpressure.
+        (doc) => (process.stdout.write(escapeJsonText(stringify(doc)) + '\n') ? undefined : once(process.stdout, 'drain').then(() => undefined)),
         (p) => { if (!o.quiet || p.kind === 'file') process.stderr.write(`lolhunt: ${formatProblem(p)}\n`); },
       );
       if (!o.quiet) {

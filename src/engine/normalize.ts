@@ -17,7 +17,8 @@ export interface NormalizeResult {
 export async function normalizeInputs(
   sources: InputSource[],
   opts: { maxLineBytes: number; normalize: boolean },
-  write: (doc: Record<string, unknown>, where: { file: string; line: number }) => void,
+  /** May return a promise (a full output buffer): reading waits for it. */
+  write: (doc: Record<string, unknown>, where: { file: string; line: number }) => Promise<void> | void,
   onProblem: (p: InputProblem) => void,
 ): Promise<NormalizeResult> {
   const result: NormalizeResult = { documents: 0, badLines: 0, fileErrors: 0, shapes: {} };
@@ -36,10 +37,23 @@ export async function normalizeInputs(
           onProblem({ kind: 'line', file: source.path, line: item.line, reason: parsed.reason });
           continue;
         }
-        const n = normalizer.normalize(parsed.doc);
+        let ecs: Record<string, unknown>;
+        let shape: string;
+        try {
+          const n = normalizer.normalize(parsed.doc);
+          shape = n.shape;
+          ecs = ecsDocument(n, parsed.doc);
+        } catch (err) {
+          // Only a value nested deeper than the call stack gets here; it is that line's problem.
+          if (!(err instanceof RangeError)) throw err;
+          result.badLines++;
+          onProblem({ kind: 'line', file: source.path, line: item.line, reason: 'value nested too deeply to normalize' });
+          continue;
+        }
         result.documents++;
-        result.shapes[n.shape] = (result.shapes[n.shape] ?? 0) + 1;
-        write(ecsDocument(n, parsed.doc), { file: source.path, line: item.line });
+        result.shapes[shape] = (result.shapes[shape] ?? 0) + 1;
+        const pending = write(ecs, { file: source.path, line: item.line });
+        if (pending) await pending;
       }
     }
   }

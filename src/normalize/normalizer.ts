@@ -132,25 +132,32 @@ function compileSource(source: string, where: ShapeMap): Getter {
 
 /**
  * The document as the rules see it, for `lolhunt normalize`: the original fields with the
- * mapped ECS fields written over them (nested).
+ * mapped ECS fields written over them (nested). Objects on the written paths are copied,
+ * the rest is shared with the original (which is not changed), so any depth is fine.
  */
 export function ecsDocument(n: Normalized, doc: Record<string, unknown>): Record<string, unknown> {
   if (!(n.view instanceof MappedView)) return doc;
-  const out = structuredClone(doc);
-  for (const [path, value] of n.view.ecs) setPath(out, path, value);
+  const out: Record<string, unknown> = { ...doc };
+  const copied = new Set<object>([out]);
+  for (const [path, value] of n.view.ecs) {
+    const parts = path.split('.');
+    let node = out;
+    for (const part of parts.slice(0, -1)) {
+      const next = Object.prototype.hasOwnProperty.call(node, part) ? node[part] : undefined;
+      let child: Record<string, unknown>;
+      if (typeof next !== 'object' || next === null || Array.isArray(next)) child = {};
+      else if (copied.has(next)) child = next as Record<string, unknown>;
+      else child = { ...(next as Record<string, unknown>) };
+      copied.add(child);
+      define(node, part, child);
+      node = child;
+    }
+    define(node, parts[parts.length - 1]!, value);
+  }
   return out;
 }
 
-function setPath(target: Record<string, unknown>, path: string, value: FieldValue): void {
-  const parts = path.split('.');
-  let node = target;
-  for (const part of parts.slice(0, -1)) {
-    const next = Object.prototype.hasOwnProperty.call(node, part) ? node[part] : undefined;
-    if (typeof next !== 'object' || next === null || Array.isArray(next)) {
-      const fresh: Record<string, unknown> = {};
-      Object.defineProperty(node, part, { value: fresh, enumerable: true, writable: true, configurable: true });
-      node = fresh;
-    } else node = next as Record<string, unknown>;
-  }
-  Object.defineProperty(node, parts[parts.length - 1]!, { value, enumerable: true, writable: true, configurable: true });
+/** Sets an own property, `__proto__` included, as plain data. */
+function define(target: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }

@@ -170,3 +170,17 @@ test('issue-13: a decoy flat "process.name" does not hide the nested certutil.ex
   assert.equal(run.code, 1, run.stderr);
   assert.equal((parseNdjson(run.stdout)[0]!.rule as { name: string }).name, CERTUTIL);
 });
+
+test('normalize: nothing read is exit 3; a mapped document nested 20,000 deep is written whole', async () => {
+  const dir = tmp();
+  const empty = await runCli(['normalize', write(dir, 'empty.ndjson', '\n')]);
+  assert.equal(empty.code, 3);
+  assert.match(empty.stderr, /^normalized 0 documents \(shapes: none\), 0 bad lines, 0 file errors\nlolhunt: nothing read: 0 documents in 1 input\n$/);
+  const deep = `${'{"a":'.repeat(20_000)}1${'}'.repeat(20_000)}`;
+  const doc = `{"EventID":3,"Channel":"Microsoft-Windows-Sysmon/Operational","UtcTime":"2024-05-14 08:00:00.000","Image":"C:\\\\x\\\\mshta.exe","DestinationIp":"8.8.8.8","deep":${deep}}\n`;
+  const run = await runCli(['normalize', write(dir, 'deep.ndjson', doc)]);
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(run.stderr, /^normalized 1 document \(shapes: sysmon-flat 1\), 0 bad lines, 0 file errors$/m);
+  assert.ok(run.stdout.includes('"destination":{"ip":"8.8.8.8"}') && run.stdout.includes('"name":"mshta.exe"'), run.stdout.slice(-300));
+  assert.equal(run.stdout.split('{"a":').length - 1, 20_000);
+});
