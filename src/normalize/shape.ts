@@ -26,3 +26,17 @@ export function detectShape(doc: Record<string, unknown>): ShapeName {
   if (hasOwn(doc, 'Event') && isObject(doc.Event) && isObject(doc.Event.System)) return 'evtx-dump';
   return 'ecs';
 }
+
+/** Keys whose presence can make a document a mapped shape, as they appear in raw JSON text. */
+const MAPPED_KEYS = ['"winlog', '"EventID"', '"EventId"', '"Event"', '"Id"'];
+
+/**
+ * Could this raw JSON text be a document that is mapped to ECS? A prefilter that skips lines
+ * lacking a rule's literals must parse these anyway: their ECS values (`"process"`,
+ * `"windows"`) are not in the text. Conservative for text without JSON escapes (`\u0045`),
+ * which a prefilter parses in any case.
+ */
+export function mayBeMapped(text: string): boolean {
+  for (const k of MAPPED_KEYS) if (text.includes(k)) return true;
+  return false;
+}

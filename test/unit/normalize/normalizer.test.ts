@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { detectShape, ecsDocument, Normalizer, splitCommandLine } from '../../../src/normalize/index.js';
+import { detectShape, ecsDocument, mayBeMapped, Normalizer, splitCommandLine } from '../../../src/normalize/index.js';
 import { SECURITY, SYSMON } from '../../../src/normalize/maps/index.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../');
@@ -196,4 +196,21 @@ test('every map entry compiles for every Windows shape (a typo in a map fails he
     }
   }
   assert.equal(mapped, 3 * (Object.keys(SYSMON.events).length + Object.keys(SECURITY.events).length));
+});
+
+test('mayBeMapped: every document of a mapped shape is flagged from its raw text (prefilter guard)', () => {
+  const docs: Record<string, unknown>[] = [
+    flatStart,
+    { winlog: { event_id: '1' } },
+    { 'winlog.event_id': '1', 'winlog.channel': 'Security' },
+    { winlog: { channel: 'x' }, event: { category: ['process'] } },
+    { Event: { System: { EventID: 1 } } },
+    { Id: 1, ProviderName: 'p' },
+    { EventId: 4688 },
+  ];
+  for (const d of docs) {
+    assert.notEqual(detectShape(d), 'ecs');
+    assert.equal(mayBeMapped(JSON.stringify(d)), true, JSON.stringify(d));
+  }
+  assert.equal(mayBeMapped(JSON.stringify({ '@timestamp': 't', process: { name: 'x' } })), false);
 });
