@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import path from 'node:path';
-import { scan, type Alert, type ScanQuery } from '../engine/index.js';
+import { scan, type Alert, type PortableCompile, type ScanQuery } from '../engine/index.js';
 import { DEFAULT_MAX_LINE_BYTES, discoverInputs } from '../input/index.js';
 import { getField } from '../normalize/index.js';
 import { createWriter, formatProblem, formatSummary, useColor, type FormatName, FORMATS } from '../output/index.js';
@@ -14,6 +14,9 @@ export interface HuntOptions {
   output?: string;
   failOn: string;
   maxLineBytes: number;
+  /** Bytes of candidates ordered in memory before spilling. */
+  maxMemory: number;
+  threads: number;
   timestampField: string;
   categoryField: string;
   tiebreakerField?: string;
@@ -53,7 +56,7 @@ function pickFormat(opts: HuntOptions): FormatName {
  * written to a temporary file first and renamed at the end, so a failed run never
  * leaves a half-written report over a good one.
  */
-export async function hunt(paths: string[], queries: ScanQuery[], opts: HuntOptions): Promise<ExitCode> {
+export async function hunt(paths: string[], queries: ScanQuery[], opts: HuntOptions, compile: PortableCompile): Promise<ExitCode> {
   const format = pickFormat(opts);
   const inputs = paths.length ? paths : ['-'];
   if (inputs.length === 1 && inputs[0] === '-' && process.stdin.isTTY) {
@@ -75,6 +78,9 @@ export async function hunt(paths: string[], queries: ScanQuery[], opts: HuntOpti
     result = await scan({
       sources: discovery.sources, queries,
       maxLineBytes: opts.maxLineBytes,
+      maxMemory: opts.maxMemory,
+      threads: opts.threads,
+      compile,
       timestampField: opts.timestampField,
       ...(opts.tiebreakerField === undefined ? {} : { tiebreakerField: opts.tiebreakerField }),
       discoveryProblems: discovery.problems.map((p) => ({ kind: 'file', file: p.file, reason: p.reason })),

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import type { PortableFieldType } from '../engine/index.js';
 import { lineColumn, type FieldType } from '../eql/index.js';
 import { dateFormatParser } from '../normalize/index.js';
 import { CliError } from './exit-codes.js';
@@ -33,7 +34,7 @@ const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null 
  * several indices), a `{"mappings": ...}` body or a bare `{"properties": ...}`. A field several
  * indices map alike merges (dates: every index's formats are tried); differing types are an error.
  */
-export function readMappingFile(file: string): Map<string, FieldType> {
+export function readMappingFile(file: string): Map<string, PortableFieldType> {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
@@ -55,7 +56,7 @@ export function readMappingFile(file: string): Map<string, FieldType> {
   }
   const fields = new Map<string, Mapped[]>();
   for (const [index, properties] of indices) walk(file, index, properties, '', fields);
-  const types = new Map<string, FieldType>();
+  const types = new Map<string, PortableFieldType>();
   for (const [path, list] of fields) types.set(path, merge(file, path, list));
   return types;
 }
@@ -93,7 +94,7 @@ function walk(file: string, index: string, properties: Json, prefix: string, out
   }
 }
 
-function merge(file: string, path: string, list: Mapped[]): FieldType {
+function merge(file: string, path: string, list: Mapped[]): PortableFieldType {
   const [first, ...rest] = list;
   if (first === undefined) throw new Error(`no mapping for ${path}`);
   const other = rest.find((m) => m.kind !== first.kind);
@@ -102,7 +103,8 @@ function merge(file: string, path: string, list: Mapped[]): FieldType {
     case 'date': {
       const formats = [...new Set(list.flatMap((m) => m.formats))].join('||');
       try {
-        return { type: 'date', parse: dateFormatParser(formats) };
+        dateFormatParser(formats);
+        return { type: 'date', format: formats };
       } catch (err) {
         throw new CliError(`${file}: field '${path}': ${err instanceof Error ? err.message : String(err)}`);
       }

@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import type { CompileOptions, FieldType } from '../eql/index.js';
-import { parseDate } from '../normalize/index.js';
+import { compileOptionsOf, DEFAULT_ORDER_BUDGET, defaultThreads, type PortableCompile, type PortableFieldType } from '../engine/index.js';
+import type { CompileOptions } from '../eql/index.js';
 import { readMappingFile } from './mapping.js';
 import { FORMATS } from '../output/index.js';
 import { DEFAULT_MAX_LINE_BYTES, FAIL_ON_CHOICES, type HuntOptions } from './hunt.js';
@@ -22,6 +22,8 @@ export function addHuntOptions(cmd: Command): Command {
     .option('--tiebreaker-field <field>', 'field that orders events with equal timestamps (before file order and line)')
     .option('--mapping <file>', 'field types from an Elasticsearch mapping (GET <index>/_mapping): version, date formats, ip, keyword/text')
     .option('--max-line-bytes <n>', 'skip (and report) lines longer than this', positiveInt, DEFAULT_MAX_LINE_BYTES)
+    .option('--max-memory <MiB>', 'memory for ordering events before they spill to temporary files', positiveInt, DEFAULT_ORDER_BUDGET / 2 ** 20)
+    .option('--threads <n>', 'worker threads reading and matching (default: one per core); results are the same for any number', positiveInt, defaultThreads())
     .option('--strict', 'exit 3 when any line had to be skipped', false)
     .option('-q, --quiet', 'no summary on stderr (errors are still shown)', false)
     .option('-v, --verbose', 'per-input counts and shapes, skipped files and every coverage warning in the summary', false)
@@ -32,12 +34,18 @@ export function addHuntOptions(cmd: Command): Command {
 
 /**
  * How queries are compiled for these options: the category field, the field types of
- * --mapping, and the timestamp field compared as a date (unless the mapping says how).
+ * --mapping, and the timestamp field compared as a date (unless the mapping says how); in
+ * the form worker threads take (engine/pool.ts).
  */
+export function portableCompile(opts: Pick<HuntOptions, 'categoryField' | 'timestampField' | 'mapping'>): PortableCompile {
+  const fieldTypes = opts.mapping === undefined ? new Map<string, PortableFieldType>() : readMappingFile(opts.mapping);
+  if (fieldTypes.get(opts.timestampField)?.type !== 'date') fieldTypes.set(opts.timestampField, { type: 'date', format: null });
+  return { categoryField: opts.categoryField, fieldTypes: [...fieldTypes] };
+}
+
+/** The same, as compile options. */
 export function compileOptions(opts: Pick<HuntOptions, 'categoryField' | 'timestampField' | 'mapping'>): CompileOptions {
-  const fieldTypes = opts.mapping === undefined ? new Map<string, FieldType>() : readMappingFile(opts.mapping);
-  if (fieldTypes.get(opts.timestampField)?.type !== 'date') fieldTypes.set(opts.timestampField, { type: 'date', parse: parseDate });
-  return { categoryField: opts.categoryField, fieldTypes };
+  return compileOptionsOf(portableCompile(opts));
 }
 
 /** Commander's parsed options as HuntOptions. */
@@ -47,6 +55,8 @@ export function huntOptions(o: Record<string, unknown>): HuntOptions {
     ...(o.output === undefined ? {} : { output: String(o.output) }),
     failOn: String(o.failOn),
     maxLineBytes: Number(o.maxLineBytes),
+    maxMemory: Number(o.maxMemory) * 2 ** 20,
+    threads: Number(o.threads),
     timestampField: String(o.timestampField),
     categoryField: String(o.eventCategoryField),
     ...(o.tiebreakerField === undefined ? {} : { tiebreakerField: String(o.tiebreakerField) }),

@@ -1,9 +1,10 @@
 import fs from 'node:fs';
 import { Command } from 'commander';
+import { compileOptionsOf } from '../engine/index.js';
 import { caretExcerpt, compileQuery, EqlSyntaxError, type CompiledQuery, type CompileOptions } from '../eql/index.js';
 import { CliError, type ExitCode } from './exit-codes.js';
 import { hunt } from './hunt.js';
-import { addHuntOptions, compileOptions, huntOptions } from './options.js';
+import { addHuntOptions, huntOptions, portableCompile } from './options.js';
 
 const EXAMPLES = `
 Examples:
@@ -50,7 +51,8 @@ export function queryCommand(done: (code: ExitCode) => void): Command {
       paths = rest;
       origin = 'query';
     }
-    const compiled = compileOrFail(source, origin, compileOptions(opts));
-    done(await hunt(paths, [{ compiled, name: 'query' }], opts));
+    const compile = portableCompile(opts);
+    const compiled = compileOrFail(source, origin, compileOptionsOf(compile));
+    done(await hunt(paths, [{ compiled, name: 'query' }], opts, compile));
   });
 }

@@ -1,8 +1,8 @@
 import { Command } from 'commander';
-import type { ScanQuery } from '../engine/index.js';
+import { compileOptionsOf, type ScanQuery } from '../engine/index.js';
 import type { ExitCode } from './exit-codes.js';
 import { hunt } from './hunt.js';
-import { addHuntOptions, compileOptions, huntOptions } from './options.js';
+import { addHuntOptions, huntOptions, portableCompile } from './options.js';
 import { loadRulesOrFail, ruleSource } from './rules-loading.js';
 
 const EXAMPLES = `
@@ -24,8 +24,9 @@ export function scanCommand(done: (code: ExitCode) => void): Command {
   addHuntOptions(cmd).addHelpText('after', EXAMPLES);
   return cmd.action(async (paths: string[], o: Record<string, unknown>) => {
     const opts = huntOptions(o);
-    const rules = await loadRulesOrFail(ruleSource(o), { quiet: opts.quiet, compile: compileOptions(opts) });
+    const compile = portableCompile(opts);
+    const rules = await loadRulesOrFail(ruleSource(o), { quiet: opts.quiet, compile: compileOptionsOf(compile) });
     const queries: ScanQuery[] = rules.map((r) => ({ compiled: r.compiled, rule: r.meta, name: r.meta.name }));
-    done(await hunt(paths, queries, opts));
+    done(await hunt(paths, queries, opts, compile));
   });
 }

@@ -47,73 +47,132 @@ function fieldsOf(e: Expr): string[][] {
   }
 }
 
+/** The fields the coverage checks look for, from the queries: the same on every thread. */
+export interface CoverageFields {
+  categoryField: string;
+  /** Every field the queries read. */
+  ruleFields: string[];
+  /** Fields of the required groups (requiredFields), tracked until each is seen. */
+  tracked: string[];
+}
+
+export function coverageFields(queries: { ast: Query; fields: string[] }[], categoryField: string): CoverageFields {
+  return {
+    categoryField,
+    ruleFields: [...new Set(queries.flatMap((q) => q.fields))],
+    tracked: [...new Set(queries.flatMap((q) => requiredFields(q.ast, categoryField).flat(2)))],
+  };
+}
+
+/** What one unit of work (a file or a byte range of one) saw: plain data, it crosses threads. */
+export interface UnitCoverage {
+  shapes: Record<string, number>;
+  epoch: EpochUnit[];
+  sawRuleField: boolean;
+  sawCategory: boolean;
+  /** Tracked fields that occurred. */
+  seen: string[];
+  /** Documents without a usable timestamp, and the time-like fields the first of them has. */
+  missingTimestamp: number;
+  timeFields: string[];
+}
+
+/** Counts, on the thread that reads a unit, what the summary's coverage needs. */
+export class UnitTally {
+  private readonly data: UnitCoverage = { shapes: {}, epoch: [], sawRuleField: false, sawCategory: false, seen: [], missingTimestamp: 0, timeFields: [] };
+  private readonly unseen: Set<string>;
+
+  constructor(private readonly fields: CoverageFields) {
+    this.unseen = new Set(fields.tracked);
+  }
+
+  event(shape: ShapeName, view: EventView): void {
+    const d = this.data;
+    d.shapes[shape] = (d.shapes[shape] ?? 0) + 1;
+    if (!d.sawRuleField) d.sawRuleField = this.fields.ruleFields.some((p) => view.get(p) !== undefined);
+    if (!d.sawCategory) d.sawCategory = view.get(this.fields.categoryField) !== undefined;
+    for (const p of this.unseen) {
+      if (view.get(p) !== undefined) {
+        this.unseen.delete(p);
+        d.seen.push(p);
+      }
+    }
+  }
+
+  epoch(unit: EpochUnit): void {
+    if (!this.data.epoch.includes(unit)) this.data.epoch.push(unit);
+  }
+
+  missingTimestamp(doc: object): void {
+    if (this.data.missingTimestamp++ === 0) this.data.timeFields = timeLikeFields(doc);
+  }
+
+  result(): UnitCoverage {
+    return this.data;
+  }
+}
+
 interface FileTally extends InputCoverage {
   sawRuleField: boolean;
   sawCategory: boolean;
   missingTimestamp: number;
-  /** A document without the timestamp field, to say what it has instead. */
-  example?: object;
+  timeFields: string[];
 }
 
 /**
- * Counts what was scanned, per input and per shape, and which fields the queries read
+ * Gathers what the units saw, per input and per shape, and which fields the queries need
  * never occurred, so the summary can tell "no alert" from "could not have fired".
  */
 export class Coverage {
   private readonly files: FileTally[];
   private readonly shapes: Partial<Record<ShapeName, number>> = {};
-  private readonly ruleFields: string[];
+  private readonly fields: CoverageFields;
   private readonly unseen: Set<string>;
   private readonly needs: { name: string; steps: string[][][] }[];
   /** Do the queries have `process where`-style steps (which need the category field)? */
   private readonly usesCategory: boolean;
 
-  constructor(files: string[], queries: { name: string; ast: Query; fields: string[] }[], private readonly categoryField: string) {
-    this.files = files.map((file) => ({ file, events: 0, badLines: 0, shapes: {}, sawRuleField: false, sawCategory: false, missingTimestamp: 0 }));
-    this.ruleFields = [...new Set(queries.flatMap((q) => q.fields))];
+  constructor(files: string[], queries: { name: string; ast: Query; fields: string[] }[], categoryField: string) {
+    this.files = files.map((file) => ({ file, events: 0, badLines: 0, shapes: {}, sawRuleField: false, sawCategory: false, missingTimestamp: 0, timeFields: [] }));
+    this.fields = coverageFields(queries, categoryField);
     this.needs = queries.map((q) => ({ name: q.name, steps: requiredFields(q.ast, categoryField) }));
-    this.unseen = new Set(this.needs.flatMap((n) => n.steps.flat(2)));
+    this.unseen = new Set(this.fields.tracked);
     this.usesCategory = this.needs.some((n) => n.steps.some((groups) => groups.some((g) => g.length === 1 && g[0] === categoryField)));
   }
 
-  event(fileIndex: number, shape: ShapeName, view: EventView): void {
+  unit(fileIndex: number, u: UnitCoverage): void {
     const f = this.files[fileIndex]!;
-    f.events++;
-    f.shapes[shape] = (f.shapes[shape] ?? 0) + 1;
-    this.shapes[shape] = (this.shapes[shape] ?? 0) + 1;
-    if (!f.sawRuleField) f.sawRuleField = this.ruleFields.some((p) => view.get(p) !== undefined);
-    if (!f.sawCategory) f.sawCategory = view.get(this.categoryField) !== undefined;
-    for (const p of this.unseen) if (view.get(p) !== undefined) this.unseen.delete(p);
+    for (const [shape, n] of Object.entries(u.shapes)) {
+      f.events += n;
+      f.shapes[shape] = (f.shapes[shape] ?? 0) + n;
+      this.shapes[shape as ShapeName] = (this.shapes[shape as ShapeName] ?? 0) + n;
+    }
+    for (const e of u.epoch) if (!f.epoch?.includes(e)) f.epoch = [...(f.epoch ?? []), e];
+    f.sawRuleField ||= u.sawRuleField;
+    f.sawCategory ||= u.sawCategory;
+    for (const p of u.seen) this.unseen.delete(p);
+    if (f.missingTimestamp === 0) f.timeFields = u.timeFields;
+    f.missingTimestamp += u.missingTimestamp;
   }
 
-  badLine(fileIndex: number | undefined): void {
-    if (fileIndex !== undefined) this.files[fileIndex]!.badLines++;
-  }
-
-  missingTimestamp(fileIndex: number, doc: object): void {
-    const f = this.files[fileIndex]!;
-    f.missingTimestamp++;
-    f.example ??= doc;
-  }
-
-  epoch(fileIndex: number, unit: EpochUnit): void {
-    const f = this.files[fileIndex]!;
-    if (!f.epoch?.includes(unit)) f.epoch = [...(f.epoch ?? []), unit];
+  badLine(fileIndex: number): void {
+    this.files[fileIndex]!.badLines++;
   }
 
   finish(timestampField: string): { inputs: InputCoverage[]; shapes: Partial<Record<ShapeName, number>>; warnings: string[]; ruleWarnings: RuleWarning[] } {
     const warnings: string[] = [];
+    const { ruleFields, categoryField } = this.fields;
     for (const f of this.files) {
       const docs = f.events + f.missingTimestamp;
       if (f.missingTimestamp > 0 && f.missingTimestamp * 2 >= docs) {
-        const has = f.example ? timeLikeFields(f.example) : [];
+        const has = f.timeFields;
         warnings.push(`${f.file}: ${f.missingTimestamp} of ${docs} documents have no usable ${timestampField}` +
           (has.length ? `; they have ${has.join(', ')} (try --timestamp-field ${has[0]})` : ''));
       }
-      if (f.events > 0 && !f.sawRuleField && this.ruleFields.length > 0) {
-        warnings.push(`${f.file}: none of its ${f.events} events has any field the rules read (${this.ruleFields.slice(0, 4).join(', ')}, …); shape ${Object.keys(f.shapes).join(', ')}`);
+      if (f.events > 0 && !f.sawRuleField && ruleFields.length > 0) {
+        warnings.push(`${f.file}: none of its ${f.events} events has any field the rules read (${ruleFields.slice(0, 4).join(', ')}, …); shape ${Object.keys(f.shapes).join(', ')}`);
       } else if (f.events > 0 && !f.sawCategory && this.usesCategory) {
-        warnings.push(`${f.file}: none of its ${f.events} events has ${this.categoryField}, so no category step (\`process where\` ...) can match them; shape ${Object.keys(f.shapes).join(', ')}`);
+        warnings.push(`${f.file}: none of its ${f.events} events has ${categoryField}, so no category step (\`process where\` ...) can match them; shape ${Object.keys(f.shapes).join(', ')}`);
       }
     }
     const total = this.files.reduce((n, f) => n + f.events, 0);

@@ -1,21 +1,27 @@
 import type { InputItem } from '../input/index.js';
 
-/** A line or value read from an input, as a JSON object, or why it is not one. */
-export function parseItem(item: Extract<InputItem, { kind: 'line' | 'value' }>): { doc: Record<string, unknown> } | { reason: string } {
+/**
+ * A line or value read from an input as a JSON object and its JSON text (the line as read,
+ * or the serialised element of a JSON-array file), or why it is not one.
+ */
+export function parseItem(item: Extract<InputItem, { kind: 'line' | 'value' }>): { doc: Record<string, unknown>; raw: string } | { reason: string } {
   let doc: unknown;
-  if (item.kind === 'line') {
-    try {
-      doc = JSON.parse(item.text);
-    } catch (err) {
-      return { reason: `invalid JSON: ${(err as Error).message}` };
+  let raw: string;
+  try {
+    if (item.kind === 'line') {
+      raw = item.text;
+      doc = JSON.parse(raw);
+    } else {
+      doc = item.value;
+      raw = JSON.stringify(doc);
     }
-  } else {
-    doc = item.value;
+  } catch (err) {
+    return { reason: err instanceof RangeError ? 'value nested too deeply to serialise' : `invalid JSON: ${(err as Error).message}` };
   }
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
     return { reason: `not a JSON object (${Array.isArray(doc) ? 'array' : doc === null ? 'null' : typeof doc})` };
   }
-  return { doc: doc as Record<string, unknown> };
+  return { doc: doc as Record<string, unknown>, raw };
 }
 
 /**

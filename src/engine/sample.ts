@@ -1,7 +1,6 @@
 import type { CompiledQuery, FieldValue } from '../eql/index.js';
-import type { QueryResult, QueryRunner } from './runner.js';
-import { keyTuples } from './sequence.js';
-import type { TimelineEvent } from './timeline.js';
+import type { Hit, QueryResult, QueryRunner } from './runner.js';
+import { comparePosition, type TimelineEvent } from './timeline.js';
 
 interface Group {
   keys: FieldValue[];
@@ -24,11 +23,11 @@ export class SampleRunner implements QueryRunner {
     this.cap = maxPerKey + query.steps.length;
   }
 
-  push(ev: TimelineEvent, mask: number): void {
+  push(ev: TimelineEvent, hit: Hit): void {
     const steps = this.query.steps;
-    steps.forEach((step, i) => {
-      if (!(mask & (1 << i))) return;
-      for (const keys of keyTuples(step.keys(ev.view), step.optionalKeys)) {
+    steps.forEach((_step, i) => {
+      if (!(hit.mask & (1 << i))) return;
+      for (const keys of hit.tuples[i] ?? []) {
         const id = JSON.stringify(keys);
         let group = this.groups.get(id);
         if (!group) this.groups.set(id, (group = { keys, candidates: steps.map(() => []) }));
@@ -42,14 +41,13 @@ export class SampleRunner implements QueryRunner {
     const groups = [...this.groups.values()].sort((a, b) => compareKeys(a.keys, b.keys));
     const out: QueryResult[] = [];
     for (const g of groups) {
-      const lists = g.candidates.map((c) => [...c].sort(inputOrder));
+      const lists = g.candidates.map((c) => [...c].sort(comparePosition));
       for (const events of combinations(lists, this.maxPerKey)) out.push({ events, joinKeys: g.keys });
     }
     return out;
   }
 }
 
-const inputOrder = (a: TimelineEvent, b: TimelineEvent) => a.fileIndex - b.fileIndex || a.line - b.line;
 
 /** Up to `limit` picks of one event per list, first list varying slowest, no event twice. */
 function combinations(lists: TimelineEvent[][], limit: number): TimelineEvent[][] {

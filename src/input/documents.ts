@@ -21,12 +21,13 @@ export function detectContainer(head: Buffer): Container {
   text = text.trimStart();
   if (text.startsWith('[')) return 'array';
   if (SEARCH_RESPONSE.test(text)) return 'search';
-  const lines = text.split('\n', 3).map((l) => l.trim());
-  if (RECORD_HEADER.test(lines[0]!)) return 'documents';
-  // A first line that is a whole document is NDJSON; one that opens a document and is not
-  // followed by one either is a pretty-printed document. A first line cut off by the end
-  // of the sniffed bytes is a long NDJSON line.
-  if (lines.length > 1 && lines[0]!.startsWith('{') && !parses(lines[0]!) && !parses(lines[1]!)) return 'documents';
+  const lines = text.split('\n', 2);
+  const first = lines[0]!.trim();
+  if (RECORD_HEADER.test(first)) return 'documents';
+  // A pretty-printer opens a document alone on the first line (`{`), or ends the first line
+  // inside it (`{"a": 1,`). Anything else, a broken first line included, is NDJSON; so is
+  // a first line cut off by the end of the sniffed bytes (a long line).
+  if (lines.length > 1 && (first === '{' || (first.startsWith('{') && /[,{[]$/.test(first) && !parses(first)))) return 'documents';
   return 'lines';
 }
 

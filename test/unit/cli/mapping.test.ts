@@ -5,12 +5,16 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { CliError } from '../../../src/cli/exit-codes.js';
 import { readMappingFile } from '../../../src/cli/mapping.js';
+import { compileOptions } from '../../../src/cli/options.js';
 
 function mappingFile(doc: unknown): string {
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'lolhunt-mapping-unit-')), 'mapping.json');
   fs.writeFileSync(file, JSON.stringify(doc));
   return file;
 }
+
+/** The field types queries are compiled with, date parsers included. */
+const typesOf = (mapping: string) => compileOptions({ categoryField: 'event.category', timestampField: '@timestamp', mapping }).fieldTypes ?? new Map();
 
 const PROPERTIES = {
   host: { properties: { ip: { type: 'ip' }, name: { type: 'keyword', null_value: 'NONE' } } },
@@ -36,17 +40,18 @@ test('a _mapping response, a {"mappings"} body and bare {"properties"} read alik
 });
 
 test('several indices: a date takes every index format; a type clash is an error', () => {
-  const types = readMappingFile(mappingFile({
+  const file = mappingFile({
     a: { mappings: { properties: { day: { type: 'date', format: 'dd-MM-yyyy' } } } },
     b: { mappings: { properties: { day: { type: 'date', format: 'yyyy-MM-dd' } } } },
     c: { mappings: {} },
-  }));
-  const day = types.get('day');
+  });
+  assert.deepEqual(readMappingFile(file).get('day'), { type: 'date', format: 'dd-MM-yyyy||yyyy-MM-dd' });
+  const day = typesOf(file).get('day');
   assert.ok(day?.type === 'date');
   assert.equal(day.parse('17-12-2022')?.ms, Date.UTC(2022, 11, 17));
   assert.equal(day.parse('2022-12-17')?.ms, Date.UTC(2022, 11, 17));
   assert.equal(day.parse('2022-12-17T10:00:00Z'), null, 'no default format once formats are given');
-  const plain = readMappingFile(mappingFile({ properties: { t: { type: 'date' } } })).get('t');
+  const plain = typesOf(mappingFile({ properties: { t: { type: 'date' } } })).get('t');
   assert.ok(plain?.type === 'date');
   assert.equal(plain.parse('2022-12-17T10:00:00Z')?.ms, Date.UTC(2022, 11, 17, 10), 'default: strict_date_optional_time||epoch_millis');
   assert.equal(plain.parse(1671271200000)?.ms, 1671271200000);

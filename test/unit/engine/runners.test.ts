@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createRunner, type FieldValue, type TimelineEvent } from '../../../src/engine/index.js';
+import { createRunner, keyTuples, type FieldValue, type Hit, type TimelineEvent } from '../../../src/engine/index.js';
 
 // The runners see compiled queries only through their steps' keys and flags, and events only
-// through the step mask they are pushed with, so the queries here are built by hand: each
+// through the step mask (and join keys) they are pushed with, so the queries here are built by hand: each
 // step joins on one field and the test says which step(s) each event matches.
 type Query = Parameters<typeof createRunner>[0];
 type Step = Query['steps'][number];
@@ -31,14 +31,22 @@ function query(type: Query['type'], steps: Step[], opts: { maxspan?: number; unt
 
 let line = 0;
 function ev(ts: number, doc: Record<string, FieldValue>): TimelineEvent {
-  return { ts, tiebreak: undefined, fileIndex: 0, line: ++line, view: { get: (p) => doc[p] }, source: doc };
+  return { ts, tiebreak: undefined, fileIndex: 0, part: 0, line: ++line, raw: JSON.stringify(doc) };
+}
+
+/** The Hit the collect stage would give an event that matches the steps in `mask`. */
+function hitOf(q: Query, e: TimelineEvent, mask: number): Hit {
+  const doc = JSON.parse(e.raw) as Record<string, FieldValue>;
+  const view = { get: (p: string) => doc[p] };
+  const steps = [...q.steps, ...(q.until ? [q.until] : [])];
+  return { mask, tuples: steps.map((s, i) => (mask & (1 << i) ? keyTuples(s.keys(view), s.optionalKeys) : undefined)) };
 }
 
 /** Pushes [event, mask] pairs in order and returns each result's event ids and keys. */
 function run(q: Query, pushes: [TimelineEvent, number][], opts: { maxSamplesPerKey?: number } = {}) {
   const runner = createRunner(q, opts);
-  for (const [e, mask] of pushes) runner.push(e, mask);
-  return runner.finish().map((r) => ({ ids: r.events.map((e) => (e.missing ? 'missing' : (e.source as { id: string }).id)), keys: r.joinKeys }));
+  for (const [e, mask] of pushes) runner.push(e, hitOf(q, e, mask));
+  return runner.finish().map((r) => ({ ids: r.events.map((e) => (e.missing ? 'missing' : (JSON.parse(e.raw) as { id: string }).id)), keys: r.joinKeys }));
 }
 
 test('event query: one result per event matching step 0, head/tail pipes applied in order', () => {

@@ -30,6 +30,8 @@ test('detectContainer: NDJSON, array, pretty documents, evtx_dump headers, searc
   assert.equal(d('{"a":1}'), 'lines');
   assert.equal(d('{"a": "a long line cut off by the end of the sniffed bytes'), 'lines');
   assert.equal(d('{bad}\n{"a":2}\n'), 'lines', 'a broken first NDJSON line does not change the container');
+  assert.equal(d('{not json\n\n{"a":2}\n'), 'lines', 'nor does one followed by a blank line');
+  assert.equal(d('{"a": 1,\n "b": 2}\n'), 'documents', 'a first line that ends inside the document');
   assert.equal(d('\ufeff  [\n{"a":1}]'), 'array');
   assert.equal(d(pretty({ a: 1, b: { c: 2 } })), 'documents');
   assert.equal(d('Record 1\n' + pretty({ Event: {} })), 'documents');

@@ -1,0 +1,125 @@
+import type { CompiledQuery, EventView, FieldValue } from '../eql/index.js';
+import { readItems, type ByteRange, type InputSource } from '../input/index.js';
+import { Normalizer, parseDate } from '../normalize/index.js';
+import { coverageFields, UnitTally, type UnitCoverage } from './coverage.js';
+import { oneLine, parseItem } from './documents.js';
+import { stepHit, type Hit } from './runner.js';
+import type { TimelineEvent } from './timeline.js';
+import type { InputProblem } from './types.js';
+
+/** An event that satisfies some step of some query: the event, and per such query (by index) its Hit. */
+export interface Candidate {
+  event: TimelineEvent;
+  hits: [number, Hit][];
+}
+
+/** What reading sources needs to know about the fields (the queries come apart: workers compile their own). */
+export interface CollectSettings {
+  timestampField: string;
+  tiebreakerField?: string;
+  maxLineBytes: number;
+  /** Map Windows event-log shapes to ECS (false: `--no-normalize`). */
+  normalize: boolean;
+  /** The category field, for the coverage counts. */
+  categoryField: string;
+}
+
+/** What a unit reports when it is done: its line count (to number the next range) and what it saw. */
+export interface UnitResult {
+  lines: number;
+  coverage: UnitCoverage;
+}
+
+/** A piece of work: a whole source, or one byte range (`part`) of a large plain file. */
+export interface WorkUnit {
+  source: InputSource;
+  part: number;
+  range?: ByteRange;
+}
+
+/** Where collected things go, as they are found. */
+export interface CollectSink {
+  candidate(c: Candidate): void;
+  problem(p: InputProblem): void;
+  /** One more event read (a line that is an object with a usable timestamp). */
+  event(): void;
+  bytes(n: number): void;
+}
+
+/**
+ * The per-line stage: reads one unit, parses each line, places it in time and tests it
+ * against every step of every query. Only events some step (or `until`) can use become
+ * candidates; everything else is counted and dropped here. Each document is read through
+ * its ECS view (../normalize). Resolves to the number of lines read (to number the lines of
+ * the next range of the same file) and the unit's coverage counts.
+ */
+export async function collectUnit(unit: WorkUnit, queries: CompiledQuery[], opts: CollectSettings, sink: CollectSink): Promise<UnitResult> {
+  // Sample queries ignore time: when only they run, an event needs no timestamp.
+  const timeless = queries.every((q) => q.type === 'sample');
+  const { source, part } = unit;
+  const file = source.path;
+  const normalizer = new Normalizer(opts.normalize);
+  const tally = new UnitTally(coverageFields(queries, opts.categoryField));
+  let lines = 0;
+  const read = {
+    maxLineBytes: opts.maxLineBytes,
+    onBytes: (n: number) => sink.bytes(n),
+    onLineCount: (n: number) => { lines = n; },
+    ...(unit.range ? { range: unit.range } : {}),
+  };
+  for await (const batch of readItems(source, read)) {
+    for (const item of batch) {
+      if (item.kind === 'error') {
+        sink.problem({ kind: 'file', file, ...(item.line === undefined ? {} : { line: item.line }), reason: item.reason });
+        continue;
+      }
+      const line = item.line;
+      if (item.kind === 'bad') {
+        sink.problem({ kind: 'line', file, line, reason: item.reason });
+        continue;
+      }
+      const parsed = parseItem(item);
+      if ('reason' in parsed) {
+        sink.problem({ kind: 'line', file, line, reason: parsed.reason });
+        continue;
+      }
+      const { doc, raw } = parsed;
+      const hits: [number, Hit][] = [];
+      let view: EventView;
+      let ts: number | null;
+      try {
+        const normalized = normalizer.normalize(doc);
+        view = normalized.view;
+        const date = parseDate(view.get(opts.timestampField));
+        ts = date?.ms ?? (timeless ? 0 : null);
+        if (ts !== null) {
+          if (date?.epoch) tally.epoch(date.epoch);
+          tally.event(normalized.shape, view);
+          for (let q = 0; q < queries.length; q++) {
+            const hit = stepHit(queries[q]!, view);
+            if (hit) hits.push([q, hit]);
+          }
+        }
+      } catch (err) {
+        // Only a value nested deeper than the call stack gets here; it is that line's problem.
+        if (!(err instanceof RangeError)) throw err;
+        sink.problem({ kind: 'line', file, line, reason: 'value nested too deeply to evaluate' });
+        continue;
+      }
+      if (ts === null) {
+        sink.problem({ kind: 'line', file, line, reason: `missing or unparsable ${opts.timestampField}` });
+        tally.missingTimestamp(doc);
+        continue;
+      }
+      sink.event();
+      if (hits.length === 0) continue;
+      const tiebreak = opts.tiebreakerField === undefined ? undefined : scalar(view.get(opts.tiebreakerField));
+      sink.candidate({ event: { ts, tiebreak, fileIndex: source.index, part, line, raw: oneLine(raw) }, hits });
+    }
+  }
+  return { lines, coverage: tally.result() };
+}
+
+function scalar(v: FieldValue | undefined): FieldValue | undefined {
+  return v === null || typeof v !== 'object' ? v : undefined;
+}
