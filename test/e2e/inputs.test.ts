@@ -184,3 +184,12 @@ test('normalize: nothing read is exit 3; a mapped document nested 20,000 deep is
   assert.ok(run.stdout.includes('"destination":{"ip":"8.8.8.8"}') && run.stdout.includes('"name":"mshta.exe"'), run.stdout.slice(-300));
   assert.equal(run.stdout.split('{"a":').length - 1, 20_000);
 });
+
+test('coverage in the summary is the same for any --threads', async () => {
+  const runs = await Promise.all(['1', '2'].map((t) => runCli(['scan', 'samples/formats/', 'samples/scenarios/', '--verbose', '--no-normalize', '--threads', t, '--format', 'ndjson'])));
+  const summary = (stderr: string) => stderr.replace(/^elapsed .*$/m, '');
+  assert.match(runs[0]!.stderr, /^shapes +ecs \d+, winlogbeat-raw 2 \(not mapped to ECS: --no-normalize\)$/m);
+  assert.match(runs[0]!.stderr, /warning: .*sysmon-flat\.ndjson: 1 of 1 documents have no usable @timestamp/);
+  assert.equal(summary(runs[1]!.stderr), summary(runs[0]!.stderr));
+  assert.equal(runs[1]!.stdout, runs[0]!.stdout);
+});
