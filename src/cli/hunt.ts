@@ -6,6 +6,7 @@ import { getField } from '../normalize/index.js';
 import { createWriter, formatProblem, formatSummary, useColor, type FormatName, FORMATS } from '../output/index.js';
 import type { Severity } from '../rules/index.js';
 import { CliError, EXIT, type ExitCode } from './exit-codes.js';
+import { fieldWarnings, type FieldCheck } from './field-warnings.js';
 
 /** Options shared by every command that reads telemetry. */
 export interface HuntOptions {
@@ -47,7 +48,7 @@ function pickFormat(opts: HuntOptions): FormatName {
  * written to a temporary file first and renamed at the end, so a failed run never
  * leaves a half-written report over a good one.
  */
-export async function hunt(paths: string[], queries: ScanQuery[], opts: HuntOptions): Promise<ExitCode> {
+export async function hunt(paths: string[], queries: ScanQuery[], opts: HuntOptions, fields?: FieldCheck): Promise<ExitCode> {
   const format = pickFormat(opts);
   const inputs = paths.length ? paths : ['-'];
   if (inputs.length === 1 && inputs[0] === '-' && process.stdin.isTTY) {
@@ -71,6 +72,7 @@ export async function hunt(paths: string[], queries: ScanQuery[], opts: HuntOpti
       timestampField: opts.timestampField,
       ...(opts.tiebreakerField === undefined ? {} : { tiebreakerField: opts.tiebreakerField }),
       discoveryProblems: problems.map((p) => ({ file: p.file, reason: p.reason })),
+      ...(fields && !opts.quiet ? { onEvent: (ev) => fields.presence.observe(ev) } : {}),
     });
     for (const a of result.alerts) writer.write(a);
     await writer.end(result.summary);
@@ -84,6 +86,7 @@ export async function hunt(paths: string[], queries: ScanQuery[], opts: HuntOpti
   }
   const { alerts, summary } = result;
   if (!opts.quiet) {
+    for (const w of fields ? fieldWarnings(fields) : []) process.stderr.write(`${w}\n`);
     process.stderr.write(formatSummary(summary, { color: stderrColor }) + '\n');
   } else {
     // -q keeps errors: file-level problems still reach stderr.

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { CliError, EXIT, type ExitCode } from './exit-codes.js';
+import { explainCommand } from './explain.js';
 import { queryCommand } from './query.js';
 import { rulesCommand } from './rules.js';
 import { scanCommand } from './scan.js';
@@ -17,6 +18,7 @@ export async function main(argv: string[]): Promise<ExitCode> {
   program.addCommand(scanCommand(done));
   program.addCommand(queryCommand(done));
   program.addCommand(rulesCommand(done));
+  program.addCommand(explainCommand(done));
   for (const cmd of allCommands(program)) {
     cmd.exitOverride().configureOutput({ writeErr: (s) => process.stderr.write(s) });
   }

@@ -27,7 +27,7 @@ export function addHuntOptions(cmd: Command): Command {
 }
 
 /** How queries are compiled for these options: the category field, and the timestamp field compared as a date. */
-export function compileOptions(opts: HuntOptions): CompileOptions {
+export function compileOptions(opts: Pick<HuntOptions, 'categoryField' | 'timestampField'>): CompileOptions {
   return { categoryField: opts.categoryField, dates: { fields: [opts.timestampField], parse: parseDate } };
 }
 

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { Command } from 'commander';
 import { caretExcerpt, compileQuery, EqlSyntaxError, type CompiledQuery, type CompileOptions } from '../eql/index.js';
 import { CliError, type ExitCode } from './exit-codes.js';
+import { fieldCheck } from './field-warnings.js';
 import { hunt } from './hunt.js';
 import { addHuntOptions, compileOptions, huntOptions } from './options.js';
 
@@ -49,6 +50,7 @@ export function queryCommand(done: (code: ExitCode) => void): Command {
       origin = 'query';
     }
     const compiled = compileOrFail(source, origin, compileOptions(opts));
-    done(await hunt(paths, [{ compiled, name: 'query' }], opts));
+    const queries = [{ compiled, name: 'query' }];
+    done(await hunt(paths, queries, opts, fieldCheck(queries, opts.categoryField, false)));
   });
 }

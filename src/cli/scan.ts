@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import type { ScanQuery } from '../engine/index.js';
 import { builtinRulesDir } from '../rules/index.js';
 import type { ExitCode } from './exit-codes.js';
+import { fieldCheck } from './field-warnings.js';
 import { hunt } from './hunt.js';
 import { addHuntOptions, compileOptions, huntOptions } from './options.js';
 import { loadRulesOrFail } from './rules-loading.js';
@@ -28,6 +29,6 @@ export function scanCommand(done: (code: ExitCode) => void): Command {
     const rulePaths = (o.rules as string[] | undefined) ?? [builtinRulesDir()];
     const rules = loadRulesOrFail(rulePaths, { quiet: opts.quiet, compile: compileOptions(opts) });
     const queries: ScanQuery[] = rules.map((r) => ({ compiled: r.compiled, rule: r.meta, name: r.meta.name }));
-    done(await hunt(paths, queries, opts));
+    done(await hunt(paths, queries, opts, fieldCheck(queries, opts.categoryField, true)));
   });
 }

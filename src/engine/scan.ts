@@ -29,6 +29,8 @@ export interface ScanOptions {
   maxSamplesPerKey?: number;
   /** Problems kept for the summary; all are counted. */
   maxProblemsShown?: number;
+  /** Called with every event placed on the timeline, candidate or not (explain, field checks). */
+  onEvent?: (ev: TimelineEvent) => void;
 }
 
 export interface ScanResult {
@@ -97,10 +99,11 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
           continue;
         }
         summary.events++;
+        const tiebreakOf = () => (opts.tiebreakerField === undefined ? undefined : getField(doc, opts.tiebreakerField));
+        if (opts.onEvent) opts.onEvent({ ts, tiebreak: tiebreakOf(), fileIndex: source.index, line: item.line, view, source: doc });
         const masks = opts.queries.map((q) => stepMask(q.compiled, view));
         if (masks.every((m) => m === 0)) continue;
-        const tiebreak = opts.tiebreakerField === undefined ? undefined : getField(doc, opts.tiebreakerField);
-        candidates.push({ event: { ts, tiebreak, fileIndex: source.index, line: item.line, view, source: doc }, masks });
+        candidates.push({ event: { ts, tiebreak: tiebreakOf(), fileIndex: source.index, line: item.line, view, source: doc }, masks });
       }
     }
   }

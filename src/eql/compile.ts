@@ -97,6 +97,17 @@ export function foldExpression(source: string): FieldValue {
   return c.value;
 }
 
+/** One condition node on its own (explain evaluates a step's tree node by node with it). */
+export function compileCondition(e: A.Expr, options: CompileOptions = {}): Predicate {
+  const c = compileExpr(e, new Set(), options.dates);
+  if (c.constant) {
+    const b = truthy(c.value);
+    return () => b;
+  }
+  const fn = c.fn;
+  return (ev) => truthy(fn(ev));
+}
+
 function compileFilter(filter: A.EventFilter, categoryField: string, fields: Set<string>, dates?: CompileOptions['dates']): Predicate {
   const cond = compileExpr(filter.condition, fields, dates);
   const category = filter.category;

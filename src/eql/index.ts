@@ -5,3 +5,6 @@ export { parseQuery, parseExpression } from './parser.js';
 export { compileQuery, foldExpression, type CompiledQuery, type CompiledStep, type CompileOptions, type Predicate } from './compile.js';
 export { FUNCTIONS } from './functions.js';
 export { compileWildcard } from './wildcard.js';
+export { createExplainer, type ConditionFailure } from './explain.js';
+export { closest, editDistance } from './suggest.js';
+export { fieldRefs, nodeText, requiredFields, visitExpressions } from './walk.js';

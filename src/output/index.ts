@@ -20,3 +20,4 @@ export { useColor } from './color.js';
 export { escapeControl } from './escape.js';
 export { formatBytes, formatProblem, formatSummary } from './summary.js';
 export type { ResultWriter, WriterOptions } from './types.js';
+export { formatJunit } from './junit.js';

@@ -1,0 +1,33 @@
+import { requiredFields } from '../eql/index.js';
+import { FieldPresence, type ScanQuery } from '../engine/index.js';
+
+/** Which fields the queries need, to warn about the ones no scanned event holds. */
+export interface FieldCheck {
+  presence: FieldPresence;
+  /** Field → names of the queries using it. */
+  users: Map<string, string[]>;
+  /**
+   * Warn only when a field that does occur is close (a likely typo): a rule set reads many
+   * fields a given export lacks, an ad-hoc query only the ones its author typed.
+   */
+  typosOnly: boolean;
+}
+
+export function fieldCheck(queries: ScanQuery[], categoryField: string, typosOnly: boolean): FieldCheck {
+  const users = new Map<string, string[]>();
+  for (const q of queries) {
+    for (const f of requiredFields(q.compiled.ast, categoryField)) users.set(f, [...(users.get(f) ?? []), q.name]);
+  }
+  return { presence: new FieldPresence(users.keys()), users, typosOnly };
+}
+
+/** One warning line per needed field that no event held (none when no event was read). */
+export function fieldWarnings(check: FieldCheck): string[] {
+  const events = check.presence.events;
+  if (events === 0) return [];
+  return check.presence.absent().flatMap(({ field, closest }) => {
+    if (check.typosOnly && closest === null) return [];
+    const users = check.typosOnly ? `, used by ${check.users.get(field)!.map((n) => `'${n}'`).join(', ')},` : '';
+    return [`lolhunt: warning: field '${field}'${users} occurs in none of the ${events} events read${closest ? ` (did you mean '${closest}'?)` : ''}`];
+  });
+}

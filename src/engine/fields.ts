@@ -1,0 +1,54 @@
+import { closest } from '../eql/index.js';
+import type { TimelineEvent } from './timeline.js';
+
+/** A field a query needs that no scanned event holds, and the nearest one that some event does. */
+export interface AbsentField {
+  field: string;
+  closest: string | null;
+}
+
+/**
+ * Watches scanned events for the fields queries need. Per event it only asks for the fields
+ * not seen yet (nothing, once all have been); the field paths events do hold, for
+ * suggestions, are collected from the first `sampleEvents` events, at most `maxPaths`.
+ */
+export class FieldPresence {
+  private readonly unseen: Set<string>;
+  private readonly paths = new Set<string>();
+  private sampled = 0;
+  events = 0;
+
+  constructor(fields: Iterable<string>, private readonly limits = { sampleEvents: 10_000, maxPaths: 10_000 }) {
+    this.unseen = new Set(fields);
+  }
+
+  observe(ev: TimelineEvent): void {
+    this.events++;
+    if (this.unseen.size === 0) return;
+    for (const f of this.unseen) if (ev.view.get(f) !== undefined) this.unseen.delete(f);
+    if (this.sampled < this.limits.sampleEvents && this.paths.size < this.limits.maxPaths) {
+      this.sampled++;
+      this.collect(ev.source, '');
+    }
+  }
+
+  /** The needed fields no event held, in the order they were given. */
+  absent(): AbsentField[] {
+    return [...this.unseen].map((field) => ({ field, closest: closest(field, this.paths) }));
+  }
+
+  private collect(node: unknown, prefix: string): void {
+    if (Array.isArray(node)) {
+      for (const el of node) this.collect(el, prefix);
+      return;
+    }
+    if (typeof node !== 'object' || node === null) {
+      if (prefix) this.paths.add(prefix);
+      return;
+    }
+    for (const [k, v] of Object.entries(node)) {
+      if (this.paths.size >= this.limits.maxPaths) return;
+      this.collect(v, prefix ? `${prefix}.${k}` : k);
+    }
+  }
+}
