@@ -17,8 +17,8 @@ For an event rule, --event FILE:LINE explains that one event.
 
 Examples:
   $ lolhunt explain 'Network Connection via Certutil' --key e3-neg-private samples/network-connection-via-certutil/
-  $ lolhunt explain network-connection-via-signed-binary --key e1-neg-reversed samples/
-  $ lolhunt explain broken-event-rule --rules test/fixtures/rule-repo/rules/ --event test/fixtures/rule-repo/rules/broken-event-rule.negative.ndjson:1 test/fixtures/rule-repo/rules/
+  $ lolhunt explain network-connection-via-signed-binary --key e1-neg-before samples/
+  $ lolhunt explain regsvr32-scrobj --rules test/fixtures/rule-repo/rules/ --event test/fixtures/rule-repo/rules/regsvr32-scrobj.negative.ndjson:1 test/fixtures/rule-repo/rules/
 
 Exit codes: 0 explained, 2 usage or rule error, 3 input problems.`;
 
@@ -35,7 +35,7 @@ export function explainCommand(done: (code: ExitCode) => void): Command {
     .argument('[paths...]', "files, directories, quoted globs, or '-' for stdin")
     .option('-k, --key <value>', 'join key value; repeat it for a rule that joins on several fields', (v: string, prev: string[] = []) => [...prev, v])
     .option('-e, --event <file:line>', 'one event to explain (event rules, or any step)', fileLine)
-    .option('-r, --rules <paths...>', 'rule files or folders instead of the built-in rules')
+    .option('-r, --rules <path>', 'a rule file or folder instead of the built-in rules (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
     .option('--timestamp-field <field>', 'field holding the event time', '@timestamp')
     .option('--event-category-field <field>', 'field holding the event category', 'event.category')
     .option('--tiebreaker-field <field>', 'field that orders events with equal timestamps')
@@ -59,7 +59,7 @@ export function explainCommand(done: (code: ExitCode) => void): Command {
         maxLineBytes: DEFAULT_MAX_LINE_BYTES, timestampField: fields.timestampField,
         ...(o.tiebreakerField === undefined ? {} : { tiebreakerField: String(o.tiebreakerField) }),
       });
-      const subject = key ? `key ${key.join(', ')}` : `${event!.file}:${event!.line}`;
+      const subject = { text: key ? `key ${key.join(', ')}` : `${event!.file}:${event!.line}`, byKey: key !== undefined };
       process.stdout.write(formatExplanation(rule.meta.name, subject, result));
       for (const p of result.summary.problems) process.stderr.write(`lolhunt: ${formatProblem(p)}\n`);
       done(problems.length || result.summary.fileErrors ? EXIT.INPUT : EXIT.OK);
@@ -90,12 +90,12 @@ function stopLine(s: SequenceStop): string {
 }
 
 /** The explanation as text: a heading, each step with its events, then the verdict. */
-export function formatExplanation(name: string, subject: string, x: Explanation): string {
+export function formatExplanation(name: string, subject: { text: string; byKey: boolean }, x: Explanation): string {
   const out: string[] = [];
   const alerts = x.alerts.length;
-  out.push(`${name}, ${subject}: ${alerts ? `${alerts} alert${alerts === 1 ? '' : 's'}` : 'no alert'} (${x.summary.events} events read)`);
+  out.push(`${name}, ${subject.text}: ${alerts ? `${alerts} alert${alerts === 1 ? '' : 's'}` : 'no alert'} (${x.summary.events} events read)`);
   if (x.examined === 0) {
-    out.push(subject.startsWith('key') ? 'no event carries this key' : 'no event at that file and line');
+    out.push(subject.byKey ? 'no event carries this key' : 'no event at that file and line');
     return `${out.map(escapeControl).join('\n')}\n`;
   }
   for (const s of x.steps) {
@@ -114,7 +114,7 @@ export function formatExplanation(name: string, subject: string, x: Explanation)
   for (const s of x.stops) out.push(stopLine(s));
   if (alerts) {
     for (const a of x.alerts) out.push(`alert: ${a.events.filter((e) => !e.missing).map((e) => `${e.file}:${e.line}`).join(' -> ')}`);
-  } else {
+  } else if (subject.byKey) {
     const missingStep = x.steps.find((s) => s.kind === 'step' && s.matches.length === 0);
     if (missingStep) out.push(`stopped at step ${missingStep.index}: no event of this key satisfies it`);
   }

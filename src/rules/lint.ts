@@ -45,7 +45,7 @@ export function lintQuery(ast: Query): { offset: number; kind: FindingKind; mess
     const exact = e.type === 'Compare' && (e.op === '==' || e.op === '!=') ? [e.right] : e.type === 'In' ? e.list : [];
     for (const lit of exact) {
       if (lit.type === 'Literal' && typeof lit.value === 'string' && lit.value.includes('*')) {
-        out.push({ offset: lit.start, kind: 'dead-wildcard', message: `${JSON.stringify(lit.value)} is compared exactly, so '*' is no wildcard and the value can never match a file or process name; use ':'` });
+        out.push({ offset: lit.start, kind: 'dead-wildcard', message: `${JSON.stringify(lit.value)} is compared exactly ('*' is no wildcard with ${e.type === 'In' ? 'in' : '=='}), so it only matches that literal text; use ':'` });
       }
     }
   });
