@@ -93,7 +93,7 @@ function stopLine(s: SequenceStop): string {
 export function formatExplanation(name: string, subject: { text: string; byKey: boolean }, x: Explanation): string {
   const out: string[] = [];
   const alerts = x.alerts.length;
-  out.push(`${name}, ${subject.text}: ${alerts ? `${alerts} alert${alerts === 1 ? '' : 's'}` : 'no alert'} (${x.summary.events} events read)`);
+  out.push(`${name}, ${subject.text}: ${alerts ? `${alerts} alert${alerts === 1 ? '' : 's'}` : 'no alert'} (${x.summary.events} event${x.summary.events === 1 ? '' : 's'} read)`);
   if (x.examined === 0) {
     out.push(subject.byKey ? 'no event carries this key' : 'no event at that file and line');
     return `${out.map(escapeControl).join('\n')}\n`;
