@@ -43,7 +43,7 @@ export function explainCommand(done: (code: ExitCode) => void): Command {
     .action(async (wanted: string, paths: string[], o: Record<string, unknown>) => {
       const fields = { timestampField: String(o.timestampField), categoryField: String(o.eventCategoryField) };
       const compile = compileOptions(fields);
-      const rule = findRule(loadRulesOrFail((o.rules as string[] | undefined) ?? [builtinRulesDir()], { quiet: true, compile }), wanted);
+      const rule = findRule(await loadRulesOrFail((o.rules as string[] | undefined) ?? [builtinRulesDir()], { quiet: true, compile }), wanted);
       const key = o.key as string[] | undefined;
       const event = o.event as { file: string; line: number } | undefined;
       if ((key === undefined) === (event === undefined)) throw new CliError('give either --key VALUE (sequence and sample rules) or --event FILE:LINE');
@@ -52,7 +52,7 @@ export function explainCommand(done: (code: ExitCode) => void): Command {
       if (key && key.length !== keyCount) throw new CliError(`'${rule.meta.name}' joins on ${keyCount} field${keyCount === 1 ? '' : 's'}: give ${keyCount} value${keyCount === 1 ? '' : 's'} to --key`);
       if (paths.length === 0 && process.stdin.isTTY) throw new CliError('no input: give files or directories, or pipe NDJSON to stdin');
       const { sources, problems } = await discoverInputs(paths.length ? paths : ['-']);
-      for (const p of problems) process.stderr.write(`lolhunt: ${formatProblem(p)}\n`);
+      for (const p of problems) process.stderr.write(`lolhunt: ${formatProblem({ kind: 'file', ...p })}\n`);
       const result = await explain({
         sources, query: rule.compiled, name: rule.meta.name, compile,
         ...(key ? { key } : {}), ...(event ? { event } : {}),

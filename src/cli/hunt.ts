@@ -1,4 +1,4 @@
-import fs from 'node:fs';
+import { once } from 'node:events';
 import path from 'node:path';
 import { scan, type Alert, type ScanQuery } from '../engine/index.js';
 import { DEFAULT_MAX_LINE_BYTES, discoverInputs } from '../input/index.js';
@@ -7,6 +7,7 @@ import { createWriter, formatProblem, formatSummary, useColor, type FormatName, 
 import type { Severity } from '../rules/index.js';
 import { CliError, EXIT, type ExitCode } from './exit-codes.js';
 import { fieldWarnings, type FieldCheck } from './field-warnings.js';
+import { checkOutputTarget, fileSink, stdoutSink } from './sinks.js';
 
 /** Options shared by every command that reads telemetry. */
 export interface HuntOptions {
@@ -54,11 +55,12 @@ export async function hunt(paths: string[], queries: ScanQuery[], opts: HuntOpti
   if (inputs.length === 1 && inputs[0] === '-' && process.stdin.isTTY) {
     throw new CliError('no input: give files or directories to scan, or pipe NDJSON to stdin (see --help)');
   }
-  const { sources, problems } = await discoverInputs(inputs);
+  const discovery = await discoverInputs(inputs);
+  if (opts.output !== undefined) checkOutputTarget(opts.output, discovery);
+  const sink = opts.output === undefined ? stdoutSink() : fileSink(opts.output);
   const stderrColor = useColor({ flag: opts.color, stream: process.stderr, env: process.env });
-  const out = opts.output === undefined ? process.stdout : fs.createWriteStream(tempPath(opts.output));
   const outColor = opts.output === undefined && useColor({ flag: opts.color, stream: process.stdout, env: process.env });
-  const writer = createWriter(format, out, {
+  const writer = createWriter(format, sink.stream, {
     color: outColor,
     ...(opts.output === undefined && process.stdout.columns ? { columns: process.stdout.columns } : {}),
     lookup: getField,
@@ -67,21 +69,21 @@ export async function hunt(paths: string[], queries: ScanQuery[], opts: HuntOpti
   let result: Awaited<ReturnType<typeof scan>>;
   try {
     result = await scan({
-      sources, queries,
+      sources: discovery.sources, queries,
       maxLineBytes: opts.maxLineBytes,
       timestampField: opts.timestampField,
       ...(opts.tiebreakerField === undefined ? {} : { tiebreakerField: opts.tiebreakerField }),
-      discoveryProblems: problems.map((p) => ({ file: p.file, reason: p.reason })),
+      discoveryProblems: discovery.problems.map((p) => ({ kind: 'file', file: p.file, reason: p.reason })),
       ...(fields && !opts.quiet ? { onEvent: (ev) => fields.presence.observe(ev) } : {}),
     });
-    for (const a of result.alerts) writer.write(a);
-    await writer.end(result.summary);
-    if (out !== process.stdout) {
-      await new Promise<void>((resolve, reject) => (out as fs.WriteStream).end((err?: Error | null) => (err ? reject(err) : resolve())));
-      fs.renameSync(tempPath(opts.output!), opts.output!);
+    for (const a of result.alerts) {
+      writer.write(a);
+      if (sink.stream.writableNeedDrain) await once(sink.stream, 'drain');
     }
+    await writer.end(result.summary);
+    await sink.commit();
   } catch (err) {
-    if (out !== process.stdout) fs.rmSync(tempPath(opts.output!), { force: true });
+    sink.abort();
     throw err;
   }
   const { alerts, summary } = result;
@@ -90,14 +92,10 @@ export async function hunt(paths: string[], queries: ScanQuery[], opts: HuntOpti
     process.stderr.write(formatSummary(summary, { color: stderrColor }) + '\n');
   } else {
     // -q keeps errors: file-level problems still reach stderr.
-    for (const p of summary.problems) if (p.line === undefined) process.stderr.write(`lolhunt: ${formatProblem(p)}\n`);
+    for (const p of summary.problems) if (p.kind === 'file') process.stderr.write(`lolhunt: ${formatProblem(p)}\n`);
   }
   if (summary.fileErrors > 0 || (opts.strict && summary.badLines > 0)) return EXIT.INPUT;
   return alerts.some((a) => fails(a, opts.failOn)) ? EXIT.MATCHES : EXIT.OK;
-}
-
-function tempPath(file: string): string {
-  return path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
 }
 
 export { DEFAULT_MAX_LINE_BYTES };

@@ -1,8 +1,8 @@
 import { Command } from 'commander';
-import { builtinRulesDir, ECS_FIELDS, findRuleFiles, formatFinding, lintRuleFiles, loadRuleFile, RuleError } from '../rules/index.js';
+import { builtinRulesDir, ECS_FIELDS, formatFinding, lintRuleFiles, loadRuleFile, RuleError } from '../rules/index.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
 import { findRule } from './rule-lookup.js';
-import { loadRulesOrFail } from './rules-loading.js';
+import { findRuleFiles, loadRulesOrFail } from './rules-loading.js';
 import { rulesTest } from './rules-test.js';
 
 const EXAMPLES = `
@@ -56,8 +56,8 @@ export function rulesCommand(done: (code: ExitCode) => void): Command {
   cmd.command('list')
     .description('list rules: id, severity, risk score, name')
     .option('-r, --rules <paths...>', 'rule files or folders instead of the built-in rules')
-    .action((o: Record<string, unknown>) => {
-      for (const r of loadRulesOrFail(ruleSource(o), { quiet: false })) {
+    .action(async (o: Record<string, unknown>) => {
+      for (const r of await loadRulesOrFail(ruleSource(o), { quiet: false })) {
         process.stdout.write(`${r.meta.id}  ${r.meta.severity.padEnd(8)} ${String(r.meta.riskScore).padStart(3)}  ${r.meta.name}\n`);
       }
       done(EXIT.OK);
@@ -67,8 +67,8 @@ export function rulesCommand(done: (code: ExitCode) => void): Command {
     .description('show one rule (by id, name, or file name) with its query')
     .argument('<rule>', 'rule id, exact name, or file name without .toml')
     .option('-r, --rules <paths...>', 'rule files or folders instead of the built-in rules')
-    .action((wanted: string, o: Record<string, unknown>) => {
-      const rules = loadRulesOrFail(ruleSource(o), { quiet: true });
+    .action(async (wanted: string, o: Record<string, unknown>) => {
+      const rules = await loadRulesOrFail(ruleSource(o), { quiet: true });
       const rule = findRule(rules, wanted);
       const threat = rule.meta.threat.flatMap((t) => [
         `${t.tactic.id} ${t.tactic.name}`,
@@ -92,7 +92,7 @@ export function rulesCommand(done: (code: ExitCode) => void): Command {
   cmd.command('validate')
     .description('parse and check rule files without reading any data')
     .argument('<paths...>', 'rule files or folders')
-    .action((paths: string[]) => done(validate(paths)));
+    .action(async (paths: string[]) => done(await validate(paths)));
 
   cmd.command('test')
     .description("run each rule over its fixtures and check which alerts fire")
@@ -111,15 +111,15 @@ export function rulesCommand(done: (code: ExitCode) => void): Command {
     .description('find mistakes in rule files: unknown fields, dead wildcards, duplicate ids, missing metadata')
     .argument('[rules...]', 'rule files or folders (default: the built-in rules)')
     .addHelpText('after', LINT_HELP)
-    .action((paths: string[]) => done(lint(paths.length ? paths : [builtinRulesDir()])));
+    .action(async (paths: string[]) => done(await lint(paths.length ? paths : [builtinRulesDir()])));
 
   return cmd;
 }
 
-function lint(paths: string[]): ExitCode {
-  const { files, missing } = findRuleFiles(paths);
-  for (const m of missing) process.stderr.write(`lolhunt: ${m}: no such file or directory\n`);
-  if (missing.length) return EXIT.USAGE;
+async function lint(paths: string[]): Promise<ExitCode> {
+  const { files, errors } = await findRuleFiles(paths);
+  for (const e of errors) process.stderr.write(`lolhunt: ${e}\n`);
+  if (errors.length) return EXIT.USAGE;
   const findings = lintRuleFiles(files);
   for (const f of findings) process.stdout.write(`${formatFinding(f)}\n`);
   process.stderr.write(`${files.length} file${files.length === 1 ? '' : 's'}, ${findings.length} finding${findings.length === 1 ? '' : 's'}\n`);
@@ -130,12 +130,11 @@ function lint(paths: string[]): ExitCode {
  * Checks every file; prints one line per problem, a warning per field not in ECS, and a
  * count. Exit 2 on any error (warnings alone do not fail).
  */
-function validate(paths: string[]): ExitCode {
-  const { files, missing } = findRuleFiles(paths);
+async function validate(paths: string[]): Promise<ExitCode> {
+  const { files, errors } = await findRuleFiles(paths);
   let ok = 0;
   let skipped = 0;
   const loaded: string[] = [];
-  const errors: string[] = missing.map((m) => `${m}: no such file or directory`);
   for (const file of files) {
     try {
       const outcome = loadRuleFile(file);

@@ -27,7 +27,7 @@ export function scanCommand(done: (code: ExitCode) => void): Command {
   return cmd.action(async (paths: string[], o: Record<string, unknown>) => {
     const opts = huntOptions(o);
     const rulePaths = (o.rules as string[] | undefined) ?? [builtinRulesDir()];
-    const rules = loadRulesOrFail(rulePaths, { quiet: opts.quiet, compile: compileOptions(opts) });
+    const rules = await loadRulesOrFail(rulePaths, { quiet: opts.quiet, compile: compileOptions(opts) });
     const queries: ScanQuery[] = rules.map((r) => ({ compiled: r.compiled, rule: r.meta, name: r.meta.name }));
     done(await hunt(paths, queries, opts, fieldCheck(queries, opts.categoryField, true)));
   });

@@ -1,6 +1,8 @@
 import { closest } from '../eql/index.js';
 import type { TimelineEvent } from './timeline.js';
 
+const MAX_DEPTH = 32;
+
 /** A field a query needs that no scanned event holds, and the nearest one that some event does. */
 export interface AbsentField {
   field: string;
@@ -28,7 +30,7 @@ export class FieldPresence {
     for (const f of this.unseen) if (ev.view.get(f) !== undefined) this.unseen.delete(f);
     if (this.sampled < this.limits.sampleEvents && this.paths.size < this.limits.maxPaths) {
       this.sampled++;
-      this.collect(ev.source, '');
+      this.collect(ev.source, '', 0);
     }
   }
 
@@ -37,9 +39,11 @@ export class FieldPresence {
     return [...this.unseen].map((field) => ({ field, closest: closest(field, this.paths) }));
   }
 
-  private collect(node: unknown, prefix: string): void {
+  /** Field paths of a document, down to MAX_DEPTH levels (events can be nested hostilely deep). */
+  private collect(node: unknown, prefix: string, depth: number): void {
+    if (depth > MAX_DEPTH) return;
     if (Array.isArray(node)) {
-      for (const el of node) this.collect(el, prefix);
+      for (const el of node) this.collect(el, prefix, depth + 1);
       return;
     }
     if (typeof node !== 'object' || node === null) {
@@ -48,7 +52,7 @@ export class FieldPresence {
     }
     for (const [k, v] of Object.entries(node)) {
       if (this.paths.size >= this.limits.maxPaths) return;
-      this.collect(v, prefix ? `${prefix}.${k}` : k);
+      this.collect(v, prefix ? `${prefix}.${k}` : k, depth + 1);
     }
   }
 }

@@ -36,7 +36,7 @@ export async function testRule(rule: Rule, opts: RuleTestOptions): Promise<RuleT
     const { alerts: got, summary } = await scan({
       sources, queries: [{ compiled: rule.compiled, rule: rule.meta, name: rule.meta.name }],
       maxLineBytes: opts.maxLineBytes, timestampField: opts.timestampField,
-      discoveryProblems: problems.map((p) => ({ file: p.file, reason: p.reason })),
+      discoveryProblems: problems.map((p) => ({ kind: 'file' as const, file: p.file, reason: p.reason })),
       maxProblemsShown: 5,
     });
     alerts += got.length;

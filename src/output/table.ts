@@ -1,7 +1,7 @@
 import Table from 'cli-table3';
 import type { Alert, ScanSummary } from '../engine/index.js';
 import { paintSeverity, palette } from './color.js';
-import { escapeControl } from './escape.js';
+import { escapeControl, stringify } from './escape.js';
 import { flushed } from './record.js';
 import type { ResultWriter, Sink, WriterOptions } from './types.js';
 
@@ -65,7 +65,7 @@ function cells(alert: Alert, lookup: WriterOptions['lookup']): string[] {
 function show(value: unknown): string {
   if (value === undefined || value === null) return '';
   if (Array.isArray(value)) return value.map(show).filter((s) => s !== '').join(', ');
-  if (typeof value === 'object') return JSON.stringify(value);
+  if (typeof value === 'object') return stringify(value);
   return String(value);
 }
 
