@@ -82,7 +82,14 @@ export async function explain(opts: ExplainOptions): Promise<Explanation> {
     if (examined.length >= MAX_KEY_EVENTS) return;
     if (target && !(ev.line === target.line && path.resolve(opts.sources[ev.fileIndex]!.path) === target.file)) return;
     // undefined: the event does not carry the key of this step.
-    const failures = steps.map(({ step }) => (target || hasKey(step, ev) ? explainer(step.ast.filter, ev.view) : undefined));
+    let failures: (ConditionFailure | null | undefined)[];
+    try {
+      failures = steps.map(({ step }) => (target || hasKey(step, ev) ? explainer(step.ast.filter, ev.view) : undefined));
+    } catch (err) {
+      // A value nested deeper than the call stack: the scan reports that line; skip it here.
+      if (err instanceof RangeError) return;
+      throw err;
+    }
     if (failures.some((f) => f !== undefined)) examined.push({ ev, failures });
   };
   const { alerts, summary } = await scan({
