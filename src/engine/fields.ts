@@ -2,6 +2,8 @@ import { closest } from '../eql/index.js';
 import type { TimelineEvent } from './timeline.js';
 
 const MAX_DEPTH = 32;
+/** Sampling stops once this many events in a row brought no new field path. */
+const STABLE_AFTER = 1000;
 
 /** A field a query needs that no scanned event holds, and the nearest one that some event does. */
 export interface AbsentField {
@@ -12,12 +14,15 @@ export interface AbsentField {
 /**
  * Watches scanned events for the fields queries need. Per event it only asks for the fields
  * not seen yet (nothing, once all have been); the field paths events do hold, for
- * suggestions, are collected from the first `sampleEvents` events, at most `maxPaths`.
+ * suggestions, are collected from the first `sampleEvents` events, at most `maxPaths`, and
+ * no longer once 1,000 events in a row brought no new path.
  */
 export class FieldPresence {
   private readonly unseen: Set<string>;
   private readonly paths = new Set<string>();
   private sampled = 0;
+  /** Sampled events in a row that brought no new path. */
+  private unchanged = 0;
   events = 0;
 
   constructor(fields: Iterable<string>, private readonly limits = { sampleEvents: 10_000, maxPaths: 10_000 }) {
@@ -28,9 +33,11 @@ export class FieldPresence {
     this.events++;
     if (this.unseen.size === 0) return;
     for (const f of this.unseen) if (ev.view.get(f) !== undefined) this.unseen.delete(f);
-    if (this.sampled < this.limits.sampleEvents && this.paths.size < this.limits.maxPaths) {
+    if (this.sampled < this.limits.sampleEvents && this.paths.size < this.limits.maxPaths && this.unchanged < STABLE_AFTER) {
       this.sampled++;
+      const before = this.paths.size;
       this.collect(ev.source, '', 0);
+      this.unchanged = this.paths.size === before ? this.unchanged + 1 : 0;
     }
   }
 

@@ -18,6 +18,15 @@ export interface Finding {
 /** Fields that hold a file name, never a path: a pattern with a path separator cannot match them. */
 const FILE_NAME_FIELDS = new Set(['process.name', 'process.parent.name', 'file.name', 'dll.name', 'process.pe.original_file_name', 'process.parent.pe.original_file_name', 'file.pe.original_file_name', 'dll.pe.original_file_name']);
 
+const nearest = new Map<string, string | null>();
+
+/** The closest ECS field name (remembered: rule sets repeat the same non-ECS fields). */
+function nearestEcs(field: string): string | null {
+  let near = nearest.get(field);
+  if (near === undefined) nearest.set(field, (near = closest(field, ECS_NAMES)));
+  return near;
+}
+
 /** Problems of a query, at offsets in its text. */
 export function lintQuery(ast: Query): { offset: number; kind: FindingKind; message: string }[] {
   const out: { offset: number; kind: FindingKind; message: string }[] = [];
@@ -25,7 +34,7 @@ export function lintQuery(ast: Query): { offset: number; kind: FindingKind; mess
   for (const f of fieldRefs(ast)) {
     if (seen.has(f.path) || isEcsField(f.path)) continue;
     seen.add(f.path);
-    const near = closest(f.path, ECS_NAMES);
+    const near = nearestEcs(f.path);
     out.push({ offset: f.start, kind: 'unknown-field', message: `unknown field '${f.path}' (not in ECS ${ECS_FIELDS.version}${near ? `; did you mean '${near}'?` : ''})` });
   }
   visitExpressions(ast, (e: Expr) => {
