@@ -20,10 +20,6 @@ export function findRule(rules: Rule[], wanted: string): Rule {
   const close = (r: Rule) => [r.meta.name, r.meta.id, fileStem(r), ...r.meta.name.split(/\s+/)].some((n) => closest(wanted, [n]) !== null);
   const near = (containing.length ? containing : rules.filter(close)).map((r) => r.meta.name);
   const hint = near.length ? ` — did you mean ${near.slice(0, 3).map((n) => `'${n}'`).join(', ')}${near.length > 3 ? `, … (${near.length} rules)` : ''}?` : '';
-  return failNoRule(wanted, hint);
-}
-
-function failNoRule(wanted: string, hint: string): never {
   throw new CliError(`no rule '${wanted}'${hint} (see lolhunt rules list)`);
 }
 

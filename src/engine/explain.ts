@@ -30,7 +30,7 @@ export interface StepReport {
 
 /** Why a sequence of the key did not go on. */
 export type SequenceStop =
-  | { kind: 'order'; step: number; event: EventRef; earlier: EventRef | null }
+  | { kind: 'order'; step: number; previous: number; event: EventRef; earlier: EventRef | null }
   | { kind: 'maxspan'; step: number; event: EventRef; first: EventRef; maxspanMs: number }
   | { kind: 'until'; event: EventRef; open: EventRef[] };
 
@@ -121,7 +121,7 @@ export async function explain(opts: ExplainOptions): Promise<Explanation> {
       unmatched: (ev, stage) => {
         const before = stageSteps[stage - 1]!;
         const earlier = examined.find((x) => x.failures[before - 1] === null && compareEvents(x.ev, ev) > 0);
-        stops.push({ kind: 'order', step: stageSteps[stage]!, event: ref(ev), earlier: earlier ? ref(earlier.ev) : null });
+        stops.push({ kind: 'order', step: stageSteps[stage]!, previous: before, event: ref(ev), earlier: earlier ? ref(earlier.ev) : null });
       },
       expired: (ev, stage, first) => stops.push({ kind: 'maxspan', step: stageSteps[stage]!, event: ref(ev), first: ref(first), maxspanMs: query.maxspan! }),
       ended: (ev, open) => { if (open.length) stops.push({ kind: 'until', event: ref(ev), open: open.map(ref) }); },

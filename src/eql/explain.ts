@@ -10,9 +10,6 @@ export interface ConditionFailure {
   kind: 'category' | 'condition';
   /** The failing condition as written (`not (...)` when a negated alternative held). */
   condition: string;
-  /** Offsets of that condition in the query. */
-  start: number;
-  end: number;
   /** The values the event holds for the fields of that condition (undefined: absent). */
   values: { field: string; value: FieldValue | undefined }[];
 }
@@ -35,8 +32,6 @@ export function createExplainer(source: string, options: CompileOptions = {}): (
   const failure = (node: A.Expr, shown: A.Expr, ev: EventView): ConditionFailure => ({
     kind: 'condition',
     condition: node === shown ? nodeText(source, node) : `not ${nodeText(source, shown)}`,
-    start: node.start,
-    end: node.end,
     values: [...new Set(fieldRefs(shown).map((f) => f.path))].map((field) => ({ field, value: ev.get(field) })),
   });
   const firstTrue = (e: A.Expr, ev: EventView): A.Expr =>
@@ -48,7 +43,7 @@ export function createExplainer(source: string, options: CompileOptions = {}): (
   };
   return (filter, ev) => {
     if (filter.category !== null && !elements(ev.get(categoryField) ?? null).some((c) => c === filter.category)) {
-      return { kind: 'category', condition: `${categoryField} is ${filter.category}`, start: filter.start, end: filter.start, values: [{ field: categoryField, value: ev.get(categoryField) }] };
+      return { kind: 'category', condition: `${categoryField} is ${filter.category}`, values: [{ field: categoryField, value: ev.get(categoryField) }] };
     }
     return holds(filter.condition, ev) ? null : first(filter.condition, ev);
   };

@@ -21,3 +21,4 @@ export { escapeControl } from './escape.js';
 export { formatBytes, formatProblem, formatSummary } from './summary.js';
 export type { ResultWriter, WriterOptions } from './types.js';
 export { formatJunit } from './junit.js';
+export { formatExplanation } from './explain.js';

@@ -7,8 +7,6 @@ export type FixtureKey = string[];
 
 /** Telemetry a rule is tested against, and the alerts it must and must not raise. */
 export interface FixtureSpec {
-  /** Where it was declared, for messages. */
-  origin: string;
   /** Event files, resolved against the rule file's folder. */
   events: string[];
   /** Keys that must each raise an alert, no other key may; 'any': at least one alert, any key. */
@@ -41,7 +39,7 @@ export function ruleFixtures(rule: Rule): { fixtures: FixtureSpec[]; errors: str
   const beside: [string, FixtureKey[] | 'any'][] = [['positive', 'any'], ['negative', []]];
   for (const [kind, fire] of beside) {
     const file = `${stem}.${kind}.ndjson`;
-    if (fs.existsSync(file)) fixtures.push({ origin: file, events: [file], fire, silent: [], ...(kind === 'negative' ? { alerts: 0 } : {}) });
+    if (fs.existsSync(file)) fixtures.push({ events: [file], fire, silent: [], ...(kind === 'negative' ? { alerts: 0 } : {}) });
   }
   return { fixtures, errors };
 }
@@ -64,7 +62,6 @@ function readSpec(raw: Record<string, unknown>, origin: string, dir: string): Fi
     if (!['events', 'fire', 'silent', 'alerts'].includes(k)) return `${origin}: unknown key '${k}' (events, fire, silent, alerts)`;
   }
   return {
-    origin,
     events: (events as string[]).map((e) => path.join(dir, e)),
     fire, silent,
     ...(raw.alerts === undefined ? {} : { alerts: raw.alerts as number }),

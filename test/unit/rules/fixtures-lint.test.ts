@@ -13,7 +13,7 @@ test('fixtures: declarations are resolved against the rule folder; keys become t
   const { fixtures, errors } = ruleFixtures(rule({ fixture: [{ events: ['a.ndjson', 'sub/b.ndjson'], fire: ['k', 42, ['h', 7]], silent: ['n'], alerts: 3 }] }));
   assert.deepEqual(errors, []);
   assert.deepEqual(fixtures[0], {
-    origin: '/r/rules/x.toml: [[lolhunt.fixture]] 1', events: ['/r/rules/a.ndjson', '/r/rules/sub/b.ndjson'],
+    events: ['/r/rules/a.ndjson', '/r/rules/sub/b.ndjson'],
     fire: [['k'], ['42'], ['h', '7']], silent: [['n']], alerts: 3,
   });
   assert.equal(formatKey(['h', '7']), '["h","7"]');
