@@ -51,7 +51,7 @@ function ruleSource(o: Record<string, unknown>): string[] {
 }
 
 export function rulesCommand(done: (code: ExitCode) => void): Command {
-  const cmd = new Command('rules').description('list, show and validate detection rules').addHelpText('after', EXAMPLES);
+  const cmd = new Command('rules').description('list, show, validate, lint and test detection rules').addHelpText('after', EXAMPLES);
 
   cmd.command('list')
     .description('list rules: id, severity, risk score, name')
