@@ -27,7 +27,9 @@ export function fieldWarnings(check: FieldCheck): string[] {
   if (events === 0) return [];
   return check.presence.absent().flatMap(({ field, closest }) => {
     if (check.typosOnly && closest === null) return [];
-    const users = check.typosOnly ? `, used by ${check.users.get(field)!.map((n) => `'${n}'`).join(', ')},` : '';
+    const names = check.users.get(field)!;
+    const listed = names.slice(0, 2).map((n) => `'${n}'`).join(', ') + (names.length > 2 ? ` and ${names.length - 2} more rules` : '');
+    const users = check.typosOnly ? `, used by ${listed},` : '';
     return [`lolhunt: warning: field '${field}'${users} occurs in none of the ${events} events read${closest ? ` (did you mean '${closest}'?)` : ''}`];
   });
 }

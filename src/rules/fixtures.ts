@@ -7,7 +7,7 @@ export type FixtureKey = string[];
 
 /** Telemetry a rule is tested against, and the alerts it must and must not raise. */
 export interface FixtureSpec {
-  /** Event files, resolved against the rule file's folder. */
+  /** Event files; relative ones are resolved against the rule file's folder. */
   events: string[];
   /** Keys that must each raise an alert, no other key may; 'any': at least one alert, any key. */
   fire: FixtureKey[] | 'any';
@@ -62,7 +62,7 @@ function readSpec(raw: Record<string, unknown>, origin: string, dir: string): Fi
     if (!['events', 'fire', 'silent', 'alerts'].includes(k)) return `${origin}: unknown key '${k}' (events, fire, silent, alerts)`;
   }
   return {
-    events: (events as string[]).map((e) => path.join(dir, e)),
+    events: (events as string[]).map((e) => (path.isAbsolute(e) ? e : path.join(dir, e))),
     fire, silent,
     ...(raw.alerts === undefined ? {} : { alerts: raw.alerts as number }),
   };

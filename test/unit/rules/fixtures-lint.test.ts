@@ -17,6 +17,7 @@ test('fixtures: declarations are resolved against the rule folder; keys become t
     fire: [['k'], ['42'], ['h', '7']], silent: [['n']], alerts: 3,
   });
   assert.equal(formatKey(['h', '7']), '["h","7"]');
+  assert.deepEqual(ruleFixtures(rule({ fixture: [{ events: '/abs/e.ndjson' }] })).fixtures[0]!.events, ['/abs/e.ndjson']);
 });
 
 test('fixtures: unusable declarations are errors naming the table', () => {
