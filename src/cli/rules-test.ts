@@ -21,7 +21,7 @@ const LABEL = { pass: 'pass', fail: 'FAIL', none: 'no fixtures' } as const;
  */
 export async function rulesTest(paths: string[], opts: RulesTestOptions): Promise<ExitCode> {
   const started = performance.now();
-  const rules = await loadRulesOrFail(paths, { quiet: false, compile: compileOptions({ timestampField: '@timestamp', categoryField: 'event.category' }) });
+  const rules = await loadRulesOrFail(paths, { quiet: true, compile: compileOptions({ timestampField: '@timestamp', categoryField: 'event.category' }) });
   const results: RuleTestResult[] = [];
   for (const rule of rules) {
     const r = await testRule({ ...rule, path: displayPath(rule.path) }, { maxLineBytes: DEFAULT_MAX_LINE_BYTES, timestampField: '@timestamp', display: displayPath });
