@@ -40,6 +40,7 @@ test('README: the fixture table is the example repository\'s, verbatim', () => {
 
 test('README: the CI job\'s lolhunt steps pass in the example repository, and write JUnit', async () => {
   const yaml = blocks.find((b) => b.lang === 'yaml')!.body;
+  assert.equal(yaml, fs.readFileSync(path.join(ROOT, 'test/fixtures/rule-repo/.github/workflows/rules.yml'), 'utf8'), 'the example repository holds this workflow');
   const steps = yaml.split('\n').map((l) => /^\s*- run: (lolhunt .*)$/.exec(l)?.[1]).filter((c): c is string => c !== undefined);
   assert.equal(steps.length, 2);
   const repo = fs.mkdtempSync(path.join(os.tmpdir(), 'lolhunt-rule-repo-'));
