@@ -1,9 +1,9 @@
 import { requiredFields } from '../eql/index.js';
-import { FieldPresence, type ScanQuery } from '../engine/index.js';
+import type { AbsentField, ScanQuery } from '../engine/index.js';
 
 /** Which fields the queries need, to warn about the ones no scanned event holds. */
 export interface FieldCheck {
-  presence: FieldPresence;
+  fields: string[];
   /** Field → names of the queries using it. */
   users: Map<string, string[]>;
   /**
@@ -18,16 +18,15 @@ export function fieldCheck(queries: ScanQuery[], categoryField: string, typosOnl
   for (const q of queries) {
     for (const f of requiredFields(q.compiled.ast, categoryField)) users.set(f, [...(users.get(f) ?? []), q.name]);
   }
-  return { presence: new FieldPresence(users.keys()), users, typosOnly };
+  return { fields: [...users.keys()], users, typosOnly };
 }
 
 /** One warning line per needed field that no event held (none when no event was read). */
-export function fieldWarnings(check: FieldCheck): string[] {
-  const events = check.presence.events;
+export function fieldWarnings(check: FieldCheck, absent: AbsentField[], events: number): string[] {
   if (events === 0) return [];
-  return check.presence.absent().flatMap(({ field, closest }) => {
+  return absent.flatMap(({ field, closest }) => {
     if (check.typosOnly && closest === null) return [];
-    const names = check.users.get(field)!;
+    const names = check.users.get(field) ?? [];
     const listed = names.slice(0, 2).map((n) => `'${n}'`).join(', ') + (names.length > 2 ? ` and ${names.length - 2} more rules` : '');
     const users = check.typosOnly ? `, used by ${listed},` : '';
     return [`lolhunt: warning: field '${field}'${users} occurs in none of the ${events} events read${closest ? ` (did you mean '${closest}'?)` : ''}`];

@@ -1,10 +1,10 @@
 import { once } from 'node:events';
 import path from 'node:path';
-import { scan, type Alert, type ScanQuery } from '../engine/index.js';
+import { scan, type Alert, type PortableCompile, type ScanQuery } from '../engine/index.js';
 import { DEFAULT_MAX_LINE_BYTES, discoverInputs } from '../input/index.js';
 import { getField } from '../normalize/index.js';
 import { createWriter, formatProblem, formatSummary, useColor, type FormatName, FORMATS } from '../output/index.js';
-import type { Severity } from '../rules/index.js';
+import { SEVERITIES } from '../rules/index.js';
 import { CliError, EXIT, type ExitCode } from './exit-codes.js';
 import { fieldWarnings, type FieldCheck } from './field-warnings.js';
 import { checkOutputTarget, fileSink, stdoutSink } from './sinks.js';
@@ -15,22 +15,26 @@ export interface HuntOptions {
   output?: string;
   failOn: string;
   maxLineBytes: number;
+  /** Bytes of candidates ordered in memory before spilling. */
+  maxMemory: number;
+  threads: number;
   timestampField: string;
   categoryField: string;
   tiebreakerField?: string;
+  /** Elasticsearch mapping file giving field types. */
+  mapping?: string;
   strict: boolean;
   quiet: boolean;
   color?: boolean;
 }
 
-const LEVELS: readonly Severity[] = ['low', 'medium', 'high', 'critical'];
-export const FAIL_ON_CHOICES = [...LEVELS, 'none'] as const;
+export const FAIL_ON_CHOICES = [...SEVERITIES, 'none'] as const;
 
 /** Does this alert make the run fail under --fail-on? Ad-hoc query matches have no severity and count at any level. */
 function fails(alert: Alert, failOn: string): boolean {
   if (failOn === 'none') return false;
   if (!alert.rule) return true;
-  return LEVELS.indexOf(alert.rule.severity) >= LEVELS.indexOf(failOn as Severity);
+  return SEVERITIES.indexOf(alert.rule.severity) >= SEVERITIES.findIndex((s) => s === failOn);
 }
 
 function pickFormat(opts: HuntOptions): FormatName {
@@ -49,7 +53,7 @@ function pickFormat(opts: HuntOptions): FormatName {
  * written to a temporary file first and renamed at the end, so a failed run never
  * leaves a half-written report over a good one.
  */
-export async function hunt(paths: string[], queries: ScanQuery[], opts: HuntOptions, fields?: FieldCheck): Promise<ExitCode> {
+export async function hunt(paths: string[], queries: ScanQuery[], opts: HuntOptions, compile: PortableCompile, fields?: FieldCheck): Promise<ExitCode> {
   const format = pickFormat(opts);
   const inputs = paths.length ? paths : ['-'];
   if (inputs.length === 1 && inputs[0] === '-' && process.stdin.isTTY) {
@@ -71,10 +75,13 @@ export async function hunt(paths: string[], queries: ScanQuery[], opts: HuntOpti
     result = await scan({
       sources: discovery.sources, queries,
       maxLineBytes: opts.maxLineBytes,
+      maxMemory: opts.maxMemory,
+      threads: opts.threads,
+      compile,
       timestampField: opts.timestampField,
       ...(opts.tiebreakerField === undefined ? {} : { tiebreakerField: opts.tiebreakerField }),
       discoveryProblems: discovery.problems.map((p) => ({ kind: 'file', file: p.file, reason: p.reason })),
-      ...(fields && !opts.quiet ? { onEvent: (ev) => fields.presence.observe(ev) } : {}),
+      ...(fields && !opts.quiet ? { watchFields: fields.fields } : {}),
     });
     for (const a of result.alerts) {
       writer.write(a);
@@ -88,7 +95,7 @@ export async function hunt(paths: string[], queries: ScanQuery[], opts: HuntOpti
   }
   const { alerts, summary } = result;
   if (!opts.quiet) {
-    for (const w of fields ? fieldWarnings(fields) : []) process.stderr.write(`${w}\n`);
+    for (const w of fields ? fieldWarnings(fields, result.absentFields ?? [], summary.events) : []) process.stderr.write(`${w}\n`);
     process.stderr.write(formatSummary(summary, { color: stderrColor }) + '\n');
   } else {
     // -q keeps errors: file-level problems still reach stderr.

@@ -1,11 +1,18 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { Command, CommanderError } from 'commander';
+import { packageRoot } from '../rules/index.js';
 import { CliError, EXIT, type ExitCode } from './exit-codes.js';
 import { explainCommand } from './explain.js';
 import { queryCommand } from './query.js';
 import { rulesCommand } from './rules.js';
 import { scanCommand } from './scan.js';
 
-const VERSION = '0.1.0';
+/** lolhunt's version, as its package.json gives it. */
+function version(): string {
+  const doc: unknown = JSON.parse(fs.readFileSync(path.join(packageRoot(), 'package.json'), 'utf8'));
+  return typeof doc === 'object' && doc !== null && 'version' in doc && typeof doc.version === 'string' ? doc.version : 'unknown';
+}
 
 /** Runs lolhunt with process.argv-style arguments; resolves to the exit code. */
 export async function main(argv: string[]): Promise<ExitCode> {
@@ -13,7 +20,7 @@ export async function main(argv: string[]): Promise<ExitCode> {
   const done = (c: ExitCode) => { code = c; };
   const program = new Command('lolhunt')
     .description('Hunt living-off-the-land binaries in exported endpoint telemetry with Elastic EQL rules, offline.')
-    .version(VERSION)
+    .version(version())
     .showHelpAfterError('(use --help for usage and examples)');
   program.addCommand(scanCommand(done));
   program.addCommand(queryCommand(done));
@@ -34,7 +41,7 @@ export async function main(argv: string[]): Promise<ExitCode> {
       process.stderr.write(`lolhunt: ${err.message}\n`);
       return err.code;
     }
-    process.stderr.write(`lolhunt: internal error (a bug: please report it with this message): ${(err as Error).stack ?? String(err)}\n`);
+    process.stderr.write(`lolhunt: internal error (a bug: please report it with this message): ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
     return EXIT.INTERNAL;
   }
 }

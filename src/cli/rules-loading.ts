@@ -1,6 +1,6 @@
 import type { CompileOptions } from '../eql/index.js';
 import { discoverInputs } from '../input/index.js';
-import { loadRuleFile, RuleError, type Rule } from '../rules/index.js';
+import { builtinRulesDir, loadRuleFile, RuleError, type Rule } from '../rules/index.js';
 import { CliError } from './exit-codes.js';
 
 /** Rule files under the given files and folders (recursive, sorted), and what could not be read, as messages. */
@@ -13,6 +13,12 @@ export async function findRuleFiles(paths: string[]): Promise<{ files: string[];
     else files.push(s.path);
   }
   return { files, errors };
+}
+
+/** The rule paths of `--rules`, or the built-in rules folder. */
+export function ruleSource(o: Record<string, unknown>): string[] {
+  const given = o.rules;
+  return Array.isArray(given) ? given.map(String) : [builtinRulesDir()];
 }
 
 /**

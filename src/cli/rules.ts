@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { builtinRulesDir, ECS_FIELDS, formatFinding, lintRuleFiles, loadRuleFile, RuleError } from '../rules/index.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
 import { findRule } from './rule-lookup.js';
-import { findRuleFiles, loadRulesOrFail } from './rules-loading.js';
+import { findRuleFiles, loadRulesOrFail, ruleSource } from './rules-loading.js';
 import { rulesTest } from './rules-test.js';
 
 const EXAMPLES = `
@@ -45,10 +45,6 @@ Examples:
   $ lolhunt rules lint test/fixtures/rule-repo/rules/
 
 Exit codes: 0 nothing found, 1 findings, 2 no such file or directory.`;
-
-function ruleSource(o: Record<string, unknown>): string[] {
-  return (o.rules as string[] | undefined) ?? [builtinRulesDir()];
-}
 
 export function rulesCommand(done: (code: ExitCode) => void): Command {
   const cmd = new Command('rules').description('list, show, validate, lint and test detection rules').addHelpText('after', EXAMPLES);

@@ -1,11 +1,10 @@
 import { Command } from 'commander';
-import type { ScanQuery } from '../engine/index.js';
-import { builtinRulesDir } from '../rules/index.js';
+import { compileOptionsOf, type ScanQuery } from '../engine/index.js';
 import type { ExitCode } from './exit-codes.js';
 import { fieldCheck } from './field-warnings.js';
 import { hunt } from './hunt.js';
-import { addHuntOptions, compileOptions, huntOptions } from './options.js';
-import { loadRulesOrFail } from './rules-loading.js';
+import { addHuntOptions, huntOptions, portableCompile } from './options.js';
+import { loadRulesOrFail, ruleSource } from './rules-loading.js';
 
 const EXAMPLES = `
 Examples:
@@ -26,9 +25,9 @@ export function scanCommand(done: (code: ExitCode) => void): Command {
   addHuntOptions(cmd).addHelpText('after', EXAMPLES);
   return cmd.action(async (paths: string[], o: Record<string, unknown>) => {
     const opts = huntOptions(o);
-    const rulePaths = (o.rules as string[] | undefined) ?? [builtinRulesDir()];
-    const rules = await loadRulesOrFail(rulePaths, { quiet: opts.quiet, compile: compileOptions(opts) });
+    const compile = portableCompile(opts);
+    const rules = await loadRulesOrFail(ruleSource(o), { quiet: opts.quiet, compile: compileOptionsOf(compile) });
     const queries: ScanQuery[] = rules.map((r) => ({ compiled: r.compiled, rule: r.meta, name: r.meta.name }));
-    done(await hunt(paths, queries, opts, fieldCheck(queries, opts.categoryField, true)));
+    done(await hunt(paths, queries, opts, compile, fieldCheck(queries, opts.categoryField, true)));
   });
 }

@@ -1,7 +1,8 @@
 import path from 'node:path';
-import { createExplainer, nodeText, type CompiledQuery, type CompiledStep, type CompileOptions, type ConditionFailure } from '../eql/index.js';
+import { createExplainer, nodeText, type CompiledQuery, type CompiledStep, type CompileOptions, type ConditionFailure, type EventView } from '../eql/index.js';
 import type { InputSource } from '../input/index.js';
 import { formatTimestamp } from '../normalize/index.js';
+import type { Hit } from './runner.js';
 import { scan } from './scan.js';
 import { keyText, keyTuples, SequenceRunner } from './sequence.js';
 import { compareEvents, type TimelineEvent } from './timeline.js';
@@ -75,28 +76,37 @@ export async function explain(opts: ExplainOptions): Promise<Explanation> {
   ];
   const wanted = opts.key ? JSON.stringify(opts.key) : null;
   const target = opts.event ? { file: path.resolve(opts.event.file), line: opts.event.line } : null;
-  const hasKey = (s: CompiledStep, ev: TimelineEvent) =>
-    keyTuples(s.keys(ev.view), s.optionalKeys).some((t) => JSON.stringify(keyText(t)) === wanted);
-  const examined: { ev: TimelineEvent; failures: (ConditionFailure | null | undefined)[] }[] = [];
-  const onEvent = (ev: TimelineEvent) => {
+  const tuplesOf = (s: CompiledStep, view: EventView) => keyTuples(s.keys(view), s.optionalKeys);
+  const examined: { ev: TimelineEvent; failures: (ConditionFailure | null | undefined)[]; hit: Hit }[] = [];
+  const inspect = (ev: TimelineEvent, view: EventView) => {
     if (examined.length >= MAX_KEY_EVENTS) return;
     if (target && !(ev.line === target.line && path.resolve(opts.sources[ev.fileIndex]!.path) === target.file)) return;
     // undefined: the event does not carry the key of this step.
     let failures: (ConditionFailure | null | undefined)[];
+    const hit: Hit = { mask: 0, tuples: [] };
     try {
-      failures = steps.map(({ step }) => (target || hasKey(step, ev) ? explainer(step.ast.filter, ev.view) : undefined));
+      failures = steps.map(({ step }, i) => {
+        const tuples = tuplesOf(step, view);
+        if (!target && !tuples.some((t) => JSON.stringify(keyText(t)) === wanted)) return undefined;
+        const failure = explainer(step.ast.filter, view);
+        if (failure === null) {
+          hit.mask |= 1 << i;
+          hit.tuples[i] = tuples;
+        }
+        return failure;
+      });
     } catch (err) {
       // A value nested deeper than the call stack: the scan reports that line; skip it here.
       if (err instanceof RangeError) return;
       throw err;
     }
-    if (failures.some((f) => f !== undefined)) examined.push({ ev, failures });
+    if (failures.some((f) => f !== undefined)) examined.push({ ev, failures, hit });
   };
   const { alerts, summary } = await scan({
     sources: opts.sources, queries: [{ compiled: query, name: opts.name }],
     maxLineBytes: opts.maxLineBytes, timestampField: opts.timestampField,
     ...(opts.tiebreakerField === undefined ? {} : { tiebreakerField: opts.tiebreakerField }),
-    onEvent,
+    inspect,
   });
   examined.sort((a, b) => compareEvents(a.ev, b.ev));
   const ref = (ev: TimelineEvent): EventRef => ({ file: opts.sources[ev.fileIndex]!.path, line: ev.line, timestamp: formatTimestamp(ev.ts) });
@@ -126,11 +136,7 @@ export async function explain(opts: ExplainOptions): Promise<Explanation> {
       expired: (ev, stage, first) => stops.push({ kind: 'maxspan', step: stageSteps[stage]!, event: ref(ev), first: ref(first), maxspanMs: query.maxspan! }),
       ended: (ev, open) => { if (open.length) stops.push({ kind: 'until', event: ref(ev), open: open.map(ref) }); },
     });
-    for (const { ev, failures } of examined) {
-      let mask = 0;
-      failures.forEach((f, i) => { if (f === null) mask |= 1 << i; });
-      if (mask) runner.push(ev, mask);
-    }
+    for (const { ev, hit } of examined) if (hit.mask) runner.push(ev, hit);
     runner.finish();
   }
   const keyed = wanted ? alerts.filter((a) => JSON.stringify(keyText(a.joinKeys)) === wanted)

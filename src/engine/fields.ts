@@ -1,9 +1,9 @@
-import { closest } from '../eql/index.js';
-import type { TimelineEvent } from './timeline.js';
+import { closest, type EventView } from '../eql/index.js';
 
 const MAX_DEPTH = 32;
 /** Sampling stops once this many events in a row brought no new field path. */
 const STABLE_AFTER = 1000;
+const LIMITS = { sampleEvents: 10_000, maxPaths: 10_000 };
 
 /** A field a query needs that no scanned event holds, and the nearest one that some event does. */
 export interface AbsentField {
@@ -11,11 +11,17 @@ export interface AbsentField {
   closest: string | null;
 }
 
+/** What one unit of work saw: the watched fields it never met, and field paths it sampled. Crosses threads. */
+export interface FieldReport {
+  unseen: string[];
+  paths: string[];
+}
+
 /**
- * Watches scanned events for the fields queries need. Per event it only asks for the fields
- * not seen yet (nothing, once all have been); the field paths events do hold, for
- * suggestions, are collected from the first `sampleEvents` events, at most `maxPaths`, and
- * no longer once 1,000 events in a row brought no new path.
+ * Watches events for the fields queries need. Per event it only asks for the fields not
+ * seen yet (nothing, once all have been); the field paths events do hold, for suggestions,
+ * are collected (when `samplePaths`) from the first `sampleEvents` events, at most
+ * `maxPaths`, and no longer once 1,000 events in a row brought no new path.
  */
 export class FieldPresence {
   private readonly unseen: Set<string>;
@@ -23,27 +29,35 @@ export class FieldPresence {
   private sampled = 0;
   /** Sampled events in a row that brought no new path. */
   private unchanged = 0;
-  events = 0;
 
-  constructor(fields: Iterable<string>, private readonly limits = { sampleEvents: 10_000, maxPaths: 10_000 }) {
+  constructor(fields: Iterable<string>, private readonly samplePaths = true, private readonly limits = LIMITS) {
     this.unseen = new Set(fields);
   }
 
-  observe(ev: TimelineEvent): void {
-    this.events++;
+  observe(view: EventView, source: unknown): void {
     if (this.unseen.size === 0) return;
-    for (const f of this.unseen) if (ev.view.get(f) !== undefined) this.unseen.delete(f);
-    if (this.sampled < this.limits.sampleEvents && this.paths.size < this.limits.maxPaths && this.unchanged < STABLE_AFTER) {
+    for (const f of this.unseen) if (view.get(f) !== undefined) this.unseen.delete(f);
+    if (this.samplePaths && this.sampled < this.limits.sampleEvents && this.paths.size < this.limits.maxPaths && this.unchanged < STABLE_AFTER) {
       this.sampled++;
       const before = this.paths.size;
-      this.collect(ev.source, '', 0);
+      this.collect(source, '', 0);
       this.unchanged = this.paths.size === before ? this.unchanged + 1 : 0;
     }
   }
 
-  /** The needed fields no event held, in the order they were given. */
-  absent(): AbsentField[] {
-    return [...this.unseen].map((field) => ({ field, closest: closest(field, this.paths) }));
+  report(): FieldReport {
+    return { unseen: [...this.unseen], paths: [...this.paths] };
+  }
+
+  /**
+   * The watched fields no unit met (in the order given), each with the closest path any unit
+   * sampled. No reports (nothing read) means nothing is known to be absent.
+   */
+  static absent(fields: string[], reports: FieldReport[]): AbsentField[] {
+    if (reports.length === 0) return [];
+    const unseen = fields.filter((f) => reports.every((r) => r.unseen.includes(f)));
+    const paths = new Set(reports.flatMap((r) => r.paths));
+    return unseen.map((field) => ({ field, closest: closest(field, paths) }));
   }
 
   /** Field paths of a document, down to MAX_DEPTH levels (events can be nested hostilely deep). */

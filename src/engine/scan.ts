@@ -1,8 +1,13 @@
 import type { CompiledQuery } from '../eql/index.js';
-import { readItems, type InputSource } from '../input/index.js';
-import { documentView, formatTimestamp, getField, parseTimestamp } from '../normalize/index.js';
+import type { InputSource } from '../input/index.js';
+import { formatTimestamp } from '../normalize/index.js';
 import type { RuleMeta } from '../rules/index.js';
-import { createRunner, stepMask, type QueryResult } from './runner.js';
+import type { EventView } from '../eql/index.js';
+import type { CollectSettings } from './collect.js';
+import { FieldPresence, type AbsentField, type FieldReport } from './fields.js';
+import { CandidateOrder } from './order.js';
+import { planUnits, runUnits, type PortableCompile } from './pool.js';
+import { createRunner, type QueryResult } from './runner.js';
 import { compareEvents, type TimelineEvent } from './timeline.js';
 import type { Alert, InputProblem, MatchedEvent, ScanSummary } from './types.js';
 
@@ -22,31 +27,40 @@ export interface ScanOptions {
   tiebreakerField?: string;
   /** Problems found before the scan (discovery), counted as file errors. */
   discoveryProblems?: InputProblem[];
-  /** Called once per problem as it is found. */
-  onProblem?: (p: InputProblem) => void;
   onBytes?: (n: number) => void;
   /** Samples returned per join key (Elasticsearch's max_samples_per_key), default 1. */
   maxSamplesPerKey?: number;
   /** Problems kept for the summary; all are counted. */
   maxProblemsShown?: number;
-  /** Called with every event placed on the timeline, candidate or not (explain, field checks). */
-  onEvent?: (ev: TimelineEvent) => void;
+  /** Bytes of candidates held in memory before they spill to temporary files. */
+  maxMemory?: number;
+  /**
+   * Worker threads for the per-line stage (default 1: all on this thread). More than one
+   * needs `compile`, how the queries were compiled, since each worker compiles its own.
+   */
+  threads?: number;
+  compile?: PortableCompile;
+  /** With threads, plain files of twice this size or more are read in ranges of about this size. */
+  rangeBytes?: number;
+  /** Fields some query needs: the result names those no event held (field warnings). */
+  watchFields?: string[];
+  /** Called with every event read, candidate or not (explain); the scan then runs on this thread. */
+  inspect?: (event: TimelineEvent, view: EventView) => void;
 }
 
 export interface ScanResult {
   alerts: Alert[];
   summary: ScanSummary;
-}
-
-/** An event that satisfies some step of some query, with one mask per query. */
-interface Candidate {
-  event: TimelineEvent;
-  masks: number[];
+  /** With watchFields: the watched fields no event held. */
+  absentFields?: AbsentField[];
 }
 
 /**
- * Reads every source, keeps the events some query step can use, orders them on one
- * timeline and runs each query over it.
+ * The scan in three stages: collect (the per-line stage over every unit of work, on this
+ * thread or a pool: collect.ts, pool.ts), order (one timeline in bounded memory, order.ts)
+ * and run (each query's runner over the timeline, the results interleaved by completion).
+ * The output does not depend on the number of threads: events are ordered by a total
+ * order, and problems are reported in input order.
  */
 export async function scan(opts: ScanOptions): Promise<ScanResult> {
   const started = performance.now();
@@ -55,83 +69,70 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
     files: opts.sources.length, bytes: 0, events: 0, badLines: 0, fileErrors: 0, problems: [],
     alertsByRule: [], alerts: 0, elapsedMs: 0,
   };
-  const report = (p: InputProblem) => {
-    summary[p.kind === 'file' ? 'fileErrors' : 'badLines']++;
-    if (summary.problems.length < shown) summary.problems.push(p);
-    opts.onProblem?.(p);
-  };
-  for (const p of opts.discoveryProblems ?? []) report(p);
-
-  // Sample queries ignore time: when only they run, an event needs no timestamp.
-  const timeless = opts.queries.every((q) => q.compiled.type === 'sample');
-  const candidates: Candidate[] = [];
-  const onBytes = (n: number) => { summary.bytes += n; opts.onBytes?.(n); };
-  for (const source of opts.sources) {
-    for await (const batch of readItems(source, { maxLineBytes: opts.maxLineBytes, onBytes })) {
-      for (const item of batch) {
-        if (item.kind === 'error') {
-          report({ kind: 'file', file: source.path, ...(item.line === undefined ? {} : { line: item.line }), reason: item.reason });
-          continue;
-        }
-        if (item.kind === 'bad') {
-          report({ kind: 'line', file: source.path, line: item.line, reason: item.reason });
-          continue;
-        }
-        let doc: unknown;
-        if (item.kind === 'line') {
-          try {
-            doc = JSON.parse(item.text);
-          } catch (err) {
-            report({ kind: 'line', file: source.path, line: item.line, reason: `invalid JSON: ${(err as Error).message}` });
-            continue;
-          }
-        } else {
-          doc = item.value;
-        }
-        if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
-          report({ kind: 'line', file: source.path, line: item.line, reason: `not a JSON object (${Array.isArray(doc) ? 'array' : doc === null ? 'null' : typeof doc})` });
-          continue;
-        }
-        const view = documentView(doc);
-        const line = item.line;
-        let masks: number[];
-        let ts: number | null;
-        try {
-          ts = parseTimestamp(view.get(opts.timestampField)) ?? (timeless ? 0 : null);
-          masks = ts === null ? [] : opts.queries.map((q) => stepMask(q.compiled, view));
-        } catch (err) {
-          // Only a value nested deeper than the call stack gets here; it is that line's problem.
-          if (!(err instanceof RangeError)) throw err;
-          report({ kind: 'line', file: source.path, line, reason: 'value nested too deeply to evaluate' });
-          continue;
-        }
-        if (ts === null) {
-          report({ kind: 'line', file: source.path, line, reason: `missing or unparsable ${opts.timestampField}` });
-          continue;
-        }
-        summary.events++;
-        const tiebreakOf = () => (opts.tiebreakerField === undefined ? undefined : getField(doc, opts.tiebreakerField));
-        if (opts.onEvent) opts.onEvent({ ts, tiebreak: tiebreakOf(), fileIndex: source.index, line, view, source: doc });
-        if (masks.every((m) => m === 0)) continue;
-        const event: TimelineEvent = { ts, tiebreak: tiebreakOf(), fileIndex: source.index, line, view, source: doc };
-        if (item.kind === 'line') event.raw = item.text;
-        candidates.push({ event, masks });
-      }
+  const count = (p: InputProblem) => { summary[p.kind === 'file' ? 'fileErrors' : 'badLines']++; };
+  const threads = opts.compile && !opts.inspect ? Math.max(1, opts.threads ?? 1) : 1;
+  const fieldReports: FieldReport[] = [];
+  const units = await planUnits(opts.sources, threads, opts.rangeBytes);
+  /** Per unit, its first problems (lines counted within the unit until the end). */
+  const problems: InputProblem[][] = units.map(() => []);
+  const order = new CandidateOrder(opts.maxMemory);
+  try {
+    for (const p of opts.discoveryProblems ?? []) {
+      count(p);
+      if (summary.problems.length < shown) summary.problems.push(p);
     }
-  }
+    const settings: CollectSettings = {
+      timestampField: opts.timestampField,
+      maxLineBytes: opts.maxLineBytes,
+      ...(opts.tiebreakerField === undefined ? {} : { tiebreakerField: opts.tiebreakerField }),
+      ...(opts.watchFields ? { watchFields: opts.watchFields } : {}),
+    };
+    const compiled = opts.queries.map((q) => q.compiled);
+    const pool = opts.compile && !opts.inspect ? { threads, compile: opts.compile } : null;
+    const done = await runUnits(units, compiled, settings, pool, {
+      candidate: (c) => order.add(c),
+      problem: (p, unit) => {
+        count(p);
+        if (problems[unit]!.length < shown) problems[unit]!.push(p);
+      },
+      event: () => { summary.events++; },
+      bytes: (n) => {
+        summary.bytes += n;
+        opts.onBytes?.(n);
+      },
+      fields: (r) => fieldReports.push(r),
+      ...(opts.inspect ? { inspect: opts.inspect } : {}),
+    });
 
-  candidates.sort((a, b) => compareEvents(a.event, b.event));
-  const perQuery = opts.queries.map((q, qi) => {
-    const runner = createRunner(q.compiled, { ...(opts.maxSamplesPerKey ? { maxSamplesPerKey: opts.maxSamplesPerKey } : {}) });
-    for (const c of candidates) if (c.masks[qi]) runner.push(c.event, c.masks[qi]!);
-    const results = runner.finish();
-    summary.alertsByRule.push({ name: q.name, severity: q.rule?.severity ?? '', count: results.length });
-    return results.map((r) => ({ alert: toAlert(r, q.rule, opts.sources), last: r.events[r.events.length - 1]! }));
-  });
-  const alerts = mergeByCompletion(perQuery);
-  summary.alerts = alerts.length;
-  summary.elapsedMs = performance.now() - started;
-  return { alerts, summary };
+    // Lines of a range count from the lines of the ranges before it in the same file.
+    const lineBase = new Map<string, number>();
+    let base = 0;
+    units.forEach((u, i) => {
+      if (u.part === 0) base = 0;
+      lineBase.set(`${u.source.index}:${u.part}`, base);
+      for (const p of problems[i]!) {
+        if (summary.problems.length >= shown) break;
+        summary.problems.push(p.line === undefined ? p : { ...p, line: p.line + base });
+      }
+      base += done[i]!.lines;
+    });
+    const lineOf = (e: TimelineEvent) => e.line + (lineBase.get(`${e.fileIndex}:${e.part}`) ?? 0);
+
+    const samples = opts.maxSamplesPerKey ? { maxSamplesPerKey: opts.maxSamplesPerKey } : {};
+    const runners = opts.queries.map((q) => createRunner(q.compiled, samples));
+    for await (const c of order.ordered()) for (const [q, hit] of c.hits) runners[q]!.push(c.event, hit);
+    const perQuery = opts.queries.map((q, qi) => {
+      const results = runners[qi]!.finish();
+      summary.alertsByRule.push({ name: q.name, severity: q.rule?.severity ?? '', count: results.length });
+      return results.map((r) => ({ alert: toAlert(r, q.rule, opts.sources, lineOf), last: r.events[r.events.length - 1]! }));
+    });
+    const alerts = mergeByCompletion(perQuery);
+    summary.alerts = alerts.length;
+    summary.elapsedMs = performance.now() - started;
+    return { alerts, summary, ...(opts.watchFields ? { absentFields: FieldPresence.absent(opts.watchFields, fieldReports) } : {}) };
+  } finally {
+    order.dispose();
+  }
 }
 
 /**
@@ -153,13 +154,13 @@ function mergeByCompletion(lists: { alert: Alert; last: TimelineEvent }[][]): Al
   }
 }
 
-function toAlert(r: QueryResult, rule: RuleMeta | undefined, sources: InputSource[]): Alert {
+function toAlert(r: QueryResult, rule: RuleMeta | undefined, sources: InputSource[], lineOf: (e: TimelineEvent) => number): Alert {
   const events = r.events.map((e): MatchedEvent => e.missing ? { file: '', line: 0, timestamp: '', source: null, missing: true } : ({
     file: sources[e.fileIndex]!.path,
-    line: e.line,
+    line: lineOf(e),
     timestamp: formatTimestamp(e.ts),
-    source: e.source,
-    ...(e.raw === undefined ? {} : { raw: e.raw }),
+    source: JSON.parse(e.raw),
+    raw: e.raw,
   }));
   const first = events.find((e) => !e.missing)!;
   return { ...(rule ? { rule } : {}), joinKeys: r.joinKeys, timestamp: first.timestamp, events };

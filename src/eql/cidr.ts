@@ -3,52 +3,70 @@ import ipaddr from 'ipaddr.js';
 /** A compiled set of CIDR ranges; bare addresses mean /32 or /128. */
 export type CidrMatcher = (ip: string) => boolean;
 
-export function parseCidr(text: string): [ipaddr.IPv4 | ipaddr.IPv6, number] | null {
+type Address = ipaddr.IPv4 | ipaddr.IPv6;
+
+export function parseCidr(text: string): [Address, number] | null {
   try {
     if (text.includes('/')) return ipaddr.parseCIDR(text);
     const addr = ipaddr.parse(text);
-    return [addr, addr.kind() === 'ipv4' ? 32 : 128];
+    return [addr, addr instanceof ipaddr.IPv4 ? 32 : 128];
   } catch {
     return null;
   }
 }
 
 /** Parses an address; IPv4-mapped IPv6 (`::ffff:1.2.3.4`) is read as IPv4. Unparsable → null. */
-export function parseIp(text: string): ipaddr.IPv4 | ipaddr.IPv6 | null {
+export function parseIp(text: string): Address | null {
   if (!ipaddr.isValid(text)) return null;
   try {
     const addr = ipaddr.parse(text);
-    if (addr.kind() === 'ipv6' && (addr as ipaddr.IPv6).isIPv4MappedAddress()) return (addr as ipaddr.IPv6).toIPv4Address();
-    return addr;
+    return addr instanceof ipaddr.IPv6 && addr.isIPv4MappedAddress() ? addr.toIPv4Address() : addr;
   } catch {
     return null;
   }
 }
 
-export function compileCidrs(ranges: [ipaddr.IPv4 | ipaddr.IPv6, number][]): CidrMatcher {
+/**
+ * Address order, as an `ip` field sorts: every address as 16 IPv6 bytes (IPv4 mapped),
+ * compared bytewise; null when either side is not an address.
+ */
+export function compareIps(a: string, b: string): number | null {
+  const x = parseIp(a);
+  const y = parseIp(b);
+  if (x === null || y === null) return null;
+  const xs = (x instanceof ipaddr.IPv4 ? x.toIPv4MappedAddress() : x).toByteArray();
+  const ys = (y instanceof ipaddr.IPv4 ? y.toIPv4MappedAddress() : y).toByteArray();
+  for (let i = 0; i < xs.length; i++) {
+    const d = (xs[i] ?? 0) - (ys[i] ?? 0);
+    if (d !== 0) return Math.sign(d);
+  }
+  return 0;
+}
+
+export function compileCidrs(ranges: [Address, number][]): CidrMatcher {
   // IPv4 ranges become (network, mask) integer pairs: the common case costs a few integer ops.
   const v4: [number, number][] = [];
   const v6: [ipaddr.IPv6, number][] = [];
   for (const [addr, bits] of ranges) {
-    if (addr.kind() === 'ipv4') {
+    if (addr instanceof ipaddr.IPv4) {
       const mask = bits === 0 ? 0 : (~0 << (32 - bits)) >>> 0;
-      v4.push([(toUint32(addr as ipaddr.IPv4) & mask) >>> 0, mask]);
+      v4.push([(toUint32(addr) & mask) >>> 0, mask]);
     } else {
-      v6.push([addr as ipaddr.IPv6, bits]);
+      v6.push([addr, bits]);
     }
   }
   return (text) => {
     const ip = parseIp(text);
     if (!ip) return false;
-    if (ip.kind() === 'ipv4') {
-      const n = toUint32(ip as ipaddr.IPv4);
+    if (ip instanceof ipaddr.IPv4) {
+      const n = toUint32(ip);
       return v4.some(([net, mask]) => ((n & mask) >>> 0) === net);
     }
-    return v6.some((r) => (ip as ipaddr.IPv6).match(r));
+    return v6.some((r) => ip.match(r));
   };
 }
 
 function toUint32(addr: ipaddr.IPv4): number {
-  const [a, b, c, d] = addr.octets as [number, number, number, number];
+  const [a = 0, b = 0, c = 0, d = 0] = addr.octets;
   return ((a << 24) | (b << 16) | (c << 8) | d) >>> 0;
 }

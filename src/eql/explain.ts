@@ -26,7 +26,7 @@ export function createExplainer(source: string, options: CompileOptions = {}): (
   const cache = new Map<A.Expr, Predicate>();
   const holds = (e: A.Expr, ev: EventView): boolean => {
     let p = cache.get(e);
-    if (!p) cache.set(e, (p = compileCondition(e, options)));
+    if (!p) cache.set(e, (p = compileCondition(e, source, options)));
     return p(ev);
   };
   const failure = (node: A.Expr, shown: A.Expr, ev: EventView): ConditionFailure => ({

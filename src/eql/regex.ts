@@ -19,9 +19,9 @@ export function compileRegex(pattern: string, caseInsensitive: boolean): StringM
 function toJs(pattern: string): string {
   let out = '';
   for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i]!;
-    if (c === '\\' && i + 1 < pattern.length) {
-      const cp = pattern.codePointAt(i + 1)!;
+    const c = pattern.charAt(i);
+    const cp = c === '\\' ? pattern.codePointAt(i + 1) : undefined;
+    if (cp !== undefined) {
       out += `\\u{${cp.toString(16)}}`;
       i += cp > 0xffff ? 2 : 1;
     } else {
@@ -39,6 +39,6 @@ export function checkRegex(pattern: string): string | null {
     new RegExp(toJs(pattern), 'su');
     return null;
   } catch (err) {
-    return `invalid regular expression: ${(err as Error).message}`;
+    return `invalid regular expression: ${err instanceof Error ? err.message : String(err)}`;
   }
 }
