@@ -404,11 +404,12 @@ function inList(e: A.In, operand: Compiled, list: Compiled[], order: Order | und
 }
 
 /**
- * A Set lookup is equivalent to scalarEquals only for lists of plain strings that are not
- * numeric (numbers compare with numeric strings) — otherwise fall back to pairwise equality.
+ * A Set lookup is equivalent to scalarEquals only for lists of plain strings that are neither
+ * numeric (numbers compare with numeric strings) nor boolean in any case (`true` equals
+ * `"TRUE"`) — otherwise fall back to pairwise equality.
  */
 function exactSet(items: FieldValue[]): Set<string | number> | null {
-  const strings = items.filter((i): i is string => typeof i === 'string' && toNumber(i) === null && i !== 'true' && i !== 'false');
+  const strings = items.filter((i): i is string => typeof i === 'string' && toNumber(i) === null && !['true', 'false'].includes(i.toLowerCase()));
   return strings.length === items.length ? new Set(strings) : null;
 }
 

@@ -30,6 +30,19 @@ export function parseExpression(source: string): A.Expr {
   return e;
 }
 
+/**
+ * `a and b and c ...` as a balanced tree: and/or are associative (in Kleene logic too) and
+ * evaluate left to right either way, so a long generated chain costs log(n) nesting, not n.
+ */
+function balanced(op: 'and' | 'or', terms: A.Expr[]): A.Expr {
+  const [only] = terms;
+  if (only && terms.length === 1) return only;
+  const mid = terms.length >> 1;
+  const left = balanced(op, terms.slice(0, mid));
+  const right = balanced(op, terms.slice(mid));
+  return { type: 'Logical', op, left, right, start: left.start, end: right.end };
+}
+
 class Parser {
   private readonly tokens: Token[];
   private pos = 0;
@@ -221,35 +234,34 @@ class Parser {
 
   // ---- expressions, loosest first
 
+  /** One more level of nesting; the caller restores `depth` when the level is done. */
+  private nest(at: number = this.cur().start): void {
+    if (++this.depth > LIMITS.maxDepth) this.raise(`query nested deeper than ${LIMITS.maxDepth} levels`, at);
+  }
+
   expression(): A.Expr {
-    if (++this.depth > LIMITS.maxDepth) this.raise(`query nested deeper than ${LIMITS.maxDepth} levels`);
+    this.nest();
     const e = this.orExpr();
     this.depth--;
     return e;
   }
 
   private orExpr(): A.Expr {
-    let left = this.andExpr();
-    while (this.eat('or')) {
-      const right = this.andExpr();
-      left = { type: 'Logical', op: 'or', left, right, start: left.start, end: right.end };
-    }
-    return left;
+    const terms = [this.andExpr()];
+    while (this.eat('or')) terms.push(this.andExpr());
+    return balanced('or', terms);
   }
 
   private andExpr(): A.Expr {
-    let left = this.notExpr();
-    while (this.eat('and')) {
-      const right = this.notExpr();
-      left = { type: 'Logical', op: 'and', left, right, start: left.start, end: right.end };
-    }
-    return left;
+    const terms = [this.notExpr()];
+    while (this.eat('and')) terms.push(this.notExpr());
+    return balanced('and', terms);
   }
 
   private notExpr(): A.Expr {
     const start = this.cur().start;
     if (this.eat('not')) {
-      if (++this.depth > LIMITS.maxDepth) this.raise(`query nested deeper than ${LIMITS.maxDepth} levels`, start);
+      this.nest(start);
       const operand = this.notExpr();
       this.depth--;
       return { type: 'Not', operand, start, end: operand.end };
@@ -268,37 +280,45 @@ class Parser {
     return { type: 'Compare', op, left, right, start: left.start, end: right.end };
   }
 
+  // Arithmetic chains are left-deep trees: each operator nests one level deeper.
   private additive(): A.Expr {
     let left = this.multiplicative();
+    const depth = this.depth;
     for (let op = this.cur().kind; op === '+' || op === '-'; op = this.cur().kind) {
+      this.nest();
       this.next();
       const right = this.multiplicative();
       left = { type: 'Arith', op, left, right, start: left.start, end: right.end };
     }
+    this.depth = depth;
     return left;
   }
 
   private multiplicative(): A.Expr {
     let left = this.unary();
+    const depth = this.depth;
     for (let op = this.cur().kind; op === '*' || op === '/' || op === '%'; op = this.cur().kind) {
+      this.nest();
       this.next();
       const right = this.unary();
       left = { type: 'Arith', op, left, right, start: left.start, end: right.end };
     }
+    this.depth = depth;
     return left;
   }
 
   private unary(): A.Expr {
     const start = this.cur().start;
-    if (this.eat('-')) {
-      const operand = this.unary();
-      if (operand.type === 'Literal' && typeof operand.value === 'number') {
-        return { ...operand, value: -operand.value, start };
-      }
-      return { type: 'Negate', operand, start, end: operand.end };
+    const sign = this.eat('-') ?? this.eat('+');
+    if (!sign) return this.predicate(this.primary());
+    this.nest(start);
+    const operand = this.unary();
+    this.depth--;
+    if (sign.kind === '+') return operand;
+    if (operand.type === 'Literal' && typeof operand.value === 'number') {
+      return { ...operand, value: -operand.value, start };
     }
-    if (this.eat('+')) return this.unary();
-    return this.predicate(this.primary());
+    return { type: 'Negate', operand, start, end: operand.end };
   }
 
   /** `x in (..)`, `x not in (..)`, `x : ..`, `x like ..`, `x regex ..` bind to the primary before them. */

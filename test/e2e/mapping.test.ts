@@ -49,7 +49,8 @@ test('--mapping: date keys in per-index custom formats join on the same day', as
   const mapping = path.join(dir, 'mapping.json');
   fs.writeFileSync(mapping, mappingResponse({ eu: { day: { type: 'date', format: 'dd-MM-yyyy' } }, iso: { day: { type: 'date', format: 'yyyy-MM-dd' } } }));
   const query = 'sample by day [alert where true] [failure where true]';
-  const run = await runCli(['query', query, a, b, '--mapping', mapping, '--format', 'ndjson']);
+  // Two threads: each worker builds the date parsers again from the mapping's formats.
+  const run = await runCli(['query', query, a, b, '--mapping', mapping, '--format', 'ndjson', '--threads', '2']);
   assert.equal(run.code, 1, run.stderr);
   const [sample] = parseNdjson(run.stdout);
   assert.deepEqual(sample!.join_keys, [Date.UTC(2022, 11, 17)]);
