@@ -6,6 +6,7 @@ import { getField } from '../normalize/index.js';
 import { createWriter, formatProblem, formatSummary, useColor, type FormatName, FORMATS } from '../output/index.js';
 import { SEVERITIES } from '../rules/index.js';
 import { CliError, EXIT, type ExitCode } from './exit-codes.js';
+import { fieldWarnings, type FieldCheck } from './field-warnings.js';
 import { checkOutputTarget, fileSink, stdoutSink } from './sinks.js';
 
 /** Options shared by every command that reads telemetry. */
@@ -56,7 +57,7 @@ function pickFormat(opts: HuntOptions): FormatName {
  * written to a temporary file first and renamed at the end, so a failed run never
  * leaves a half-written report over a good one.
  */
-export async function hunt(paths: string[], queries: ScanQuery[], opts: HuntOptions, compile: PortableCompile): Promise<ExitCode> {
+export async function hunt(paths: string[], queries: ScanQuery[], opts: HuntOptions, compile: PortableCompile, fields?: FieldCheck): Promise<ExitCode> {
   const format = pickFormat(opts);
   const inputs = paths.length ? paths : ['-'];
   if (inputs.length === 1 && inputs[0] === '-' && process.stdin.isTTY) {
@@ -87,6 +88,7 @@ export async function hunt(paths: string[], queries: ScanQuery[], opts: HuntOpti
       normalize: opts.normalize,
       categoryField: opts.categoryField,
       skippedFiles: discovery.skipped,
+      ...(fields && !opts.quiet ? { watchFields: fields.fields } : {}),
     });
     for (const a of result.alerts) {
       writer.write(a);
@@ -100,6 +102,7 @@ export async function hunt(paths: string[], queries: ScanQuery[], opts: HuntOpti
   }
   const { alerts, summary } = result;
   if (!opts.quiet) {
+    for (const w of fields ? fieldWarnings(fields, result.absentFields ?? [], summary.events) : []) process.stderr.write(`${w}\n`);
     process.stderr.write(formatSummary(summary, { color: stderrColor, verbose: opts.verbose }) + '\n');
   } else {
     // -q keeps errors: file-level problems still reach stderr.

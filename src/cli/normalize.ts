@@ -9,9 +9,9 @@ import { positiveInt } from './options.js';
 
 const EXAMPLES = `
 Examples:
-  $ lolhunt normalize samples/formats/sysmon-flat.ndjson        the ECS view the rules see
-  $ lolhunt normalize samples/formats/ -q                       a folder, no summary
-  $ lolhunt normalize --no-normalize samples/formats/evtx-dump.json   the documents as read
+  $ lolhunt normalize test/fixtures/formats/sysmon-flat.ndjson        the ECS view the rules see
+  $ lolhunt normalize test/fixtures/formats/ -q                       a folder, no summary
+  $ lolhunt normalize --no-normalize test/fixtures/formats/evtx-dump.json   the documents as read
 
 Exit codes: 0 written, 2 usage error, 3 input problems or nothing read.`;
 

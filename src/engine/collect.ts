@@ -3,6 +3,7 @@ import { readItems, type ByteRange, type InputSource } from '../input/index.js';
 import { Normalizer, parseDate } from '../normalize/index.js';
 import { coverageFields, UnitTally, type UnitCoverage } from './coverage.js';
 import { oneLine, parseItem } from './documents.js';
+import { FieldPresence, type FieldReport } from './fields.js';
 import { stepHit, type Hit } from './runner.js';
 import type { TimelineEvent } from './timeline.js';
 import type { InputProblem } from './types.js';
@@ -22,6 +23,8 @@ export interface CollectSettings {
   normalize: boolean;
   /** The category field, for the coverage counts. */
   categoryField: string;
+  /** Fields to watch for: the unit reports which it never met (field warnings). */
+  watchFields?: string[];
 }
 
 /** What a unit reports when it is done: its line count (to number the next range) and what it saw. */
@@ -44,7 +47,14 @@ export interface CollectSink {
   /** One more event read (a line that is an object with a usable timestamp). */
   event(): void;
   bytes(n: number): void;
+  /** What the unit saw of the watched fields, once at its end. */
+  fields?(report: FieldReport): void;
+  /** Every event read, candidate or not, with its view (explain; on this thread only). */
+  inspect?(event: TimelineEvent, view: EventView): void;
 }
+
+/** Field paths are sampled in the first units only, so many small files do not each pay for it. */
+const SAMPLED_SOURCES = 16;
 
 /**
  * The per-line stage: reads one unit, parses each line, places it in time and tests it
@@ -61,6 +71,7 @@ export async function collectUnit(unit: WorkUnit, queries: CompiledQuery[], opts
   const normalizer = new Normalizer(opts.normalize);
   const tally = new UnitTally(coverageFields(queries, opts.categoryField));
   let lines = 0;
+  const presence = opts.watchFields ? new FieldPresence(opts.watchFields, part === 0 && source.index < SAMPLED_SOURCES) : null;
   const read = {
     maxLineBytes: opts.maxLineBytes,
     onBytes: (n: number) => sink.bytes(n),
@@ -112,11 +123,15 @@ export async function collectUnit(unit: WorkUnit, queries: CompiledQuery[], opts
         continue;
       }
       sink.event();
-      if (hits.length === 0) continue;
+      presence?.observe(view, doc);
+      if (hits.length === 0 && !sink.inspect) continue;
       const tiebreak = opts.tiebreakerField === undefined ? undefined : scalar(view.get(opts.tiebreakerField));
-      sink.candidate({ event: { ts, tiebreak, fileIndex: source.index, part, line, raw: oneLine(raw) }, hits });
+      const event: TimelineEvent = { ts, tiebreak, fileIndex: source.index, part, line, raw: oneLine(raw) };
+      sink.inspect?.(event, view);
+      if (hits.length) sink.candidate({ event, hits });
     }
   }
+  if (presence) sink.fields?.(presence.report());
   return { lines, coverage: tally.result() };
 }
 

@@ -132,10 +132,10 @@ export class Coverage {
   /** Do the queries have `process where`-style steps (which need the category field)? */
   private readonly usesCategory: boolean;
 
-  constructor(files: string[], queries: { name: string; ast: Query; fields: string[] }[], categoryField: string) {
+  constructor(files: string[], queries: { name: string; ast: Query; fields: string[]; rule?: boolean }[], categoryField: string) {
     this.files = files.map((file) => ({ file, events: 0, badLines: 0, shapes: {}, sawRuleField: false, sawCategory: false, missingTimestamp: 0, timeFields: [] }));
     this.fields = coverageFields(queries, categoryField);
-    this.needs = queries.map((q) => ({ name: q.name, steps: requiredFields(q.ast, categoryField) }));
+    this.needs = queries.filter((q) => q.rule !== false).map((q) => ({ name: q.name, steps: requiredFields(q.ast, categoryField) }));
     this.unseen = new Set(this.fields.tracked);
     this.usesCategory = this.needs.some((n) => n.steps.some((groups) => groups.some((g) => g.length === 1 && g[0] === categoryField)));
   }

@@ -6,7 +6,7 @@ import type { Candidate } from './collect.js';
 import { compareEvents } from './timeline.js';
 
 /** Default memory for candidates waiting to be ordered, before they spill to temporary files. */
-export const DEFAULT_ORDER_BUDGET = 96 * 1024 * 1024;
+export const DEFAULT_ORDER_BUDGET = 32 * 1024 * 1024;
 
 const byTime = (a: Candidate, b: Candidate) => compareEvents(a.event, b.event);
 

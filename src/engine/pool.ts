@@ -4,6 +4,7 @@ import { compileQuery, type CompiledQuery, type CompileOptions, type FieldType }
 import { splitFile, type InputSource } from '../input/index.js';
 import { dateFormatParser, parseDate } from '../normalize/index.js';
 import { collectUnit, type Candidate, type CollectSettings, type CollectSink, type UnitResult, type WorkUnit } from './collect.js';
+import type { FieldReport } from './fields.js';
 import type { InputProblem } from './types.js';
 
 /** A field type that crosses threads: a date names its formats (null: ISO-8601 or epoch) instead of holding a parser. */
@@ -49,6 +50,7 @@ export type WorkerMessage =
   | { kind: 'problem'; unit: number; problem: InputProblem }
   | { kind: 'events'; n: number }
   | { kind: 'bytes'; n: number }
+  | { kind: 'fields'; report: FieldReport }
   | { kind: 'done'; unit: number; result: UnitResult }
   | { kind: 'failed'; unit: number; message: string };
 
@@ -102,6 +104,7 @@ export async function runUnits(
           case 'problem': sink.problem(m.problem, m.unit); break;
           case 'events': for (let i = 0; i < m.n; i++) sink.event(); break;
           case 'bytes': sink.bytes(m.n); break;
+          case 'fields': sink.fields?.(m.report); break;
           case 'done': done[m.unit] = m.result; give(); break;
           case 'failed': reject(new Error(`worker failed on ${units[m.unit]!.source.path}: ${m.message}`)); break;
         }

@@ -2,8 +2,10 @@ import type { CompiledQuery } from '../eql/index.js';
 import type { InputSource } from '../input/index.js';
 import { formatTimestamp } from '../normalize/index.js';
 import type { RuleMeta } from '../rules/index.js';
+import type { EventView } from '../eql/index.js';
 import type { CollectSettings } from './collect.js';
 import { Coverage } from './coverage.js';
+import { FieldPresence, type AbsentField, type FieldReport } from './fields.js';
 import { CandidateOrder } from './order.js';
 import { planUnits, runUnits, type PortableCompile } from './pool.js';
 import { createRunner, type QueryResult } from './runner.js';
@@ -47,11 +49,17 @@ export interface ScanOptions {
   categoryField?: string;
   /** Files left out of scanned folders, reported in the summary. */
   skippedFiles?: string[];
+  /** Fields some query needs: the result names those no event held (field warnings). */
+  watchFields?: string[];
+  /** Called with every event read, candidate or not (explain); the scan then runs on this thread. */
+  inspect?: (event: TimelineEvent, view: EventView) => void;
 }
 
 export interface ScanResult {
   alerts: Alert[];
   summary: ScanSummary;
+  /** With watchFields: the watched fields no event held. */
+  absentFields?: AbsentField[];
 }
 
 /**
@@ -70,9 +78,11 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
     skippedFiles: opts.skippedFiles ?? [],
   };
   const categoryField = opts.categoryField ?? 'event.category';
-  const coverage = new Coverage(opts.sources.map((s) => s.path), opts.queries.map((q) => ({ name: q.name, ast: q.compiled.ast, fields: q.compiled.fields })), categoryField);
+  // Rule warnings are for rules: an ad-hoc query's missing fields are named by field warnings.
+  const coverage = new Coverage(opts.sources.map((s) => s.path), opts.queries.map((q) => ({ name: q.name, ast: q.compiled.ast, fields: q.compiled.fields, rule: q.rule !== undefined })), categoryField);
   const count = (p: InputProblem) => { summary[p.kind === 'file' ? 'fileErrors' : 'badLines']++; };
-  const threads = opts.compile ? Math.max(1, opts.threads ?? 1) : 1;
+  const threads = opts.compile && !opts.inspect ? Math.max(1, opts.threads ?? 1) : 1;
+  const fieldReports: FieldReport[] = [];
   const units = await planUnits(opts.sources, threads, opts.rangeBytes);
   /** Per unit, its first problems (lines counted within the unit until the end). */
   const problems: InputProblem[][] = units.map(() => []);
@@ -88,9 +98,10 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
       ...(opts.tiebreakerField === undefined ? {} : { tiebreakerField: opts.tiebreakerField }),
       normalize: opts.normalize ?? true,
       categoryField,
+      ...(opts.watchFields ? { watchFields: opts.watchFields } : {}),
     };
     const compiled = opts.queries.map((q) => q.compiled);
-    const pool = opts.compile ? { threads, compile: opts.compile } : null;
+    const pool = opts.compile && !opts.inspect ? { threads, compile: opts.compile } : null;
     const done = await runUnits(units, compiled, settings, pool, {
       candidate: (c) => order.add(c),
       problem: (p, unit) => {
@@ -103,6 +114,8 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
         summary.bytes += n;
         opts.onBytes?.(n);
       },
+      fields: (r) => fieldReports.push(r),
+      ...(opts.inspect ? { inspect: opts.inspect } : {}),
     });
 
     // Lines of a range count from the lines of the ranges before it in the same file.
@@ -132,7 +145,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
     Object.assign(summary, coverage.finish(opts.timestampField));
     summary.alerts = alerts.length;
     summary.elapsedMs = performance.now() - started;
-    return { alerts, summary };
+    return { alerts, summary, ...(opts.watchFields ? { absentFields: FieldPresence.absent(opts.watchFields, fieldReports) } : {}) };
   } finally {
     order.dispose();
   }

@@ -32,6 +32,7 @@ port.on('message', ({ id, unit }: { id: number; unit: WorkUnit }) => {
     problem: (problem) => send({ kind: 'problem', unit: id, problem }),
     event: () => { events++; },
     bytes: (n) => { bytes += n; },
+    fields: (report) => send({ kind: 'fields', report }),
   }).then(
     (result) => {
       flush();

@@ -20,3 +20,5 @@ export { useColor } from './color.js';
 export { escapeControl, escapeJsonText, stringify } from './escape.js';
 export { formatBytes, formatProblem, formatSummary } from './summary.js';
 export type { ResultWriter, WriterOptions } from './types.js';
+export { formatJunit } from './junit.js';
+export { formatExplanation } from './explain.js';

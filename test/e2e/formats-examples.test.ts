@@ -51,7 +51,7 @@ test('README: the input-shape examples run as written and show what they claim',
   const verbose = await run(examples[2]!);
   assert.equal(verbose.code, 0, verbose.stderr);
   assert.match(verbose.stderr, /^shapes +evtx-dump 1, ecs 2, sysmon-flat 1, winlogbeat-raw 2$/m);
-  assert.match(verbose.stderr, /^ {2}samples\/formats\/evtx-dump\.json: 1 event, 0 bad lines \(evtx-dump 1\)$/m);
+  assert.match(verbose.stderr, /^ {2}test\/fixtures\/formats\/evtx-dump\.json: 1 event, 0 bad lines \(evtx-dump 1\)$/m);
 
   const raw = await run(examples[3]!);
   assert.equal(raw.code, 0, raw.stderr);
@@ -60,7 +60,7 @@ test('README: the input-shape examples run as written and show what they claim',
   assert.match(raw.stderr, /evtx-dump\.json: 1 of 1 documents have no usable @timestamp; they have Event\.System\.TimeCreated\.#attributes\.SystemTime/);
   assert.match(raw.stderr, /sysmon-flat\.ndjson: 1 of 1 documents have no usable @timestamp; they have UtcTime, EventReceivedTime \(try --timestamp-field UtcTime\)/);
   assert.match(raw.stderr, /warning: rule 'Suspicious Outbound Network Connection via Unsigned Binary' could not have fired: no scanned event has process\.code_signature\.trusted or process\.code_signature\.exists/);
-  assert.match(raw.stderr, /warning: samples\/formats\/winlogbeat-raw\.ndjson: none of its 2 events has event\.category, so no category step \(`process where` \.\.\.\) can match them; shape winlogbeat-raw/);
+  assert.match(raw.stderr, /warning: test\/fixtures\/formats\/winlogbeat-raw\.ndjson: none of its 2 events has event\.category, so no category step \(`process where` \.\.\.\) can match them; shape winlogbeat-raw/);
 });
 
 test('normalize --help: every example runs as written', async () => {

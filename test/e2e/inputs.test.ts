@@ -186,7 +186,7 @@ test('normalize: nothing read is exit 3; a mapped document nested 20,000 deep is
 });
 
 test('coverage in the summary is the same for any --threads', async () => {
-  const runs = await Promise.all(['1', '2'].map((t) => runCli(['scan', 'samples/formats/', 'samples/scenarios/', '--verbose', '--no-normalize', '--threads', t, '--format', 'ndjson'])));
+  const runs = await Promise.all(['1', '2'].map((t) => runCli(['scan', 'test/fixtures/formats/', 'samples/scenarios/', '--verbose', '--no-normalize', '--threads', t, '--format', 'ndjson'])));
   const summary = (stderr: string) => stderr.replace(/^elapsed .*$/m, '');
   assert.match(runs[0]!.stderr, /^shapes +ecs \d+, winlogbeat-raw 2 \(not mapped to ECS: --no-normalize\)$/m);
   assert.match(runs[0]!.stderr, /warning: .*sysmon-flat\.ndjson: 1 of 1 documents have no usable @timestamp/);
