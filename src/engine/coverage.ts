@@ -8,7 +8,7 @@ import type { InputCoverage, RuleWarning } from './types.js';
  * occurs. Negations, `!= null` tests and optional fields need nothing (a missing value
  * makes a negated test true); an `or` needs one field of either side.
  */
-export function requiredFields(query: Query, categoryField: string): string[][][] {
+export function requiredFieldGroups(query: Query, categoryField: string): string[][][] {
   const steps = query.type === 'event' ? [{ filter: query.filter, missing: false }] : query.steps;
   return steps.filter((s) => !s.missing).map((s) => [
     ...(s.filter.category === null ? [] : [[categoryField]]),
@@ -52,7 +52,7 @@ export interface CoverageFields {
   categoryField: string;
   /** Every field the queries read. */
   ruleFields: string[];
-  /** Fields of the required groups (requiredFields), tracked until each is seen. */
+  /** Fields of the required groups (requiredFieldGroups), tracked until each is seen. */
   tracked: string[];
 }
 
@@ -60,7 +60,7 @@ export function coverageFields(queries: { ast: Query; fields: string[] }[], cate
   return {
     categoryField,
     ruleFields: [...new Set(queries.flatMap((q) => q.fields))],
-    tracked: [...new Set(queries.flatMap((q) => requiredFields(q.ast, categoryField).flat(2)))],
+    tracked: [...new Set(queries.flatMap((q) => requiredFieldGroups(q.ast, categoryField).flat(2)))],
   };
 }
 
@@ -135,7 +135,7 @@ export class Coverage {
   constructor(files: string[], queries: { name: string; ast: Query; fields: string[]; rule?: boolean }[], categoryField: string) {
     this.files = files.map((file) => ({ file, events: 0, badLines: 0, shapes: {}, sawRuleField: false, sawCategory: false, missingTimestamp: 0, timeFields: [] }));
     this.fields = coverageFields(queries, categoryField);
-    this.needs = queries.filter((q) => q.rule !== false).map((q) => ({ name: q.name, steps: requiredFields(q.ast, categoryField) }));
+    this.needs = queries.filter((q) => q.rule !== false).map((q) => ({ name: q.name, steps: requiredFieldGroups(q.ast, categoryField) }));
     this.unseen = new Set(this.fields.tracked);
     this.usesCategory = this.needs.some((n) => n.steps.some((groups) => groups.some((g) => g.length === 1 && g[0] === categoryField)));
   }

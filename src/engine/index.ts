@@ -10,3 +10,4 @@ export { testRule, type RuleTestOptions, type RuleTestResult } from './rule-test
 export { DEFAULT_ORDER_BUDGET } from './order.js';
 export { compileOptionsOf, defaultThreads, type PortableCompile, type PortableFieldType } from './pool.js';
 export { normalizeInputs, type NormalizeResult } from './normalize.js';
+export { Coverage, requiredFieldGroups } from './coverage.js';
