@@ -18,12 +18,12 @@ const TIME = '/usr/bin/time';
 const hasTime = fs.existsSync(TIME);
 
 /** Runs `node <args>` as a child, timing it and reading its peak RSS and CPU time from GNU time. */
-export function measureNode(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Measurement> {
+export function measureNode(args: string[]): Promise<Measurement> {
   const rssFile = path.join(os.tmpdir(), `lolhunt-bench-rss-${process.pid}`);
   const [cmd, argv] = hasTime ? [TIME, ['-f', '%M %U %S', '-o', rssFile, process.execPath, ...args]] : [process.execPath, args];
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(cmd, argv, { env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(cmd, argv, { env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (d: Buffer) => out.push(d));

@@ -45,7 +45,6 @@ interface Mode {
   name: string;
   /** Arguments to node, given the files and the rule arguments; null for the baseline. */
   args: (files: string[], rules: string[]) => string[];
-  env?: NodeJS.ProcessEnv;
 }
 
 const scanHelp = execFileSync(process.execPath, [BIN, 'scan', '--help'], { encoding: 'utf8' });
@@ -55,7 +54,8 @@ const MODES: Mode[] = [
   { name: 'parse every line', args: (files) => [BASELINE, ...files] },
   { name: 'scan --threads 1', args: (f, r) => scanArgs(f, r, threaded ? ['--threads', '1'] : []) },
   ...(threaded ? [{ name: 'scan (default threads)', args: (f: string[], r: string[]) => scanArgs(f, r, []) }] : []),
-  { name: 'scan --threads 1, no prefilter', args: (f, r) => scanArgs(f, r, threaded ? ['--threads', '1'] : []), env: { LOLHUNT_NO_PREFILTER: '1' } },
+  { name: 'scan --threads 1 --prefilter skip', args: (f, r) => scanArgs(f, r, [...(threaded ? ['--threads', '1'] : []), '--prefilter', 'skip']) },
+  { name: 'scan --threads 1 --prefilter off', args: (f, r) => scanArgs(f, r, [...(threaded ? ['--threads', '1'] : []), '--prefilter', 'off']) },
 ];
 if (!threaded) process.stderr.write('bench: `scan --threads` not implemented yet: the default-threads row is left out\n');
 
@@ -108,7 +108,7 @@ async function checkTruth(suite: Suite, corpus: Corpus, tmp: string[]): Promise<
   const dir = truthRules(corpus.truth);
   tmp.push(dir);
   for (const mode of MODES.slice(1)) {
-    const m = await measureNode(mode.args(corpus.files, ['--rules', dir]), mode.env);
+    const m = await measureNode(mode.args(corpus.files, ['--rules', dir]));
     const got = new Map<string, string[]>();
     for (const l of m.stdout.split('\n').filter(Boolean)) {
       const a = JSON.parse(l) as { rule: { name: string }; join_keys: unknown[] };
@@ -140,7 +140,7 @@ try {
     let reference: string | null = null;
     for (let r = 0; r < runs; r++) {
       for (const row of suiteRows) {
-        const m = await measureNode(row.mode.args(row.corpus.files, suite.rules), row.mode.env);
+        const m = await measureNode(row.mode.args(row.corpus.files, suite.rules));
         const label = `${suite.name} / ${row.corpus.variant} / ${row.mode.name}`;
         process.stderr.write(`bench: ${label}: ${(m.wallMs / 1000).toFixed(2)} s\n`);
         if (row.mode === MODES[0]) {

@@ -1,11 +1,12 @@
 import { once } from 'node:events';
 import path from 'node:path';
-import { scan, type Alert, type PortableCompile, type ScanQuery } from '../engine/index.js';
+import { scan, type Alert, type PortableCompile, type PrefilterMode, type ScanQuery } from '../engine/index.js';
 import { DEFAULT_MAX_LINE_BYTES, discoverInputs } from '../input/index.js';
 import { getField } from '../normalize/index.js';
 import { createWriter, formatProblem, formatSummary, useColor, type FormatName, FORMATS } from '../output/index.js';
 import { SEVERITIES } from '../rules/index.js';
 import { CliError, EXIT, type ExitCode } from './exit-codes.js';
+import { fieldWarnings, type FieldCheck } from './field-warnings.js';
 import { checkOutputTarget, fileSink, stdoutSink } from './sinks.js';
 
 /** Options shared by every command that reads telemetry. */
@@ -23,11 +24,14 @@ export interface HuntOptions {
   /** Elasticsearch mapping file giving field types. */
   mapping?: string;
   strict: boolean;
-  /** Skip lines no rule can match without parsing them. */
-  prefilter: boolean;
-  verbose: boolean;
+  /** The literal prefilter's mode. */
+  prefilter: PrefilterMode;
   quiet: boolean;
   color?: boolean;
+  /** Name every input's counts and every skipped file in the summary. */
+  verbose: boolean;
+  /** Map Windows event-log shapes to ECS (`--no-normalize` turns it off). */
+  normalize: boolean;
 }
 
 export const FAIL_ON_CHOICES = [...SEVERITIES, 'none'] as const;
@@ -55,7 +59,7 @@ function pickFormat(opts: HuntOptions): FormatName {
  * written to a temporary file first and renamed at the end, so a failed run never
  * leaves a half-written report over a good one.
  */
-export async function hunt(paths: string[], queries: ScanQuery[], opts: HuntOptions, compile: PortableCompile): Promise<ExitCode> {
+export async function hunt(paths: string[], queries: ScanQuery[], opts: HuntOptions, compile: PortableCompile, fields?: FieldCheck): Promise<ExitCode> {
   const format = pickFormat(opts);
   const inputs = paths.length ? paths : ['-'];
   if (inputs.length === 1 && inputs[0] === '-' && process.stdin.isTTY) {
@@ -85,6 +89,10 @@ export async function hunt(paths: string[], queries: ScanQuery[], opts: HuntOpti
       ...(opts.verbose ? { onPrefilter: (names: string[]) => reportUnfiltered(names) } : {}),
       ...(opts.tiebreakerField === undefined ? {} : { tiebreakerField: opts.tiebreakerField }),
       discoveryProblems: discovery.problems.map((p) => ({ kind: 'file', file: p.file, reason: p.reason })),
+      normalize: opts.normalize,
+      categoryField: opts.categoryField,
+      skippedFiles: discovery.skipped,
+      ...(fields && !opts.quiet ? { watchFields: fields.fields } : {}),
     });
     for (const a of result.alerts) {
       writer.write(a);
@@ -98,18 +106,25 @@ export async function hunt(paths: string[], queries: ScanQuery[], opts: HuntOpti
   }
   const { alerts, summary } = result;
   if (!opts.quiet) {
-    process.stderr.write(formatSummary(summary, { color: stderrColor }) + '\n');
+    for (const w of fields ? fieldWarnings(fields, result.absentFields ?? [], summary.events) : []) process.stderr.write(`${w}\n`);
+    process.stderr.write(formatSummary(summary, { color: stderrColor, verbose: opts.verbose }) + '\n');
   } else {
     // -q keeps errors: file-level problems still reach stderr.
     for (const p of summary.problems) if (p.kind === 'file') process.stderr.write(`lolhunt: ${formatProblem(p)}\n`);
+  }
+  if (summary.events === 0) {
+    // A CI job must not pass on nothing: an empty export is an input problem, whatever --strict says.
+    const why = summary.badLines + summary.fileErrors > 0 ? ` (${summary.badLines} bad lines, ${summary.fileErrors} file errors)` : '';
+    process.stderr.write(`lolhunt: nothing scanned: 0 events in ${summary.files} input${summary.files === 1 ? '' : 's'}${why}\n`);
+    return EXIT.INPUT;
   }
   if (summary.fileErrors > 0 || (opts.strict && summary.badLines > 0)) return EXIT.INPUT;
   return alerts.some((a) => fails(a, opts.failOn)) ? EXIT.MATCHES : EXIT.OK;
 }
 
 function reportUnfiltered(names: string[]): void {
-  if (!names.length) return void process.stderr.write('lolhunt: prefilter: every rule has literals; lines with none are skipped unparsed\n');
-  process.stderr.write(`lolhunt: prefilter off: ${names.length} rule${names.length === 1 ? ' has a step' : 's have steps'} with no literal to search for, so every line is parsed:\n`);
+  if (!names.length) return void process.stderr.write('lolhunt: prefilter: every rule step has literals to search for\n');
+  process.stderr.write(`lolhunt: prefilter: ${names.length} rule${names.length === 1 ? ' has a step' : 's have steps'} with no literal to search for (evaluated on every line; --prefilter skip skips nothing):\n`);
   for (const n of names) process.stderr.write(`  ${n}\n`);
 }
 

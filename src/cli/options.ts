@@ -1,11 +1,11 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { compileOptionsOf, DEFAULT_ORDER_BUDGET, defaultThreads, type PortableCompile, type PortableFieldType } from '../engine/index.js';
+import { compileOptionsOf, DEFAULT_ORDER_BUDGET, defaultThreads, type PortableCompile, type PortableFieldType, type PrefilterMode } from '../engine/index.js';
 import type { CompileOptions } from '../eql/index.js';
 import { readMappingFile } from './mapping.js';
 import { FORMATS } from '../output/index.js';
 import { DEFAULT_MAX_LINE_BYTES, FAIL_ON_CHOICES, type HuntOptions } from './hunt.js';
 
-function positiveInt(value: string): number {
+export function positiveInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('must be a positive whole number');
   return n;
@@ -25,9 +25,10 @@ export function addHuntOptions(cmd: Command): Command {
     .option('--max-memory <MiB>', 'memory for ordering events before they spill to temporary files', positiveInt, DEFAULT_ORDER_BUDGET / 2 ** 20)
     .option('--threads <n>', 'worker threads reading and matching (default: one per core); results are the same for any number', positiveInt, defaultThreads())
     .option('--strict', 'exit 3 when any line had to be skipped', false)
-    .option('--no-prefilter', 'parse every line, even those no rule can match (slower; validates every line)')
-    .option('--verbose', 'more detail on stderr (e.g. which rules keep every line from being skipped unparsed)', false)
+    .addOption(new Option('--prefilter <mode>', 'rule literals searched in raw lines: tag (evaluate only steps whose literals a line holds), skip (also leave lines no rule can match unparsed: faster, but they are neither validated nor seen by coverage warnings), off').choices(['tag', 'skip', 'off']).default('tag'))
     .option('-q, --quiet', 'no summary on stderr (errors are still shown)', false)
+    .option('-v, --verbose', 'per-input counts and shapes, skipped files, every coverage warning, and rules the prefilter cannot narrow', false)
+    .option('--no-normalize', 'read documents as they are: no mapping of Windows event-log shapes to ECS')
     .option('--color', 'force colours')
     .option('--no-color', 'no colours (NO_COLOR is honoured too)');
 }
@@ -62,9 +63,10 @@ export function huntOptions(o: Record<string, unknown>): HuntOptions {
     ...(o.tiebreakerField === undefined ? {} : { tiebreakerField: String(o.tiebreakerField) }),
     ...(o.mapping === undefined ? {} : { mapping: String(o.mapping) }),
     strict: o.strict === true,
-    prefilter: o.prefilter !== false && !process.env.LOLHUNT_NO_PREFILTER,
-    verbose: o.verbose === true,
+    prefilter: o.prefilter as PrefilterMode,
     quiet: o.quiet === true,
+    verbose: o.verbose === true,
+    normalize: o.normalize !== false,
     ...(o.color === undefined ? {} : { color: o.color === true }),
   };
 }

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { compileOptionsOf, type ScanQuery } from '../engine/index.js';
 import type { ExitCode } from './exit-codes.js';
+import { fieldCheck } from './field-warnings.js';
 import { hunt } from './hunt.js';
 import { addHuntOptions, huntOptions, portableCompile } from './options.js';
 import { loadRulesOrFail, ruleSource } from './rules-loading.js';
@@ -27,6 +28,6 @@ export function scanCommand(done: (code: ExitCode) => void): Command {
     const compile = portableCompile(opts);
     const rules = await loadRulesOrFail(ruleSource(o), { quiet: opts.quiet, compile: compileOptionsOf(compile) });
     const queries: ScanQuery[] = rules.map((r) => ({ compiled: r.compiled, rule: r.meta, name: r.meta.name }));
-    done(await hunt(paths, queries, opts, compile));
+    done(await hunt(paths, queries, opts, compile, fieldCheck(queries, opts.categoryField, true)));
   });
 }

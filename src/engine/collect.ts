@@ -1,6 +1,9 @@
-import type { CompiledQuery, FieldValue } from '../eql/index.js';
+import type { CompiledQuery, EventView, FieldValue } from '../eql/index.js';
 import { readItems, type ByteRange, type InputSource } from '../input/index.js';
-import { documentView, getField, parseTimestamp } from '../normalize/index.js';
+import { Normalizer, parseDate } from '../normalize/index.js';
+import { coverageFields, UnitTally, type UnitCoverage } from './coverage.js';
+import { oneLine, parseItem } from './documents.js';
+import { FieldPresence, type FieldReport } from './fields.js';
 import { cachedView } from './cached-view.js';
 import { buildPrefilter, type Prefilter } from './prefilter.js';
 import { RuleIndex } from './rule-index.js';
@@ -19,8 +22,24 @@ export interface CollectSettings {
   timestampField: string;
   tiebreakerField?: string;
   maxLineBytes: number;
-  /** Search rule literals in raw lines and skip lines no step can match (default true). */
-  prefilter?: boolean;
+  /** Map Windows event-log shapes to ECS (false: `--no-normalize`). */
+  normalize: boolean;
+  /**
+   * The literal prefilter (prefilter.ts): `tag` (default) searches each buffer for the rules'
+   * literals and evaluates only the steps whose literals a line holds; `skip` also leaves
+   * unparsed the lines no step can match; `off` evaluates every step of every line.
+   */
+  prefilter?: PrefilterMode;
+  /** The category field, for the coverage counts. */
+  categoryField: string;
+  /** Fields to watch for: the unit reports which it never met (field warnings). */
+  watchFields?: string[];
+}
+
+/** What a unit reports when it is done: its line count (to number the next range) and what it saw. */
+export interface UnitResult {
+  lines: number;
+  coverage: UnitCoverage;
 }
 
 /** A piece of work: a whole source, or one byte range (`part`) of a large plain file. */
@@ -39,35 +58,42 @@ export interface CollectSink {
   /** `n` more lines the prefilter skipped unparsed (no step can match them): events too. */
   unparsed(n: number): void;
   bytes(n: number): void;
+  /** What the unit saw of the watched fields, once at its end. */
+  fields?(report: FieldReport): void;
+  /** Every event read, candidate or not, with its view (explain; on this thread only). */
+  inspect?(event: TimelineEvent, view: EventView): void;
 }
+
+/** Field paths are sampled in the first units only, so many small files do not each pay for it. */
+const SAMPLED_SOURCES = 16;
 
 /**
  * The per-line stage: reads one unit, parses each line, places it in time and tests it
  * against every step of every query. Only events some step (or `until`) can use become
- * candidates; everything else is counted and dropped here. Resolves to the number of lines
- * read (to number the lines of the next range of the same file).
+ * candidates; everything else is counted and dropped here. Each document is read through
+ * its ECS view (../normalize). Resolves to the number of lines read (to number the lines of
+ * the next range of the same file) and the unit's coverage counts.
  */
-export async function collectUnit(unit: WorkUnit, queries: CompiledQuery[], opts: CollectSettings, sink: CollectSink): Promise<number> {
+export async function collectUnit(unit: WorkUnit, queries: CompiledQuery[], opts: CollectSettings, sink: CollectSink): Promise<UnitResult> {
   // Sample queries ignore time: when only they run, an event needs no timestamp.
   const timeless = queries.every((q) => q.type === 'sample');
   const { prefilter, index } = matchersFor(queries, opts);
   const filter = prefilter?.filter ?? null;
   const { source, part } = unit;
   const file = source.path;
+  const normalizer = new Normalizer(opts.normalize);
+  const tally = new UnitTally(coverageFields(queries, opts.categoryField));
   let lines = 0;
+  const presence = opts.watchFields ? new FieldPresence(opts.watchFields, part === 0 && source.index < SAMPLED_SOURCES) : null;
   const read = {
     maxLineBytes: opts.maxLineBytes,
     onBytes: (n: number) => sink.bytes(n),
     onLineCount: (n: number) => { lines = n; },
     ...(unit.range ? { range: unit.range } : {}),
-    ...(filter ? { filter } : {}),
+    ...(filter ? { filter, onSkipped: (n: number) => sink.unparsed(n) } : {}),
   };
   for await (const batch of readItems(source, read)) {
     for (const item of batch) {
-      if (item.kind === 'skipped') {
-        sink.unparsed(item.count);
-        continue;
-      }
       if (item.kind === 'error') {
         sink.problem({ kind: 'file', file, ...(item.line === undefined ? {} : { line: item.line }), reason: item.reason });
         continue;
@@ -77,32 +103,26 @@ export async function collectUnit(unit: WorkUnit, queries: CompiledQuery[], opts
         sink.problem({ kind: 'line', file, line, reason: item.reason });
         continue;
       }
-      let doc: unknown;
-      let raw: string;
-      try {
-        if (item.kind === 'line') {
-          raw = item.text;
-          doc = JSON.parse(raw);
-        } else {
-          doc = item.value;
-          raw = JSON.stringify(doc);
-        }
-      } catch (err) {
-        const reason = err instanceof RangeError ? 'value nested too deeply to serialise' : `invalid JSON: ${(err as Error).message}`;
-        sink.problem({ kind: 'line', file, line, reason });
+      const parsed = parseItem(item);
+      if ('reason' in parsed) {
+        sink.problem({ kind: 'line', file, line, reason: parsed.reason });
         continue;
       }
-      if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
-        sink.problem({ kind: 'line', file, line, reason: `not a JSON object (${Array.isArray(doc) ? 'array' : doc === null ? 'null' : typeof doc})` });
-        continue;
-      }
-      const view = cachedView(documentView(doc));
+      const { doc, raw } = parsed;
       const hits: [number, Hit][] = [];
+      let view: EventView;
       let ts: number | null;
       try {
-        ts = parseTimestamp(view.get(opts.timestampField)) ?? (timeless ? 0 : null);
-        const masks = ts === null ? null : index.masks(view, item.kind === 'line' ? item.tags : undefined);
-        if (masks) for (let i = 0; i < masks.length; i += 2) hits.push([masks[i]!, hitOf(queries[masks[i]!]!, view, masks[i + 1]!)]);
+        const normalized = normalizer.normalize(doc);
+        view = cachedView(normalized.view);
+        const date = parseDate(view.get(opts.timestampField));
+        ts = date?.ms ?? (timeless ? 0 : null);
+        if (ts !== null) {
+          if (date?.epoch) tally.epoch(date.epoch);
+          tally.event(normalized.shape, view);
+          const masks = index.masks(view, item.kind === 'line' ? item.tags : undefined);
+          if (masks) for (let i = 0; i < masks.length; i += 2) hits.push([masks[i]!, hitOf(queries[masks[i]!]!, view, masks[i + 1]!)]);
+        }
       } catch (err) {
         // Only a value nested deeper than the call stack gets here; it is that line's problem.
         if (!(err instanceof RangeError)) throw err;
@@ -111,25 +131,33 @@ export async function collectUnit(unit: WorkUnit, queries: CompiledQuery[], opts
       }
       if (ts === null) {
         sink.problem({ kind: 'line', file, line, reason: `missing or unparsable ${opts.timestampField}` });
+        tally.missingTimestamp(doc);
         continue;
       }
       sink.event();
-      if (hits.length === 0) continue;
-      const tiebreak = opts.tiebreakerField === undefined ? undefined : scalar(getField(doc, opts.tiebreakerField));
-      sink.candidate({ event: { ts, tiebreak, fileIndex: source.index, part, line, raw }, hits });
+      presence?.observe(view, doc);
+      if (hits.length === 0 && !sink.inspect) continue;
+      const tiebreak = opts.tiebreakerField === undefined ? undefined : scalar(view.get(opts.tiebreakerField));
+      const event: TimelineEvent = { ts, tiebreak, fileIndex: source.index, part, line, raw: oneLine(raw) };
+      sink.inspect?.(event, view);
+      if (hits.length) sink.candidate({ event, hits });
     }
   }
-  return lines;
+  if (presence) sink.fields?.(presence.report());
+  return { lines, coverage: tally.result() };
 }
+
+export type PrefilterMode = 'tag' | 'skip' | 'off';
 
 const matchers = new WeakMap<CompiledQuery[], { prefilter: Prefilter | null; index: RuleIndex }>();
 
-/** The prefilter (unless turned off) and rule index of a set of queries, built once per set. */
+/** The prefilter (unless off) and rule index of a set of queries, built once per set. */
 export function matchersFor(queries: CompiledQuery[], opts: CollectSettings): { prefilter: Prefilter | null; index: RuleIndex } {
   let m = matchers.get(queries);
   if (!m) {
     const timeless = queries.every((q) => q.type === 'sample');
-    const prefilter = opts.prefilter === false ? null : buildPrefilter(queries, { timestampField: opts.timestampField, timeless });
+    const mode = opts.prefilter ?? 'tag';
+    const prefilter = mode === 'off' ? null : buildPrefilter(queries, { timestampField: opts.timestampField, timeless, skip: mode === 'skip' });
     const index = new RuleIndex(queries, prefilter?.clauses ?? null, prefilter?.literals.length ?? 0);
     matchers.set(queries, (m = { prefilter, index }));
   }

@@ -22,14 +22,15 @@ export interface Prefilter {
   /** Queries with a step that requires no literal: every line is parsed while they run. */
   unfiltered: number[];
   /**
-   * A line filter for the input layer, or null when no step has a literal. With `unfiltered`
-   * queries it skips nothing but still tags lines with the literals found, for the rule index.
+   * A line filter for the input layer, or null when no step has a literal. It skips lines
+   * only when asked to (`skip`) and no query is `unfiltered`; otherwise it tags lines with
+   * the literals found, for the rule index.
    */
   filter: LineFilter | null;
 }
 
 /** Derives the literals of every step and builds the line filter that searches them. */
-export function buildPrefilter(queries: CompiledQuery[], opts: { timestampField: string; timeless?: boolean }): Prefilter {
+export function buildPrefilter(queries: CompiledQuery[], opts: { timestampField: string; timeless?: boolean; skip?: boolean }): Prefilter {
   const ids = new Map<string, number>();
   const idOf = (lit: string) => {
     let id = ids.get(lit);
@@ -41,7 +42,7 @@ export function buildPrefilter(queries: CompiledQuery[], opts: { timestampField:
   const literals = [...ids.keys()];
   // A line without the timestamp's key would be a bad line: parse it, so it is reported.
   const timestampKey = opts.timeless ? null : JSON.stringify(opts.timestampField.split('.').pop()!);
-  const filter = literals.length ? new RawLineFilter(literals, clauses, unfiltered.length === 0, timestampKey) : null;
+  const filter = literals.length ? new RawLineFilter(literals, clauses, opts.skip === true && unfiltered.length === 0, timestampKey) : null;
   return { literals, clauses, unfiltered, filter };
 }
 

@@ -2,7 +2,10 @@ import type { CompiledQuery } from '../eql/index.js';
 import type { InputSource } from '../input/index.js';
 import { formatTimestamp } from '../normalize/index.js';
 import type { RuleMeta } from '../rules/index.js';
-import { matchersFor, type CollectSettings } from './collect.js';
+import type { EventView } from '../eql/index.js';
+import { matchersFor, type CollectSettings, type PrefilterMode } from './collect.js';
+import { Coverage } from './coverage.js';
+import { FieldPresence, type AbsentField, type FieldReport } from './fields.js';
 import { CandidateOrder } from './order.js';
 import { planUnits, runUnits, type PortableCompile } from './pool.js';
 import { createRunner, type QueryResult } from './runner.js';
@@ -40,8 +43,18 @@ export interface ScanOptions {
   compile?: PortableCompile;
   /** With threads, plain files of twice this size or more are read in ranges of about this size. */
   rangeBytes?: number;
-  /** Search rule literals in raw lines and skip lines no step can match (default true). */
-  prefilter?: boolean;
+  /** Map Windows event-log shapes to ECS (default true; `--no-normalize`). */
+  normalize?: boolean;
+  /** The category field, for the coverage warnings (default event.category). */
+  categoryField?: string;
+  /** Files left out of scanned folders, reported in the summary. */
+  skippedFiles?: string[];
+  /** Fields some query needs: the result names those no event held (field warnings). */
+  watchFields?: string[];
+  /** Called with every event read, candidate or not (explain); the scan then runs on this thread. */
+  inspect?: (event: TimelineEvent, view: EventView) => void;
+  /** The literal prefilter's mode (collect.ts), default `tag`. */
+  prefilter?: PrefilterMode;
   /** Told the names of the queries with a step that has no literal (they keep every line parsed). */
   onPrefilter?: (unfiltered: string[]) => void;
 }
@@ -49,6 +62,8 @@ export interface ScanOptions {
 export interface ScanResult {
   alerts: Alert[];
   summary: ScanSummary;
+  /** With watchFields: the watched fields no event held. */
+  absentFields?: AbsentField[];
 }
 
 /**
@@ -63,10 +78,15 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   const shown = opts.maxProblemsShown ?? 20;
   const summary: ScanSummary = {
     files: opts.sources.length, bytes: 0, events: 0, unparsed: 0, badLines: 0, fileErrors: 0, problems: [],
-    alertsByRule: [], alerts: 0, elapsedMs: 0,
+    alertsByRule: [], alerts: 0, elapsedMs: 0, inputs: [], shapes: {}, normalized: opts.normalize ?? true, warnings: [], ruleWarnings: [],
+    skippedFiles: opts.skippedFiles ?? [],
   };
+  const categoryField = opts.categoryField ?? 'event.category';
+  // Rule warnings are for rules: an ad-hoc query's missing fields are named by field warnings.
+  const coverage = new Coverage(opts.sources.map((s) => s.path), opts.queries.map((q) => ({ name: q.name, ast: q.compiled.ast, fields: q.compiled.fields, rule: q.rule !== undefined })), categoryField);
   const count = (p: InputProblem) => { summary[p.kind === 'file' ? 'fileErrors' : 'badLines']++; };
-  const threads = opts.compile ? Math.max(1, opts.threads ?? 1) : 1;
+  const threads = opts.compile && !opts.inspect ? Math.max(1, opts.threads ?? 1) : 1;
+  const fieldReports: FieldReport[] = [];
   const units = await planUnits(opts.sources, threads, opts.rangeBytes);
   /** Per unit, its first problems (lines counted within the unit until the end). */
   const problems: InputProblem[][] = units.map(() => []);
@@ -80,16 +100,21 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
       timestampField: opts.timestampField,
       maxLineBytes: opts.maxLineBytes,
       ...(opts.tiebreakerField === undefined ? {} : { tiebreakerField: opts.tiebreakerField }),
-      ...(opts.prefilter === false ? { prefilter: false } : {}),
+      normalize: opts.normalize ?? true,
+      categoryField,
+      ...(opts.watchFields ? { watchFields: opts.watchFields } : {}),
+      // explain inspects every event, so nothing may be skipped unparsed.
+      ...(opts.prefilter ? { prefilter: opts.inspect && opts.prefilter === 'skip' ? 'tag' : opts.prefilter } : {}),
     };
     const compiled = opts.queries.map((q) => q.compiled);
     const { prefilter } = matchersFor(compiled, settings);
     if (prefilter) opts.onPrefilter?.(prefilter.unfiltered.map((qi) => opts.queries[qi]!.name));
-    const pool = opts.compile ? { threads, compile: opts.compile } : null;
+    const pool = opts.compile && !opts.inspect ? { threads, compile: opts.compile } : null;
     const done = await runUnits(units, compiled, settings, pool, {
       candidate: (c) => order.add(c),
       problem: (p, unit) => {
         count(p);
+        if (p.kind === 'line') coverage.badLine(units[unit]!.source.index);
         if (problems[unit]!.length < shown) problems[unit]!.push(p);
       },
       event: () => { summary.events++; },
@@ -101,6 +126,8 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
         summary.bytes += n;
         opts.onBytes?.(n);
       },
+      fields: (r) => fieldReports.push(r),
+      ...(opts.inspect ? { inspect: opts.inspect } : {}),
     });
 
     // Lines of a range count from the lines of the ranges before it in the same file.
@@ -114,6 +141,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
         summary.problems.push(p.line === undefined ? p : { ...p, line: p.line + base });
       }
       base += done[i]!.lines;
+      coverage.unit(u.source.index, done[i]!.coverage);
     });
     const lineOf = (e: TimelineEvent) => e.line + (lineBase.get(`${e.fileIndex}:${e.part}`) ?? 0);
 
@@ -126,9 +154,10 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
       return results.map((r) => ({ alert: toAlert(r, q.rule, opts.sources, lineOf), last: r.events[r.events.length - 1]! }));
     });
     const alerts = mergeByCompletion(perQuery);
+    Object.assign(summary, coverage.finish(opts.timestampField));
     summary.alerts = alerts.length;
     summary.elapsedMs = performance.now() - started;
-    return { alerts, summary };
+    return { alerts, summary, ...(opts.watchFields ? { absentFields: FieldPresence.absent(opts.watchFields, fieldReports) } : {}) };
   } finally {
     order.dispose();
   }

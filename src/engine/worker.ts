@@ -36,10 +36,11 @@ port.on('message', ({ id, unit }: { id: number; unit: WorkUnit }) => {
     event: () => { events++; },
     unparsed: (n) => { unparsed += n; },
     bytes: (n) => { bytes += n; },
+    fields: (report) => send({ kind: 'fields', report }),
   }).then(
-    (lines) => {
+    (result) => {
       flush();
-      send({ kind: 'done', unit: id, lines });
+      send({ kind: 'done', unit: id, result });
     },
     (err: Error) => send({ kind: 'failed', unit: id, message: err.stack ?? String(err) }),
   );

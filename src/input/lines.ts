@@ -8,7 +8,7 @@ const CR = 0x0d;
  * one line: a longer line is dropped as it streams past and reported once as bad.
  * Blank lines are skipped but still numbered, so line numbers match an editor's.
  * With a filter, the whole lines of each chunk go to it at once, and the lines it rules out
- * are counted, not decoded — unless they do not even look like `{...}`, which are passed on
+ * are counted (`onSkipped`), not decoded — unless they do not even look like `{...}`, which are passed on
  * so that parsing reports them.
  */
 export class LineSplitter {
@@ -20,7 +20,7 @@ export class LineSplitter {
   private ends = new Int32Array(1024);
   private readonly decisions: (LineTags | null | undefined)[] = [];
 
-  constructor(private readonly maxLineBytes: number, private readonly filter?: LineFilter) {}
+  constructor(private readonly maxLineBytes: number, private readonly filter?: LineFilter, private readonly onSkipped?: (lines: number) => void) {}
 
   /** Number of the last line completed. */
   get lines(): number {
@@ -96,7 +96,7 @@ export class LineSplitter {
       this.filter.select(buf, this.starts, this.ends, 1, this.decisions);
       tags = this.decisions[0];
       if (tags === null && looksLikeObject(buf, 0, buf.length)) {
-        out.push({ kind: 'skipped', count: 1 });
+        this.onSkipped?.(1);
         return;
       }
     }
@@ -131,7 +131,7 @@ export class LineSplitter {
       }
       this.finish(chunk.subarray(s, e), line, d ?? undefined, out);
     }
-    if (skipped) out.push({ kind: 'skipped', count: skipped });
+    if (skipped) this.onSkipped?.(skipped);
   }
 
   private grow(): void {

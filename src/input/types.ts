@@ -15,14 +15,12 @@ export interface DiscoveryProblem {
  * element number for a JSON-array file.
  * - `line`: the text of one non-blank line, not yet parsed;
  * - `value`: an already parsed element of a JSON-array file;
- * - `skipped`: `count` lines a LineFilter ruled out, not decoded (each looked like `{...}`);
  * - `bad`: a line that was skipped (too long, not UTF-8 text);
  * - `error`: the rest of the file could not be read (truncated gzip, I/O error).
  */
 export type InputItem =
   | { kind: 'line'; line: number; text: string; tags?: LineTags }
   | { kind: 'value'; line: number; value: unknown }
-  | { kind: 'skipped'; count: number }
   | { kind: 'bad'; line: number; reason: string }
   | { kind: 'error'; line?: number; reason: string };
 
@@ -45,6 +43,8 @@ export interface ReadOptions {
   onLineCount?: (lines: number) => void;
   /** Decides from raw bytes which NDJSON lines are worth decoding and parsing. */
   filter?: LineFilter;
+  /** Told how many lines the filter ruled out (not decoded; each looked like `{...}`). */
+  onSkipped?: (lines: number) => void;
 }
 
 /** Ids of a LineFilter's literals found on a line (`tags` of a `line` item). */

@@ -17,6 +17,8 @@ export function createWriter(format: FormatName, out: Sink, opts: WriterOptions)
 }
 
 export { useColor } from './color.js';
-export { escapeControl } from './escape.js';
+export { escapeControl, escapeJsonText, stringify } from './escape.js';
 export { formatBytes, formatProblem, formatSummary } from './summary.js';
 export type { ResultWriter, WriterOptions } from './types.js';
+export { formatJunit } from './junit.js';
+export { formatExplanation } from './explain.js';

@@ -7,19 +7,22 @@ import { certutilPair, ndjson, tmpDir } from '../helpers/telemetry.js';
 
 const noise = (i: number) => ({ '@timestamp': `2024-05-01T10:00:${String(i).padStart(2, '0')}Z`, event: { category: ['file'] }, file: { name: `f${i}.txt` } });
 
-test('lines no rule can match are counted as events but not parsed; --no-prefilter parses them', async () => {
+test('--prefilter skip: lines no rule can match are counted as events but not parsed; the default and off parse them', async () => {
   const dir = tmpDir();
   const file = path.join(dir, 'x.ndjson');
   fs.writeFileSync(file, ndjson([...certutilPair('e1', '2024-05-01T10:00:00Z', '2024-05-01T10:00:05Z'), noise(1), noise(2), noise(3)]));
-  const on = await runCli(['scan', file, '--format', 'ndjson']);
-  const off = await runCli(['scan', file, '--format', 'ndjson', '--no-prefilter']);
+  const on = await runCli(['scan', file, '--format', 'ndjson', '--prefilter', 'skip']);
+  const tag = await runCli(['scan', file, '--format', 'ndjson']);
+  const off = await runCli(['scan', file, '--format', 'ndjson', '--prefilter', 'off']);
   assert.equal(on.code, 1);
   assert.equal(on.stdout, off.stdout);
-  assert.match(on.stderr, /^events {7}5 \(3 not parsed: no rule can match them; --no-prefilter parses all\)$/m);
+  assert.equal(tag.stdout, off.stdout);
+  assert.match(on.stderr, /^events {7}5 \(3 not parsed: no rule can match them\)$/m);
+  assert.match(tag.stderr, /^events {7}5$/m);
   assert.match(off.stderr, /^events {7}5$/m);
 });
 
-test('--verbose names the rules whose steps have no literal, which keep every line parsed', async () => {
+test('--verbose names the rules whose steps have no literal (nothing is skipped while they run)', async () => {
   const dir = tmpDir();
   const rules = path.join(dir, 'rules');
   fs.mkdirSync(rules);
@@ -28,7 +31,7 @@ test('--verbose names the rules whose steps have no literal, which keep every li
   fs.writeFileSync(path.join(rules, 'b.toml'), rule('Narrow', 'process where process.name : "certutil.exe"'));
   const file = path.join(dir, 'x.ndjson');
   fs.writeFileSync(file, ndjson([noise(1), noise(2)]));
-  const r = await runCli(['scan', file, '--rules', rules, '--verbose', '--format', 'ndjson']);
-  assert.match(r.stderr, /prefilter off: 1 rule has a step with no literal to search for, so every line is parsed:\n {2}Broad\n/);
+  const r = await runCli(['scan', file, '--rules', rules, '--verbose', '--prefilter', 'skip', '--format', 'ndjson']);
+  assert.match(r.stderr, /prefilter: 1 rule has a step with no literal to search for \(evaluated on every line; --prefilter skip skips nothing\):\n {2}Broad\n/);
   assert.match(r.stderr, /^events {7}2$/m);
 });

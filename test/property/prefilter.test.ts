@@ -5,7 +5,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { compileQuery } from '../../src/eql/index.js';
-import { scan, type ScanQuery } from '../../src/engine/index.js';
+import { scan, type PrefilterMode, type ScanQuery } from '../../src/engine/index.js';
 import { builtinRulesDir, loadRuleFile } from '../../src/rules/index.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lolhunt-prefilter-'));
@@ -17,7 +17,7 @@ const builtin: ScanQuery[] = fs.readdirSync(builtinRulesDir()).filter((f) => f.e
 });
 
 /** Alerts (and event counts) of one scan of `lines`, prefilter on or off. */
-async function run(lines: string[], queries: ScanQuery[], prefilter: boolean) {
+async function run(lines: string[], queries: ScanQuery[], prefilter: PrefilterMode) {
   const file = path.join(dir, 'events.ndjson');
   fs.writeFileSync(file, lines.join('\n') + '\n');
   const { alerts, summary } = await scan({ sources: [{ index: 0, path: file }], queries, maxLineBytes: 1 << 20, timestampField: '@timestamp', prefilter });
@@ -35,8 +35,8 @@ test('lines with a literal only behind a JSON escape are still parsed and match'
     '{"@timestamp":"2024-01-01T00:00:03Z","event.category":"process","process.name":"certutil.exe"}',
     '{"@timestamp":"2024-01-01T00:00:04Z","event":{"category":"process"},"process":{"name":"notepad.exe"}}',
   ];
-  const on = await run(lines, q, true);
-  const off = await run(lines, q, false);
+  const on = await run(lines, q, 'skip');
+  const off = await run(lines, q, 'off');
   assert.equal(on.alerts, off.alerts);
   assert.equal(JSON.parse(on.alerts).length, 3);
   assert.equal(on.summary.unparsed, 1, 'only the notepad line is skipped');
@@ -46,12 +46,12 @@ test('lines with a literal only behind a JSON escape are still parsed and match'
 test('numbers and numeric strings give no literal (4242 == "4.242e3")', async () => {
   const q = query('process where process.pid == "4242" or process.title : "*4242*"');
   const lines = ['{"@timestamp":"2024-01-01T00:00:00Z","event":{"category":"process"},"process":{"pid":4.242e3}}'];
-  assert.equal(JSON.parse((await run(lines, q, true)).alerts).length, 1);
+  assert.equal(JSON.parse((await run(lines, q, 'skip')).alerts).length, 1);
 });
 
 test('a skipped line that is not even {...} is parsed and reported', async () => {
   const q = query('process where process.name : "certutil.exe"');
-  const { summary } = await run(['{"@timestamp":"2024-01-01T00:00:00Z","process":{"na', '{"@timestamp":"2024-01-01T00:00:00Z"}'], q, true);
+  const { summary } = await run(['{"@timestamp":"2024-01-01T00:00:00Z","process":{"na', '{"@timestamp":"2024-01-01T00:00:00Z"}'], q, 'skip');
   assert.equal(summary.badLines, 1);
   assert.match(summary.problems[0]!.reason, /invalid JSON/);
   assert.equal(summary.unparsed, 1);
@@ -59,7 +59,7 @@ test('a skipped line that is not even {...} is parsed and reported', async () =>
 
 test('raw winlogbeat/Sysmon-shaped lines are always parsed (their ECS values may be computed)', async () => {
   const q = query('process where process.name : "certutil.exe"');
-  const { summary } = await run(['{"@timestamp":"2024-01-01T00:00:00Z","winlog":{"event_id":"1","event_data":{"Image":"C:\\\\x.exe"}}}'], q, true);
+  const { summary } = await run(['{"@timestamp":"2024-01-01T00:00:00Z","winlog":{"event_id":"1","event_data":{"Image":"C:\\\\x.exe"}}}'], q, 'skip');
   assert.equal(summary.unparsed, 0);
 });
 
@@ -87,13 +87,16 @@ function line(e: Ev): string {
   return `{"@timestamp":"${ts}",${Object.entries(nested).map(([a, o]) => `"${a}":{${Object.entries(o).map(([k, x]) => `"${k}":${x}`).join(',')}}`).join(',')}}`;
 }
 
-test('differential: alerts with the prefilter equal alerts without it (built-in rules)', async () => {
+test('differential: alerts with the prefilter (skip, tag) equal alerts without it (built-in rules)', async () => {
   let skipped = 0;
   await fc.assert(fc.asyncProperty(fc.array(event, { minLength: 1, maxLength: 60 }), async (events) => {
     const lines = events.map(line);
-    const on = await run(lines, builtin, true);
-    const off = await run(lines, builtin, false);
+    const on = await run(lines, builtin, 'skip');
+    const tag = await run(lines, builtin, 'tag');
+    const off = await run(lines, builtin, 'off');
     assert.equal(on.alerts, off.alerts);
+    assert.equal(tag.alerts, off.alerts);
+    assert.equal(tag.summary.events, off.summary.events);
     assert.equal(on.summary.events + on.summary.badLines, off.summary.events + off.summary.badLines);
     skipped += on.summary.unparsed;
   }), { numRuns: 60 });

@@ -6,7 +6,8 @@ import { createWriter, FORMATS, type FormatName, type ResultWriter } from '../..
 type Alert = Parameters<ResultWriter['write']>[0];
 type Summary = Parameters<ResultWriter['end']>[0];
 
-const SUMMARY: Summary = { files: 1, bytes: 10, events: 2, unparsed: 0, badLines: 0, fileErrors: 0, problems: [], alertsByRule: [], alerts: 2, elapsedMs: 1 };
+const SUMMARY: Summary = { files: 1, bytes: 10, events: 2, unparsed: 0, badLines: 0, fileErrors: 0, problems: [], alertsByRule: [], alerts: 2, elapsedMs: 1,
+  inputs: [], shapes: {}, normalized: true, warnings: [], ruleWarnings: [], skippedFiles: [] };
 
 const start = { '@timestamp': '2024-05-14T08:00:00Z', host: { name: 'WS01' }, process: { name: 'certutil.exe', pid: 4242, command_line: 'certutil -urlcache\u001b[31m' } };
 const net = { '@timestamp': '2024-05-14T08:00:01Z', destination: { ip: '203.0.113.9', port: 80 } };
