@@ -1,14 +1,9 @@
 import type { CompiledQuery } from '../eql/index.js';
 import type { LineFilter, LineTags } from '../input/index.js';
+import { MAPPED_KEYS } from '../normalize/index.js';
 import { Automaton } from './automaton.js';
 import { queryRequirements } from './literals.js';
 
-/**
- * Raw markers of documents the normalizer may rewrite (winlogbeat raw, flat Sysmon, evtx_dump,
- * `_search` hits): their values (event.category, event.type, host.os.type) can be computed
- * rather than copied, so a line holding one is always parsed. Matched case-insensitively.
- */
-const NORMALIZED_MARKERS = ['"winlog', '"eventid"', '"utctime"', '"eventdata"', '"userdata"', '"_source"'];
 /** UTF-8 of the two non-ASCII characters whose lower case is ASCII (İ → i̇, K → k), and NUL. */
 const UNSAFE_BYTES = [[0xc4, 0xb0], [0xe2, 0x84, 0xaa], [0x00]];
 
@@ -62,6 +57,7 @@ export function satisfied(step: readonly Int32Array[], stamp: Uint32Array, seria
 }
 
 const NONE: LineTags = [];
+const MAPPED_NEEDLES = MAPPED_KEYS.map((k) => Buffer.from(k));
 const BACKSLASH_U = Buffer.from('\\u');
 const BACKSLASH_SLASH = Buffer.from('\\/');
 
@@ -80,7 +76,7 @@ class RawLineFilter implements LineFilter {
   private readonly seen: Uint32Array;
 
   constructor(private readonly literals: string[], private readonly clauses: StepClauses, private readonly skip: boolean, timestampKey: string | null) {
-    const patterns = [...literals, ...NORMALIZED_MARKERS].map((l) => Buffer.from(l, 'latin1') as Uint8Array);
+    const patterns = literals.map((l) => Buffer.from(l, 'latin1') as Uint8Array);
     patterns.push(...UNSAFE_BYTES.map((b) => Uint8Array.from(b)));
     this.timestampId = timestampKey === null ? -1 : patterns.push(Buffer.from(timestampKey)) - 1;
     this.automaton = new Automaton(patterns);
@@ -111,7 +107,10 @@ class RawLineFilter implements LineFilter {
       }
     });
     if (timestampId === -1) timed.fill(1);
-    for (const needle of [BACKSLASH_U, BACKSLASH_SLASH]) this.markEscapes(buf, needle, starts, ends, n, unsafe);
+    for (const needle of [BACKSLASH_U, BACKSLASH_SLASH]) this.mark(buf, needle, starts, ends, n, unsafe, true);
+    // Documents the normalizer maps to ECS: their ECS values (`"process"`, `"windows"`) are
+    // computed, not in the text (../normalize mayBeMapped; its keys, case-sensitive).
+    for (const needle of MAPPED_NEEDLES) this.mark(buf, needle, starts, ends, n, unsafe, false);
     for (let i = 0; i < n; i++) {
       if (unsafe[i] || !timed[i]) {
         out[i] = undefined;
@@ -132,14 +131,16 @@ class RawLineFilter implements LineFilter {
     }
   }
 
-  /** Lines holding `\u` or `\/` as an escape (after an odd run of backslashes). */
-  private markEscapes(buf: Buffer, needle: Buffer, starts: Int32Array, ends: Int32Array, n: number, unsafe: Uint8Array): void {
+  /** Lines holding `needle` (when `escape`: as an escape, after an odd run of backslashes). */
+  private mark(buf: Buffer, needle: Buffer, starts: Int32Array, ends: Int32Array, n: number, unsafe: Uint8Array, escape: boolean): void {
     const end = ends[n - 1]!;
     let line = 0;
     for (let at = buf.indexOf(needle, starts[0]!); at !== -1 && at < end; at = buf.indexOf(needle, at + 1)) {
-      let run = 1;
-      while (at - run >= 0 && buf[at - run] === 0x5c) run++;
-      if (run % 2 === 0) continue;
+      if (escape) {
+        let run = 1;
+        while (at - run >= 0 && buf[at - run] === 0x5c) run++;
+        if (run % 2 === 0) continue;
+      }
       while (ends[line]! < at) line++;
       unsafe[line] = 1;
     }

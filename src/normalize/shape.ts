@@ -28,7 +28,7 @@ export function detectShape(doc: Record<string, unknown>): ShapeName {
 }
 
 /** Keys whose presence can make a document a mapped shape, as they appear in raw JSON text. */
-const MAPPED_KEYS = ['"winlog', '"EventID"', '"EventId"', '"Event"', '"Id"'];
+export const MAPPED_KEYS: readonly string[] = ['"winlog', '"EventID"', '"EventId"', '"Event"', '"Id"'];
 
 /**
  * Could this raw JSON text be a document that is mapped to ECS? A prefilter that skips lines

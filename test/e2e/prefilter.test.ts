@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { runCli } from '../helpers/run-cli.js';
+import { ROOT, runCli } from '../helpers/run-cli.js';
 import { certutilPair, ndjson, tmpDir } from '../helpers/telemetry.js';
 
 const noise = (i: number) => ({ '@timestamp': `2024-05-01T10:00:${String(i).padStart(2, '0')}Z`, event: { category: ['file'] }, file: { name: `f${i}.txt` } });
@@ -34,4 +34,18 @@ test('--verbose names the rules whose steps have no literal (nothing is skipped 
   const r = await runCli(['scan', file, '--rules', rules, '--verbose', '--prefilter', 'skip', '--format', 'ndjson']);
   assert.match(r.stderr, /prefilter: 1 rule has a step with no literal to search for \(evaluated on every line; --prefilter skip skips nothing\):\n {2}Broad\n/);
   assert.match(r.stderr, /^events {7}2$/m);
+});
+
+// Mapped shapes (Sysmon, winlogbeat raw) get their ECS values from the normalizer, not from
+// their text: the prefilter must parse them. Without that guard skip mode loses these alerts.
+const REALDATA = path.resolve(ROOT, '../shared/realdata');
+test('--prefilter skip finds the same alerts as off in the real captures (normalized shapes)', async (t) => {
+  if (!fs.existsSync(REALDATA)) {
+    console.log(`# SKIPPED: ${REALDATA} not found`);
+    return t.skip('../shared/realdata not found');
+  }
+  const skip = await runCli(['scan', REALDATA, '--format', 'ndjson', '-q', '--prefilter', 'skip']);
+  const off = await runCli(['scan', REALDATA, '--format', 'ndjson', '-q', '--prefilter', 'off']);
+  assert.equal(skip.stdout, off.stdout);
+  assert.ok(skip.stdout.trim().split('\n').length >= 2, 'the real captures give alerts');
 });
