@@ -26,12 +26,16 @@ export function parseTimestamp(v: FieldValue | undefined): number | null {
 }
 
 /**
- * Epoch numbers are told apart by magnitude: below 1e11 seconds (up to year 5138), below
- * 1e14 milliseconds (from March 1973), below 1e17 microseconds, else nanoseconds.
+ * Epoch numbers are milliseconds, as Elasticsearch's default date format reads them, unless
+ * their magnitude says otherwise: from 1e9 to 1e11 seconds (September 2001 to year 5138;
+ * as milliseconds those would all fall in the first weeks of 1970), from 1e14 microseconds,
+ * from 1e17 nanoseconds. Small numbers (Elasticsearch's own test data counts 1, 2, 3) stay
+ * milliseconds.
  */
 function epoch(n: number): ParsedDate {
   const a = Math.abs(n);
-  if (a < 1e11) return { ms: n * 1000, unit: 1000, epoch: 'seconds' };
+  if (a >= 1e9 && a < 1e11) return { ms: n * 1000, unit: 1000, epoch: 'seconds' };
+  if (a < 1e9) return { ms: n, unit: 1, epoch: 'milliseconds' };
   if (a < 1e14) return { ms: n, unit: 1, epoch: 'milliseconds' };
   if (a < 1e17) return { ms: n / 1e3, unit: 1, epoch: 'microseconds' };
   return { ms: n / 1e6, unit: 1, epoch: 'nanoseconds' };

@@ -43,6 +43,7 @@ const formats: [string, unknown, number | null, string?][] = [
   ['epoch seconds', 1715673600, base, 'seconds'],
   ['epoch seconds with a fraction', '1715673600.5', base + 500, 'seconds'],
   ['epoch milliseconds', 1715673600123, base + 123, 'milliseconds'],
+  ['small numbers stay milliseconds, as Elasticsearch reads them (its QA data counts 1, 2, 3)', '2', 2, 'milliseconds'],
   ['epoch microseconds', 1715673600123456, base + 123.456, 'microseconds'],
   ['epoch nanoseconds (string)', '1715673600123456789', base + 123.456789, 'nanoseconds'],
   ['PowerShell ConvertTo-Json date', '/Date(1715673600123)/', base + 123],
