@@ -55,7 +55,7 @@ const MODES: Mode[] = [
   { name: 'scan --threads 1', args: (f, r) => scanArgs(f, r, threaded ? ['--threads', '1'] : []) },
   ...(threaded ? [{ name: 'scan (default threads)', args: (f: string[], r: string[]) => scanArgs(f, r, []) }] : []),
   { name: 'scan --threads 1 --prefilter skip', args: (f, r) => scanArgs(f, r, [...(threaded ? ['--threads', '1'] : []), '--prefilter', 'skip']) },
-  { name: 'scan --threads 1 --prefilter off', args: (f, r) => scanArgs(f, r, [...(threaded ? ['--threads', '1'] : []), '--prefilter', 'off']) },
+  { name: 'scan --threads 1 --prefilter tag', args: (f, r) => scanArgs(f, r, [...(threaded ? ['--threads', '1'] : []), '--prefilter', 'tag']) },
 ];
 if (!threaded) process.stderr.write('bench: `scan --threads` not implemented yet: the default-threads row is left out\n');
 

@@ -25,9 +25,10 @@ export interface CollectSettings {
   /** Map Windows event-log shapes to ECS (false: `--no-normalize`). */
   normalize: boolean;
   /**
-   * The literal prefilter (prefilter.ts): `tag` (default) searches each buffer for the rules'
-   * literals and evaluates only the steps whose literals a line holds; `skip` also leaves
-   * unparsed the lines no step can match; `off` evaluates every step of every line.
+   * The literal prefilter (prefilter.ts): `tag` searches each buffer for the rules' literals
+   * and evaluates only the steps whose literals a line holds; `skip` also leaves unparsed the
+   * lines no step can match; `off` (default, measured fastest: bench/RESULTS.md) searches
+   * nothing and leaves the choice of steps to the rule index alone.
    */
   prefilter?: PrefilterMode;
   /** The category field, for the coverage counts. */
@@ -156,7 +157,7 @@ export function matchersFor(queries: CompiledQuery[], opts: CollectSettings): { 
   let m = matchers.get(queries);
   if (!m) {
     const timeless = queries.every((q) => q.type === 'sample');
-    const mode = opts.prefilter ?? 'tag';
+    const mode = opts.prefilter ?? 'off';
     const prefilter = mode === 'off' ? null : buildPrefilter(queries, { timestampField: opts.timestampField, timeless, skip: mode === 'skip' });
     const index = new RuleIndex(queries, prefilter?.clauses ?? null, prefilter?.literals.length ?? 0);
     matchers.set(queries, (m = { prefilter, index }));

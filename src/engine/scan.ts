@@ -53,7 +53,7 @@ export interface ScanOptions {
   watchFields?: string[];
   /** Called with every event read, candidate or not (explain); the scan then runs on this thread. */
   inspect?: (event: TimelineEvent, view: EventView) => void;
-  /** The literal prefilter's mode (collect.ts), default `tag`. */
+  /** The literal prefilter's mode (collect.ts), default `off`. */
   prefilter?: PrefilterMode;
   /** Told the names of the queries with a step that has no literal (they keep every line parsed). */
   onPrefilter?: (unfiltered: string[]) => void;

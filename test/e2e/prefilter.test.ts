@@ -7,12 +7,12 @@ import { certutilPair, ndjson, tmpDir } from '../helpers/telemetry.js';
 
 const noise = (i: number) => ({ '@timestamp': `2024-05-01T10:00:${String(i).padStart(2, '0')}Z`, event: { category: ['file'] }, file: { name: `f${i}.txt` } });
 
-test('--prefilter skip: lines no rule can match are counted as events but not parsed; the default and off parse them', async () => {
+test('--prefilter skip: lines no rule can match are counted as events but not parsed; tag and off parse them', async () => {
   const dir = tmpDir();
   const file = path.join(dir, 'x.ndjson');
   fs.writeFileSync(file, ndjson([...certutilPair('e1', '2024-05-01T10:00:00Z', '2024-05-01T10:00:05Z'), noise(1), noise(2), noise(3)]));
   const on = await runCli(['scan', file, '--format', 'ndjson', '--prefilter', 'skip']);
-  const tag = await runCli(['scan', file, '--format', 'ndjson']);
+  const tag = await runCli(['scan', file, '--format', 'ndjson', '--prefilter', 'tag']);
   const off = await runCli(['scan', file, '--format', 'ndjson', '--prefilter', 'off']);
   assert.equal(on.code, 1);
   assert.equal(on.stdout, off.stdout);
