@@ -1,11 +1,17 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { scan, type Alert, type ScanQuery } from '../engine/index.js';
-import { DEFAULT_MAX_LINE_BYTES, discoverInputs } from '../input/index.js';
+import { scan, type Alert, type ScanQuery, type ScanSummary, type TimeBound } from '../engine/index.js';
+import { compileWildcard } from '../eql/index.js';
+import { DEFAULT_MAX_LINE_BYTES, discoverInputs, type InputSource } from '../input/index.js';
 import { getField } from '../normalize/index.js';
-import { createWriter, formatProblem, formatSummary, useColor, type FormatName, FORMATS } from '../output/index.js';
-import type { Severity } from '../rules/index.js';
+import {
+  createProgress, createWriter, EXTENSIONS, formatProblem, formatQuietLine, formatSummary, useColor, validTimeZone,
+  type FormatName, FORMATS, type RunInfo,
+} from '../output/index.js';
+import { builtinRulesDir, type Severity } from '../rules/index.js';
 import { CliError, EXIT, type ExitCode } from './exit-codes.js';
+import type { RuleSet } from './rules-loading.js';
+import { VERSION } from './version.js';
 
 /** Options shared by every command that reads telemetry. */
 export interface HuntOptions {
@@ -16,6 +22,12 @@ export interface HuntOptions {
   timestampField: string;
   categoryField: string;
   tiebreakerField?: string;
+  from?: TimeBound;
+  to?: TimeBound;
+  /** Host globs (any may match). */
+  hosts: string[];
+  tz: string;
+  wide: boolean;
   strict: boolean;
   quiet: boolean;
   color?: boolean;
@@ -38,8 +50,77 @@ function pickFormat(opts: HuntOptions): FormatName {
     }
     return opts.format as FormatName;
   }
-  if (opts.output !== undefined) return path.extname(opts.output).toLowerCase() === '.json' ? 'json' : 'ndjson';
+  if (opts.output !== undefined) return formatOfFile(opts.output);
   return process.stdout.isTTY ? 'table' : 'ndjson';
+}
+
+/** `-o report.html` writes html: the extension decides, and one lolhunt does not know is an error, not silent NDJSON. */
+function formatOfFile(file: string): FormatName {
+  const ext = path.extname(file).toLowerCase();
+  const format = EXTENSIONS[ext];
+  if (format) return format;
+  const known = Object.keys(EXTENSIONS).join(' ');
+  throw new CliError(`cannot tell the format of ${file} from ${ext ? `its extension '${ext}'` : 'its name (no extension)'}: use one of ${known}, or give --format`);
+}
+
+/** Terminal width for the table: the terminal's, else $COLUMNS, else the table's default. */
+function tableColumns(): { columns?: number } {
+  if (process.stdout.isTTY && process.stdout.columns) return { columns: process.stdout.columns };
+  const env = Number(process.env.COLUMNS);
+  return Number.isInteger(env) && env > 0 ? { columns: env } : {};
+}
+
+/** What reports say about the run besides the alerts. */
+function runInfo(paths: string[], ruleSet: RuleSet | undefined): RunInfo {
+  return {
+    version: VERSION, inputs: paths,
+    ...(ruleSet ? { ruleSet: { paths: ruleSet.paths.map((p) => (p === builtinRulesDir() ? '(built-in)' : p)), loaded: ruleSet.loaded, deprecated: ruleSet.deprecated, filtered: ruleSet.filtered, rules: ruleSet.rules.map((r) => r.meta) } } : {}),
+  };
+}
+
+/** Scan options from --host, --from/--to and the progress line (stderr on a terminal, not with -q). */
+function scanFilters(opts: HuntOptions, sources: InputSource[]) {
+  const hostMatchers = opts.hosts.map((h) => compileWildcard(h, true));
+  const progress = !opts.quiet && process.stderr.isTTY ? createProgress(process.stderr, { bytes: totalBytes(sources), files: sources.length }) : undefined;
+  return {
+    progress,
+    options: {
+      categoryField: opts.categoryField,
+      ...(hostMatchers.length ? { hostFilter: (host: string) => hostMatchers.some((m) => m(host)) } : {}),
+      ...(opts.from || opts.to ? { window: { ...(opts.from ? { from: opts.from } : {}), ...(opts.to ? { to: opts.to } : {}) } } : {}),
+      ...(progress ? { onProgress: progress.update } : {}),
+    },
+  };
+}
+
+function totalBytes(sources: InputSource[]): number {
+  let n = 0;
+  for (const s of sources) {
+    if (s.path === '-') continue;
+    try {
+      n += fs.statSync(s.path).size;
+    } catch {
+      // Unreadable files are reported by the scan.
+    }
+  }
+  return n;
+}
+
+/**
+ * The stderr report: the full summary, or with -q only file-level errors and one line of
+ * alert counts. Exit 3 (input problems) always names the alerts, so trouble never hides them.
+ */
+function reportSummary(summary: ScanSummary, opts: HuntOptions, run: RunInfo, inputTrouble: boolean): void {
+  const color = useColor({ flag: opts.color, stream: process.stderr, env: process.env });
+  if (!opts.quiet) {
+    process.stderr.write(formatSummary(summary, { color, run }) + '\n');
+  } else {
+    for (const p of summary.problems) if (p.line === undefined) process.stderr.write(`lolhunt: ${formatProblem(p)}\n`);
+    if (summary.alerts > 0 && !inputTrouble) process.stderr.write(`lolhunt: ${formatQuietLine(summary)}\n`);
+  }
+  if (inputTrouble) {
+    process.stderr.write(`lolhunt: input problems (exit 3): ${summary.fileErrors} file errors, ${summary.badLines} bad lines; results may be incomplete; ${formatQuietLine(summary)} found\n`);
+  }
 }
 
 /**
@@ -47,21 +128,23 @@ function pickFormat(opts: HuntOptions): FormatName {
  * written to a temporary file first and renamed at the end, so a failed run never
  * leaves a half-written report over a good one.
  */
-export async function hunt(paths: string[], queries: ScanQuery[], opts: HuntOptions): Promise<ExitCode> {
+export async function hunt(paths: string[], queries: ScanQuery[], opts: HuntOptions, ruleSet?: RuleSet): Promise<ExitCode> {
   const format = pickFormat(opts);
+  if (!validTimeZone(opts.tz)) throw new CliError(`unknown time zone '${opts.tz}' (use an IANA name such as Europe/Berlin, or UTC)`);
+  const run = runInfo(paths, ruleSet);
   const inputs = paths.length ? paths : ['-'];
   if (inputs.length === 1 && inputs[0] === '-' && process.stdin.isTTY) {
     throw new CliError('no input: give files or directories to scan, or pipe NDJSON to stdin (see --help)');
   }
   const { sources, problems } = await discoverInputs(inputs);
-  const stderrColor = useColor({ flag: opts.color, stream: process.stderr, env: process.env });
   const out = opts.output === undefined ? process.stdout : fs.createWriteStream(tempPath(opts.output));
   const outColor = opts.output === undefined && useColor({ flag: opts.color, stream: process.stdout, env: process.env });
   const writer = createWriter(format, out, {
     color: outColor,
-    ...(opts.output === undefined && process.stdout.columns ? { columns: process.stdout.columns } : {}),
-    lookup: getField,
+    ...(opts.output === undefined ? tableColumns() : {}),
+    lookup: getField, timeZone: opts.tz, wide: opts.wide, run,
   });
+  const filters = scanFilters(opts, sources);
 
   let result: Awaited<ReturnType<typeof scan>>;
   try {
@@ -71,7 +154,9 @@ export async function hunt(paths: string[], queries: ScanQuery[], opts: HuntOpti
       timestampField: opts.timestampField,
       ...(opts.tiebreakerField === undefined ? {} : { tiebreakerField: opts.tiebreakerField }),
       discoveryProblems: problems.map((p) => ({ file: p.file, reason: p.reason })),
+      ...filters.options,
     });
+    filters.progress?.done();
     for (const a of result.alerts) writer.write(a);
     await writer.end(result.summary);
     if (out !== process.stdout) {
@@ -83,13 +168,9 @@ export async function hunt(paths: string[], queries: ScanQuery[], opts: HuntOpti
     throw err;
   }
   const { alerts, summary } = result;
-  if (!opts.quiet) {
-    process.stderr.write(formatSummary(summary, { color: stderrColor }) + '\n');
-  } else {
-    // -q keeps errors: file-level problems still reach stderr.
-    for (const p of summary.problems) if (p.line === undefined) process.stderr.write(`lolhunt: ${formatProblem(p)}\n`);
-  }
-  if (summary.fileErrors > 0 || (opts.strict && summary.badLines > 0)) return EXIT.INPUT;
+  const inputTrouble = summary.fileErrors > 0 || (opts.strict && summary.badLines > 0);
+  reportSummary(summary, opts, run, inputTrouble);
+  if (inputTrouble) return EXIT.INPUT;
   return alerts.some((a) => fails(a, opts.failOn)) ? EXIT.MATCHES : EXIT.OK;
 }
 

@@ -3,8 +3,8 @@ import { CliError, EXIT, type ExitCode } from './exit-codes.js';
 import { queryCommand } from './query.js';
 import { rulesCommand } from './rules.js';
 import { scanCommand } from './scan.js';
+import { VERSION } from './version.js';
 
-const VERSION = '0.1.0';
 
 /** Runs lolhunt with process.argv-style arguments; resolves to the exit code. */
 export async function main(argv: string[]): Promise<ExitCode> {

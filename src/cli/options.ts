@@ -1,8 +1,11 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
+import type { TimeBound } from '../engine/index.js';
 import type { CompileOptions } from '../eql/index.js';
 import { parseDate } from '../normalize/index.js';
 import { FORMATS } from '../output/index.js';
+import { SEVERITIES, type RuleSelection, type Severity } from '../rules/index.js';
 import { DEFAULT_MAX_LINE_BYTES, FAIL_ON_CHOICES, type HuntOptions } from './hunt.js';
+import { parseTimeBound } from './window.js';
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -10,18 +13,57 @@ function positiveInt(value: string): number {
   return n;
 }
 
+/** Commander collector for an option that may be given several times. */
+export function repeatable(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
+/** Where rules come from: one path per --rules, repeatable (never variadic: `--rules DIR logs/` must scan logs/). */
+export function addRulesPathOption(cmd: Command): Command {
+  return cmd.option('-r, --rules <path>', 'rule file or folder (Elastic detection-rules TOML) instead of the built-in rules; repeatable', repeatable);
+}
+
+/** Rule selection, shared by scan and rules list. */
+export function addRuleSelectionOptions(cmd: Command): Command {
+  return addRulesPathOption(cmd)
+    .option('--rule <id|name-glob>', "run only rules with this id, file name or name glob ('*Certutil*'); repeatable", repeatable)
+    .option('--exclude-rule <id|name-glob>', 'leave out rules with this id, file name or name glob; repeatable', repeatable)
+    .addOption(new Option('--min-severity <level>', 'only rules at or above this severity').choices(SEVERITIES))
+    .option('--tag <glob>', "only rules with a matching tag ('OS: Windows', 'Tactic: *'); repeatable", repeatable)
+    .option('--tactic <id|name>', 'only rules mapped to this ATT&CK tactic (TA0005); repeatable', repeatable)
+    .option('--technique <id>', 'only rules mapped to this ATT&CK technique (T1218 includes T1218.011); repeatable', repeatable)
+    .option('--os <name>', "only rules tagged for this OS ('OS: Windows' tags): windows, linux, macos; repeatable", repeatable)
+    .option('--include-deprecated', 'also run rules whose [metadata] maturity is "deprecated"', false);
+}
+
+/** Commander's parsed selection options. */
+export function ruleSelection(o: Record<string, unknown>): RuleSelection {
+  const list = (v: unknown) => (v as string[] | undefined) ?? [];
+  return {
+    include: list(o.rule), exclude: list(o.excludeRule),
+    ...(o.minSeverity === undefined ? {} : { minSeverity: o.minSeverity as Severity }),
+    tags: list(o.tag), tactics: list(o.tactic), techniques: list(o.technique), os: list(o.os),
+    includeDeprecated: o.includeDeprecated === true,
+  };
+}
+
 /** The options every telemetry-reading command shares (scan, query). */
 export function addHuntOptions(cmd: Command): Command {
   return cmd
     .addOption(new Option('--format <format>', 'output format (default: table on a terminal, ndjson otherwise)').choices(FORMATS))
-    .option('-o, --output <file>', 'write results to FILE (atomically) instead of stdout')
+    .option('-o, --output <file>', 'write results to FILE (atomically) instead of stdout; the format follows its extension (.csv .html .json .ndjson .md) unless --format is given')
     .addOption(new Option('--fail-on <level>', 'exit 1 when an alert at or above this severity is found').choices(FAIL_ON_CHOICES).default('low'))
     .option('--timestamp-field <field>', 'field holding the event time', '@timestamp')
     .option('--event-category-field <field>', 'field holding the event category (process where ...)', 'event.category')
     .option('--tiebreaker-field <field>', 'field that orders events with equal timestamps (before file order and line)')
     .option('--max-line-bytes <n>', 'skip (and report) lines longer than this', positiveInt, DEFAULT_MAX_LINE_BYTES)
+    .option('--from <time>', 'only events at or after TIME: ISO-8601, a span before the newest event (24h, 7d), or now-24h', (v: string) => parseTimeBound(v))
+    .option('--to <time>', 'only events at or before TIME (same forms as --from)', (v: string) => parseTimeBound(v))
+    .option('--host <glob>', "only events of hosts matching GLOB (host.name, else host.hostname; case-insensitive); repeatable", repeatable)
+    .option('--tz <zone>', 'time zone for displayed times (table, markdown, html), e.g. Europe/Berlin; ndjson/json/csv stay UTC', 'UTC')
+    .option('--wide', 'table: every column in full, even wider than the terminal', false)
     .option('--strict', 'exit 3 when any line had to be skipped', false)
-    .option('-q, --quiet', 'no summary on stderr (errors are still shown)', false)
+    .option('-q, --quiet', 'no summary or progress on stderr: errors, and a one-line alert count when there are alerts', false)
     .option('--color', 'force colours')
     .option('--no-color', 'no colours (NO_COLOR is honoured too)');
 }
@@ -41,6 +83,11 @@ export function huntOptions(o: Record<string, unknown>): HuntOptions {
     timestampField: String(o.timestampField),
     categoryField: String(o.eventCategoryField),
     ...(o.tiebreakerField === undefined ? {} : { tiebreakerField: String(o.tiebreakerField) }),
+    ...(o.from === undefined ? {} : { from: o.from as TimeBound }),
+    ...(o.to === undefined ? {} : { to: o.to as TimeBound }),
+    hosts: (o.host as string[] | undefined) ?? [],
+    tz: String(o.tz),
+    wide: o.wide === true,
     strict: o.strict === true,
     quiet: o.quiet === true,
     ...(o.color === undefined ? {} : { color: o.color as boolean }),

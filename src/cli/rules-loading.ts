@@ -1,6 +1,7 @@
 import type { CompileOptions } from '../eql/index.js';
-import { findRuleFiles, loadRuleFile, RuleError, type Rule } from '../rules/index.js';
+import { builtinRulesDir, findRuleFiles, loadRuleFile, RuleError, selectRules, type Rule, type RuleSelection } from '../rules/index.js';
 import { CliError } from './exit-codes.js';
+import { didYouMean } from './suggest.js';
 
 /**
  * Loads every rule under the given paths. Any broken EQL rule fails the command (exit 2)
@@ -27,4 +28,39 @@ export function loadRulesOrFail(paths: string[], opts: { quiet: boolean; compile
   if (errors.length) throw new CliError(errors.join('\n'));
   if (rules.length === 0) throw new CliError(`no EQL rules found in ${paths.join(', ')}${skipped ? ` (${skipped} non-EQL skipped)` : ''}`);
   return rules;
+}
+
+/** The rule set of a run: where it came from and what the selection kept, for summaries and reports. */
+export interface RuleSet {
+  paths: string[];
+  loaded: number;
+  rules: Rule[];
+  /** Deprecated rules left out. */
+  deprecated: number;
+  /** Rules the selection options left out. */
+  filtered: number;
+}
+
+/** `--rules` paths, or the built-in folder. */
+export function rulePaths(o: Record<string, unknown>): string[] {
+  const given = o.rules as string[] | undefined;
+  return given?.length ? given : [builtinRulesDir()];
+}
+
+/**
+ * Loads the rules and applies the selection. A --rule/--exclude-rule that names no rule is a
+ * usage error (a typo must not silently run everything or nothing), with close names suggested.
+ */
+export function loadSelectedRules(paths: string[], selection: RuleSelection, opts: { quiet: boolean; compile?: CompileOptions }): RuleSet {
+  const all = loadRulesOrFail(paths, opts);
+  const result = selectRules(all, selection);
+  if (result.unmatched.length) {
+    const names = all.flatMap((r) => [r.meta.name, r.meta.id]);
+    throw new CliError(result.unmatched.map((p) => `no rule matches '${p}'${didYouMean(p, names)}`).join('\n'));
+  }
+  if (result.selected.length === 0) {
+    const why = result.deprecated && !selection.includeDeprecated ? ` (${result.deprecated} deprecated left out; --include-deprecated runs them)` : '';
+    throw new CliError(`no rule left to run: ${all.length} loaded, ${result.filtered} left out by the selection options${why}`);
+  }
+  return { paths, loaded: all.length, rules: result.selected, deprecated: result.deprecated, filtered: result.filtered };
 }

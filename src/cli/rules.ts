@@ -1,40 +1,39 @@
 import { Command } from 'commander';
-import { builtinRulesDir, findRuleFiles, loadRuleFile, RuleError, type Rule } from '../rules/index.js';
+import { findRuleFiles, loadRuleFile, RuleError, type Rule } from '../rules/index.js';
 import { CliError, EXIT, type ExitCode } from './exit-codes.js';
-import { loadRulesOrFail } from './rules-loading.js';
+import { addRulesPathOption, addRuleSelectionOptions, ruleSelection } from './options.js';
+import { loadRulesOrFail, loadSelectedRules, rulePaths } from './rules-loading.js';
+import { didYouMean } from './suggest.js';
 
 const EXAMPLES = `
 Examples:
   $ lolhunt rules list                               the built-in rules
-  $ lolhunt rules list --rules ~/detection-rules/rules/windows/
+  $ lolhunt rules list --rules ~/detection-rules/rules/windows/ --technique T1218
+  $ lolhunt rules list --os macos --min-severity high
   $ lolhunt rules show 'Network Connection via Certutil'
   $ lolhunt rules validate my-rules/                 parse and check, no data needed (exit 2 on any error)`;
-
-function ruleSource(o: Record<string, unknown>): string[] {
-  return (o.rules as string[] | undefined) ?? [builtinRulesDir()];
-}
 
 export function rulesCommand(done: (code: ExitCode) => void): Command {
   const cmd = new Command('rules').description('list, show and validate detection rules').addHelpText('after', EXAMPLES);
 
-  cmd.command('list')
-    .description('list rules: id, severity, risk score, name')
-    .option('-r, --rules <paths...>', 'rule files or folders instead of the built-in rules')
+  addRuleSelectionOptions(cmd.command('list').description('list rules: id, severity, risk score, name (the selection options of scan apply)'))
     .action((o: Record<string, unknown>) => {
-      for (const r of loadRulesOrFail(ruleSource(o), { quiet: false })) {
+      for (const r of loadSelectedRules(rulePaths(o), ruleSelection(o), { quiet: false }).rules) {
         process.stdout.write(`${r.meta.id}  ${r.meta.severity.padEnd(8)} ${String(r.meta.riskScore).padStart(3)}  ${r.meta.name}\n`);
       }
       done(EXIT.OK);
     });
 
-  cmd.command('show')
+  addRulesPathOption(cmd.command('show')
     .description('show one rule (by id, name, or file name) with its query')
-    .argument('<rule>', 'rule id, exact name, or file name without .toml')
-    .option('-r, --rules <paths...>', 'rule files or folders instead of the built-in rules')
+    .argument('<rule>', 'rule id, exact name, or file name without .toml'))
     .action((wanted: string, o: Record<string, unknown>) => {
-      const rules = loadRulesOrFail(ruleSource(o), { quiet: true });
+      const rules = loadRulesOrFail(rulePaths(o), { quiet: true });
       const rule = rules.find((r) => r.meta.id === wanted || r.meta.name.toLowerCase() === wanted.toLowerCase() || fileStem(r) === wanted);
-      if (!rule) throw new CliError(`no rule '${wanted}' (see lolhunt rules list)`);
+      if (!rule) {
+        const hint = didYouMean(wanted, rules.flatMap((r) => [r.meta.name, fileStem(r)])) || ' (see lolhunt rules list)';
+        throw new CliError(`no rule '${wanted}'${hint}`);
+      }
       const threat = rule.meta.threat.flatMap((t) => [
         `${t.tactic.id} ${t.tactic.name}`,
         ...(t.technique ?? []).map((x) => `  ${x.id} ${x.name}${x.subtechnique?.length ? ` (${x.subtechnique.map((s) => s.id).join(', ')})` : ''}`),
@@ -43,6 +42,8 @@ export function rulesCommand(done: (code: ExitCode) => void): Command {
         `name:        ${rule.meta.name}`,
         `id:          ${rule.meta.id}`,
         `severity:    ${rule.meta.severity} (risk ${rule.meta.riskScore})`,
+        ...(rule.meta.maturity ? [`maturity:    ${rule.meta.maturity}`] : []),
+        ...(rule.meta.tags.length ? [`tags:        ${rule.meta.tags.join(', ')}`] : []),
         `file:        ${rule.path}`,
         `index:       ${rule.index.join(', ')}`,
         `ATT&CK:      ${threat.join('\n             ')}`,

@@ -1,10 +1,9 @@
 import { Command } from 'commander';
 import type { ScanQuery } from '../engine/index.js';
-import { builtinRulesDir } from '../rules/index.js';
 import type { ExitCode } from './exit-codes.js';
 import { hunt } from './hunt.js';
-import { addHuntOptions, compileOptions, huntOptions } from './options.js';
-import { loadRulesOrFail } from './rules-loading.js';
+import { addHuntOptions, addRuleSelectionOptions, compileOptions, huntOptions, ruleSelection } from './options.js';
+import { loadSelectedRules, rulePaths } from './rules-loading.js';
 
 const EXAMPLES = `
 Examples:
@@ -20,14 +19,12 @@ Exit codes: 0 no alert at or above --fail-on, 1 alerts at or above --fail-on,
 export function scanCommand(done: (code: ExitCode) => void): Command {
   const cmd = new Command('scan')
     .description('run detection rules (the five built-in ones by default) over NDJSON telemetry')
-    .argument('[paths...]', "files, directories, quoted globs, or '-' for stdin")
-    .option('-r, --rules <paths...>', 'rule files or folders (Elastic detection-rules TOML) instead of the built-in rules');
-  addHuntOptions(cmd).addHelpText('after', EXAMPLES);
+    .argument('[paths...]', "files, directories, quoted globs, or '-' for stdin");
+  addHuntOptions(addRuleSelectionOptions(cmd)).addHelpText('after', EXAMPLES);
   return cmd.action(async (paths: string[], o: Record<string, unknown>) => {
     const opts = huntOptions(o);
-    const rulePaths = (o.rules as string[] | undefined) ?? [builtinRulesDir()];
-    const rules = loadRulesOrFail(rulePaths, { quiet: opts.quiet, compile: compileOptions(opts) });
-    const queries: ScanQuery[] = rules.map((r) => ({ compiled: r.compiled, rule: r.meta, name: r.meta.name }));
-    done(await hunt(paths, queries, opts));
+    const ruleSet = loadSelectedRules(rulePaths(o), ruleSelection(o), { quiet: opts.quiet, compile: compileOptions(opts) });
+    const queries: ScanQuery[] = ruleSet.rules.map((r) => ({ compiled: r.compiled, rule: r.meta, name: r.meta.name }));
+    done(await hunt(paths, queries, opts, ruleSet));
   });
 }

@@ -4,7 +4,8 @@ import { documentView, formatTimestamp, getField, parseTimestamp } from '../norm
 import type { RuleMeta } from '../rules/index.js';
 import { createRunner, stepMask, type QueryResult } from './runner.js';
 import { compareEvents, type TimelineEvent } from './timeline.js';
-import type { Alert, InputProblem, MatchedEvent, ScanSummary } from './types.js';
+import { reasonKind, Tally } from './tally.js';
+import type { Alert, InputProblem, MatchedEvent, ScanProgress, ScanSummary, TimeBound } from './types.js';
 
 export interface ScanQuery {
   compiled: CompiledQuery;
@@ -19,7 +20,15 @@ export interface ScanOptions {
   queries: ScanQuery[];
   maxLineBytes: number;
   timestampField: string;
+  /** Field counted for "events per category" (default event.category). */
+  categoryField?: string;
   tiebreakerField?: string;
+  /** Only events whose host (host.name, else host.hostname) passes take part. */
+  hostFilter?: (host: string) => boolean;
+  /** Only events inside [from, to] can be part of an alert. */
+  window?: { from?: TimeBound; to?: TimeBound };
+  /** Called after every batch of lines. */
+  onProgress?: (p: ScanProgress) => void;
   /** Problems found before the scan (discovery), counted as file errors. */
   discoveryProblems?: InputProblem[];
   /** Called once per problem as it is found. */
@@ -51,10 +60,17 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   const shown = opts.maxProblemsShown ?? 20;
   const summary: ScanSummary = {
     files: opts.sources.length, bytes: 0, events: 0, badLines: 0, fileErrors: 0, problems: [],
-    alertsByRule: [], alerts: 0, elapsedMs: 0,
+    badLinesByReason: [], eventsByCategory: [], eventsByHost: [], hostFiltered: 0,
+    alertsByRule: [], alerts: 0, elapsedMs: 0, peakRssBytes: 0,
   };
+  const badReasons = new Tally();
+  const categories = new Tally();
+  const hosts = new Tally();
+  const categoryField = opts.categoryField ?? 'event.category';
+  let newest = -Infinity;
   const report = (p: InputProblem, kind: 'badLines' | 'fileErrors') => {
     summary[kind]++;
+    if (kind === 'badLines') badReasons.add(reasonKind(p.reason));
     if (summary.problems.length < shown) summary.problems.push(p);
     opts.onProblem?.(p);
   };
@@ -64,8 +80,11 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   const timeless = opts.queries.every((q) => q.compiled.type === 'sample');
   const candidates: Candidate[] = [];
   const onBytes = (n: number) => { summary.bytes += n; opts.onBytes?.(n); };
+  let filesDone = 0;
+  const progress = () => opts.onProgress?.({ bytes: summary.bytes, events: summary.events, candidates: candidates.length, filesDone });
   for (const source of opts.sources) {
     for await (const batch of readItems(source, { maxLineBytes: opts.maxLineBytes, onBytes })) {
+      progress();
       for (const item of batch) {
         if (item.kind === 'error') {
           report({ file: source.path, ...(item.line === undefined ? {} : { line: item.line }), reason: item.reason }, 'fileErrors');
@@ -96,27 +115,74 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
           report({ file: source.path, line: item.line, reason: `missing or unparsable ${opts.timestampField}` }, 'badLines');
           continue;
         }
+        const host = hostOf(view);
+        if (opts.hostFilter && !opts.hostFilter(host)) {
+          summary.hostFiltered++;
+          continue;
+        }
         summary.events++;
+        hosts.add(host);
+        for (const c of categoriesOf(view.get(categoryField))) categories.add(c);
+        if (ts > newest) newest = ts;
         const masks = opts.queries.map((q) => stepMask(q.compiled, view));
         if (masks.every((m) => m === 0)) continue;
         const tiebreak = opts.tiebreakerField === undefined ? undefined : getField(doc, opts.tiebreakerField);
         candidates.push({ event: { ts, tiebreak, fileIndex: source.index, line: item.line, view, source: doc }, masks });
       }
     }
+    filesDone++;
+    progress();
   }
 
-  candidates.sort((a, b) => compareEvents(a.event, b.event));
+  const inWindow = opts.window ? applyWindow(candidates, opts.window, newest, summary) : candidates;
+  inWindow.sort((a, b) => compareEvents(a.event, b.event));
   const perQuery = opts.queries.map((q, qi) => {
     const runner = createRunner(q.compiled, { ...(opts.maxSamplesPerKey ? { maxSamplesPerKey: opts.maxSamplesPerKey } : {}) });
-    for (const c of candidates) if (c.masks[qi]) runner.push(c.event, c.masks[qi]!);
+    for (const c of inWindow) if (c.masks[qi]) runner.push(c.event, c.masks[qi]!);
     const results = runner.finish();
-    summary.alertsByRule.push({ name: q.name, severity: q.rule?.severity ?? '', count: results.length });
-    return results.map((r) => ({ alert: toAlert(r, q.rule, opts.sources), last: r.events[r.events.length - 1]! }));
+    summary.alertsByRule.push({ name: q.name, severity: q.rule?.severity ?? '', count: results.length, ...(q.rule ? { rule: q.rule } : {}) });
+    return results.map((r) => ({ alert: toAlert(r, q, opts.sources), last: r.events[r.events.length - 1]! }));
   });
   const alerts = mergeByCompletion(perQuery);
   summary.alerts = alerts.length;
+  summary.badLinesByReason = badReasons.sorted();
+  summary.eventsByCategory = categories.sorted();
+  summary.eventsByHost = hosts.sorted();
   summary.elapsedMs = performance.now() - started;
+  summary.peakRssBytes = process.resourceUsage().maxRSS * 1024;
   return { alerts, summary };
+}
+
+/** The host an event belongs to, for --host and the per-host counts. */
+function hostOf(view: { get(path: string): unknown }): string {
+  for (const field of ['host.name', 'host.hostname']) {
+    const v = view.get(field);
+    const s = Array.isArray(v) ? v[0] : v;
+    if (typeof s === 'string' && s !== '') return s;
+  }
+  return '(none)';
+}
+
+function categoriesOf(v: unknown): string[] {
+  if (typeof v === 'string') return [v];
+  if (Array.isArray(v)) return v.filter((x): x is string => typeof x === 'string');
+  return ['(none)'];
+}
+
+/**
+ * Keeps the candidates inside the window. Relative bounds count back from the newest event
+ * read, so "the last 24h" of an export means the last 24 hours it covers, not of today.
+ */
+function applyWindow(candidates: Candidate[], window: NonNullable<ScanOptions['window']>, newest: number, summary: ScanSummary): Candidate[] {
+  const resolve = (b: TimeBound | undefined) => (b === undefined ? undefined : 'at' in b ? b.at : newest - b.beforeNewest);
+  const from = resolve(window.from);
+  const to = resolve(window.to);
+  const kept = candidates.filter((c) => (from === undefined || c.event.ts >= from) && (to === undefined || c.event.ts <= to));
+  const iso = (ms: number | undefined) => (ms === undefined || !Number.isFinite(ms) ? undefined : formatTimestamp(ms));
+  const f = iso(from);
+  const t = iso(to);
+  summary.window = { ...(f === undefined ? {} : { from: f }), ...(t === undefined ? {} : { to: t }), outside: candidates.length - kept.length };
+  return kept;
 }
 
 /**
@@ -138,7 +204,7 @@ function mergeByCompletion(lists: { alert: Alert; last: TimelineEvent }[][]): Al
   }
 }
 
-function toAlert(r: QueryResult, rule: RuleMeta | undefined, sources: InputSource[]): Alert {
+function toAlert(r: QueryResult, q: ScanQuery, sources: InputSource[]): Alert {
   const events = r.events.map((e): MatchedEvent => e.missing ? { file: '', line: 0, timestamp: '', source: null, missing: true } : ({
     file: sources[e.fileIndex]!.path,
     line: e.line,
@@ -146,5 +212,5 @@ function toAlert(r: QueryResult, rule: RuleMeta | undefined, sources: InputSourc
     source: e.source,
   }));
   const first = events.find((e) => !e.missing)!;
-  return { ...(rule ? { rule } : {}), joinKeys: r.joinKeys, timestamp: first.timestamp, events };
+  return { ...(q.rule ? { rule: q.rule } : {}), joinKeys: r.joinKeys, timestamp: first.timestamp, events, fields: q.compiled.fields };
 }

@@ -1,16 +1,25 @@
 import { safeJson } from './escape.js';
 import { alertRecord, flushed } from './record.js';
-import type { ResultWriter, Sink } from './types.js';
+import { rulesRecord, summaryRecord } from './run-record.js';
+import type { ResultWriter, Sink, WriterOptions } from './types.js';
 
-/** A single JSON array of results, one per line, valid JSON even when empty. */
-export function jsonWriter(out: Sink): ResultWriter {
-  let count = 0;
+/**
+ * One JSON object `{"version", "summary", "rules", "alerts"}`; alerts are the ndjson records,
+ * one per line. Written at the end, since the summary comes first.
+ */
+export function jsonWriter(out: Sink, opts: WriterOptions): ResultWriter {
+  const alerts: string[] = [];
   return {
     write(alert) {
-      out.write((count++ === 0 ? '[\n' : ',\n') + safeJson(alertRecord(alert)));
+      alerts.push(safeJson(alertRecord(alert)));
     },
-    end() {
-      out.write(count === 0 ? '[]\n' : '\n]\n');
+    end(summary) {
+      const head = [
+        `"version":${safeJson(opts.run?.version ?? '')}`,
+        `"summary":${safeJson(summaryRecord(summary, opts.run))}`,
+        `"rules":${safeJson(rulesRecord(summary))}`,
+      ];
+      out.write(`{${head.join(',\n')},\n"alerts":${alerts.length ? `[\n${alerts.join(',\n')}\n]` : '[]'}}\n`);
       return flushed(out);
     },
   };

@@ -50,6 +50,7 @@ export function loadRuleFile(file: string, options: CompileOptions = {}): LoadOu
     throw new RuleError(file, `invalid TOML: ${e.message.split('\n')[0]}`, e.line, e.column);
   }
   const rule = doc.rule as Record<string, unknown> | undefined;
+  const metadata = doc.metadata as Record<string, unknown> | undefined;
   if (typeof rule !== 'object' || rule === null) throw new RuleError(file, 'missing [rule] table');
   const name = requireString(file, rule, 'name');
   const type = typeof rule.type === 'string' ? rule.type : 'query';
@@ -75,6 +76,8 @@ export function loadRuleFile(file: string, options: CompileOptions = {}): LoadOu
         id: typeof rule.rule_id === 'string' ? rule.rule_id : path.basename(file, '.toml'),
         name, severity, riskScore,
         threat: Array.isArray(rule.threat) ? (rule.threat as Threat[]) : [],
+        tags: Array.isArray(rule.tags) ? rule.tags.map(String) : [],
+        maturity: typeof metadata?.maturity === 'string' ? metadata.maturity : '',
       },
       description: typeof rule.description === 'string' ? rule.description : '',
       index: Array.isArray(rule.index) ? rule.index.map(String) : [],
