@@ -7,11 +7,11 @@ import { didYouMean } from './suggest.js';
 
 const EXAMPLES = `
 Examples:
-  $ lolhunt rules list                               the built-in rules
+  $ lolhunt rules list                               # the built-in rules
   $ lolhunt rules list --rules ~/detection-rules/rules/windows/ --technique T1218
   $ lolhunt rules list --os macos --min-severity high
   $ lolhunt rules show 'Network Connection via Certutil'
-  $ lolhunt rules validate my-rules/                 parse and check, no data needed (exit 2 on any error)`;
+  $ lolhunt rules validate my-rules/                 # parse and check, no data needed (exit 2 on any error)`;
 
 export function rulesCommand(done: (code: ExitCode) => void): Command {
   const cmd = new Command('rules').description('list, show and validate detection rules').addHelpText('after', EXAMPLES);

@@ -7,11 +7,15 @@ import { loadSelectedRules, rulePaths } from './rules-loading.js';
 
 const EXAMPLES = `
 Examples:
-  $ lolhunt scan samples/                          all built-in rules over a folder (recursive)
+  $ lolhunt scan samples/                                  # all built-in rules over a folder (recursive)
   $ lolhunt scan 'logs/**/*.ndjson.gz' -o alerts.ndjson
-  $ cat export.ndjson | lolhunt scan -              read stdin
+  $ cat export.ndjson | lolhunt scan -                     # read stdin
   $ lolhunt scan --rules ~/detection-rules/rules/windows/ logs/
-  $ lolhunt scan logs/ --fail-on high -q            CI: exit 1 only on high/critical alerts
+  $ lolhunt scan -r my-rules/ -r ~/detection-rules/rules/windows/ --technique T1218 logs/
+  $ lolhunt scan logs/ --rule '*Certutil*' --min-severity low --host 'WS-*'
+  $ lolhunt scan logs/ --from 24h --tz Europe/Berlin       # the last 24h of the export
+  $ lolhunt scan logs/ -o report.html                      # also .csv .json .ndjson .md
+  $ lolhunt scan logs/ --fail-on high -q                   # CI: exit 1 only on high/critical alerts
 
 Exit codes: 0 no alert at or above --fail-on, 1 alerts at or above --fail-on,
             2 usage or rule error (nothing scanned), 3 input problems (results may be incomplete).`;
