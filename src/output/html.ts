@@ -105,7 +105,7 @@ function timeline(alerts: Alert[], tz: string | undefined): string {
   let hi = Math.max(...times);
   if (hi - lo < 60_000) { lo -= 30_000; hi += 30_000; }
   const left = 300, width = 960, plot = width - left - 20, top = 24, lane = 24;
-  const height = top + lanes.length * lane + 30;
+  const height = top + lanes.length * lane + 44;
   const x = (t: number) => left + ((t - lo) / (hi - lo)) * plot;
   const out: string[] = [`<svg id="timeline" xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="alerts over time">`];
   lanes.forEach((name, i) => {
@@ -115,17 +115,28 @@ function timeline(alerts: Alert[], tz: string | undefined): string {
   });
   const axis = top + lanes.length * lane;
   out.push(`<line x1="${left}" x2="${left + plot}" y1="${axis}" y2="${axis}" stroke="#888"/>`);
+  // Within one day the ticks show the time only; the date range is in the caption.
+  const sameDay = new Date(lo).toISOString().slice(0, 10) === new Date(hi).toISOString().slice(0, 10);
   for (let k = 0; k <= 4; k++) {
     const t = lo + ((hi - lo) * k) / 4;
-    const iso = displayTime(new Date(t).toISOString(), tz);
-    out.push(`<text x="${x(t)}" y="${axis + 16}" text-anchor="${k === 0 ? 'start' : k === 4 ? 'end' : 'middle'}">${esc(iso.slice(0, 19).replace('T', ' '))}</text>`);
+    const shown = displayTime(new Date(t).toISOString(), tz).slice(0, 19).replace('T', ' ');
+    out.push(`<text x="${x(t)}" y="${axis + 16}" text-anchor="${k === 0 ? 'start' : k === 4 ? 'end' : 'middle'}">${esc(sameDay ? shown.slice(11) : shown)}</text>`);
   }
+  const caption = `${displayTime(new Date(lo).toISOString(), tz).slice(0, 10)}${sameDay ? '' : ` to ${displayTime(new Date(hi).toISOString(), tz).slice(0, 10)}`} (${tz ?? 'UTC'})`;
+  out.push(`<text x="${left}" y="${axis + 32}">${esc(caption)}</text>`);
+  // Dots that would overlap in a lane are stacked a little above and below.
+  const taken = new Map<string, number>();
   alerts.forEach((a, i) => {
     const t = Date.parse(a.timestamp);
     if (Number.isNaN(t)) return;
-    const y = top + lanes.indexOf(a.rule?.name ?? 'query match') * lane + lane / 2;
+    const laneIndex = lanes.indexOf(a.rule?.name ?? 'query match');
+    const cx = x(t);
+    const slot = `${laneIndex}:${Math.round(cx / 8)}`;
+    const n = taken.get(slot) ?? 0;
+    taken.set(slot, n + 1);
+    const y = top + laneIndex * lane + lane / 2 + (n === 0 ? 0 : (n % 2 ? -1 : 1) * Math.min(10, 10 * Math.ceil(n / 2)));
     const colour = COLOURS[a.rule?.severity ?? ''] ?? '#555';
-    out.push(`<a href="#alert-${i + 1}"><circle class="dot" cx="${x(t).toFixed(1)}" cy="${y}" r="6" fill="${colour}" fill-opacity="0.8">` +
+    out.push(`<a href="#alert-${i + 1}"><circle class="dot" cx="${cx.toFixed(1)}" cy="${y}" r="5" fill="${colour}" fill-opacity="0.8" stroke="#fff">` +
       `<title>#${i + 1} ${esc(displayTime(a.timestamp, tz))} ${esc(a.rule?.name ?? 'query match')}</title></circle></a>`);
   });
   out.push('</svg>');
