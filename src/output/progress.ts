@@ -17,7 +17,7 @@ const INTERVAL_MS = 250;
  */
 export function createProgress(stream: { write(s: string): unknown }, totals: { bytes: number; files: number }, now: () => number = Date.now): Progress {
   const started = now();
-  let last = 0;
+  let last = -Infinity;
   let drawn = false;
   return {
     update(p) {
