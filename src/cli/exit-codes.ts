@@ -8,6 +8,10 @@ export const EXIT = {
   USAGE: 2,
   /** Input problems (unreadable file, truncated gzip, bad lines under --strict): results may be incomplete. */
   INPUT: 3,
+  /** The results could not be written where -o asked (missing folder, permission, disk full). */
+  OUTPUT: 4,
+  /** A bug in lolhunt: the message asks for a report. */
+  INTERNAL: 5,
 } as const;
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];

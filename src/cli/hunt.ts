@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { once } from 'node:events';
 import path from 'node:path';
 import { scan, type Alert, type ScanQuery, type ScanSummary, type TimeBound } from '../engine/index.js';
 import { compileWildcard } from '../eql/index.js';
@@ -11,6 +12,7 @@ import {
 import { builtinRulesDir, type Severity } from '../rules/index.js';
 import { CliError, EXIT, type ExitCode } from './exit-codes.js';
 import type { RuleSet } from './rules-loading.js';
+import { checkOutputTarget, fileSink, stdoutSink } from './sinks.js';
 import { VERSION } from './version.js';
 
 /** Options shared by every command that reads telemetry. */
@@ -107,16 +109,15 @@ function totalBytes(sources: InputSource[]): number {
 }
 
 /**
- * The stderr report: the full summary, or with -q only file-level errors and one line of
- * alert counts. Exit 3 (input problems) always names the alerts, so trouble never hides them.
+ * The stderr report: the full summary, or with -q only file-level errors. Exit 3 (input
+ * problems) always ends with a line naming the alert counts, so trouble never hides them.
  */
 function reportSummary(summary: ScanSummary, opts: HuntOptions, run: RunInfo, inputTrouble: boolean): void {
   const color = useColor({ flag: opts.color, stream: process.stderr, env: process.env });
   if (!opts.quiet) {
     process.stderr.write(formatSummary(summary, { color, run }) + '\n');
   } else {
-    for (const p of summary.problems) if (p.line === undefined) process.stderr.write(`lolhunt: ${formatProblem(p)}\n`);
-    if (summary.alerts > 0 && !inputTrouble) process.stderr.write(`lolhunt: ${formatQuietLine(summary)}\n`);
+    for (const p of summary.problems) if (p.kind === 'file') process.stderr.write(`lolhunt: ${formatProblem(p)}\n`);
   }
   if (inputTrouble) {
     process.stderr.write(`lolhunt: input problems (exit 3): ${summary.fileErrors} file errors, ${summary.badLines} bad lines; results may be incomplete; ${formatQuietLine(summary)} found\n`);
@@ -129,42 +130,44 @@ function reportSummary(summary: ScanSummary, opts: HuntOptions, run: RunInfo, in
  * leaves a half-written report over a good one.
  */
 export async function hunt(paths: string[], queries: ScanQuery[], opts: HuntOptions, ruleSet?: RuleSet): Promise<ExitCode> {
-  const format = pickFormat(opts);
   if (!validTimeZone(opts.tz)) throw new CliError(`unknown time zone '${opts.tz}' (use an IANA name such as Europe/Berlin, or UTC)`);
   const run = runInfo(paths, ruleSet);
   const inputs = paths.length ? paths : ['-'];
   if (inputs.length === 1 && inputs[0] === '-' && process.stdin.isTTY) {
     throw new CliError('no input: give files or directories to scan, or pipe NDJSON to stdin (see --help)');
   }
-  const { sources, problems } = await discoverInputs(inputs);
-  const out = opts.output === undefined ? process.stdout : fs.createWriteStream(tempPath(opts.output));
+  const discovery = await discoverInputs(inputs);
+  if (opts.output !== undefined) checkOutputTarget(opts.output, discovery);
+  const format = pickFormat(opts);
+  const sink = opts.output === undefined ? stdoutSink() : fileSink(opts.output);
   const outColor = opts.output === undefined && useColor({ flag: opts.color, stream: process.stdout, env: process.env });
-  const writer = createWriter(format, out, {
+  const writer = createWriter(format, sink.stream, {
     color: outColor,
     ...(opts.output === undefined ? tableColumns() : {}),
     lookup: getField, timeZone: opts.tz, wide: opts.wide, run,
   });
-  const filters = scanFilters(opts, sources);
+  const filters = scanFilters(opts, discovery.sources);
 
   let result: Awaited<ReturnType<typeof scan>>;
   try {
     result = await scan({
-      sources, queries,
+      sources: discovery.sources, queries,
       maxLineBytes: opts.maxLineBytes,
       timestampField: opts.timestampField,
       ...(opts.tiebreakerField === undefined ? {} : { tiebreakerField: opts.tiebreakerField }),
-      discoveryProblems: problems.map((p) => ({ file: p.file, reason: p.reason })),
+      discoveryProblems: discovery.problems.map((p) => ({ kind: 'file', file: p.file, reason: p.reason })),
       ...filters.options,
     });
     filters.progress?.done();
-    for (const a of result.alerts) writer.write(a);
-    await writer.end(result.summary);
-    if (out !== process.stdout) {
-      await new Promise<void>((resolve, reject) => (out as fs.WriteStream).end((err?: Error | null) => (err ? reject(err) : resolve())));
-      fs.renameSync(tempPath(opts.output!), opts.output!);
+    for (const a of result.alerts) {
+      writer.write(a);
+      if (sink.stream.writableNeedDrain) await once(sink.stream, 'drain');
     }
+    await writer.end(result.summary);
+    await sink.commit();
   } catch (err) {
-    if (out !== process.stdout) fs.rmSync(tempPath(opts.output!), { force: true });
+    filters.progress?.done();
+    sink.abort();
     throw err;
   }
   const { alerts, summary } = result;
@@ -172,10 +175,6 @@ export async function hunt(paths: string[], queries: ScanQuery[], opts: HuntOpti
   reportSummary(summary, opts, run, inputTrouble);
   if (inputTrouble) return EXIT.INPUT;
   return alerts.some((a) => fails(a, opts.failOn)) ? EXIT.MATCHES : EXIT.OK;
-}
-
-function tempPath(file: string): string {
-  return path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
 }
 
 export { DEFAULT_MAX_LINE_BYTES };

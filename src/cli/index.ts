@@ -20,7 +20,7 @@ export async function main(argv: string[]): Promise<ExitCode> {
   for (const cmd of allCommands(program)) {
     cmd.exitOverride().configureOutput({ writeErr: (s) => process.stderr.write(s) });
   }
-  quietOnBrokenPipe();
+  ignoreBrokenPipe();
   try {
     await program.parseAsync(argv);
     return code;
@@ -32,16 +32,15 @@ export async function main(argv: string[]): Promise<ExitCode> {
       process.stderr.write(`lolhunt: ${err.message}\n`);
       return err.code;
     }
-    process.stderr.write(`lolhunt: internal error: ${(err as Error).stack ?? String(err)}\n`);
-    return EXIT.INPUT;
+    process.stderr.write(`lolhunt: internal error (a bug: please report it with this message): ${(err as Error).stack ?? String(err)}\n`);
+    return EXIT.INTERNAL;
   }
 }
 
-/** `lolhunt scan ... | head` must end quietly when the reader goes away. */
-function quietOnBrokenPipe(): void {
+/** `lolhunt ... | head` ends quietly: writes after the reader left are dropped (see sinks.ts). */
+function ignoreBrokenPipe(): void {
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code === 'EPIPE') process.exit(EXIT.OK);
-    throw err;
+    if (err.code !== 'EPIPE') throw err;
   });
 }
 

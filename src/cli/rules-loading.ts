@@ -1,15 +1,27 @@
 import type { CompileOptions } from '../eql/index.js';
-import { builtinRulesDir, findRuleFiles, loadRuleFile, RuleError, selectRules, type Rule, type RuleSelection } from '../rules/index.js';
+import { discoverInputs } from '../input/index.js';
+import { builtinRulesDir, loadRuleFile, RuleError, selectRules, type Rule, type RuleSelection } from '../rules/index.js';
 import { CliError } from './exit-codes.js';
 import { didYouMean } from './suggest.js';
+
+/** Rule files under the given files and folders (recursive, sorted), and what could not be read, as messages. */
+export async function findRuleFiles(paths: string[]): Promise<{ files: string[]; errors: string[] }> {
+  const found = await discoverInputs(paths, { accept: /\.toml$/i, kind: '.toml rule' });
+  const errors = found.problems.map((p) => `${p.file}: ${p.reason}`);
+  const files: string[] = [];
+  for (const s of found.sources) {
+    if (s.path === '-') errors.push("-: rules are read from files, not from stdin");
+    else files.push(s.path);
+  }
+  return { files, errors };
+}
 
 /**
  * Loads every rule under the given paths. Any broken EQL rule fails the command (exit 2)
  * with every error listed; non-EQL rules are reported as skipped.
  */
-export function loadRulesOrFail(paths: string[], opts: { quiet: boolean; compile?: CompileOptions }): Rule[] {
-  const { files, missing } = findRuleFiles(paths);
-  const errors: string[] = missing.map((m) => `${m}: no such file or directory`);
+export async function loadRulesOrFail(paths: string[], opts: { quiet: boolean; compile?: CompileOptions }): Promise<Rule[]> {
+  const { files, errors } = await findRuleFiles(paths);
   const rules: Rule[] = [];
   let skipped = 0;
   for (const file of files) {
@@ -51,8 +63,8 @@ export function rulePaths(o: Record<string, unknown>): string[] {
  * Loads the rules and applies the selection. A --rule/--exclude-rule that names no rule is a
  * usage error (a typo must not silently run everything or nothing), with close names suggested.
  */
-export function loadSelectedRules(paths: string[], selection: RuleSelection, opts: { quiet: boolean; compile?: CompileOptions }): RuleSet {
-  const all = loadRulesOrFail(paths, opts);
+export async function loadSelectedRules(paths: string[], selection: RuleSelection, opts: { quiet: boolean; compile?: CompileOptions }): Promise<RuleSet> {
+  const all = await loadRulesOrFail(paths, opts);
   const result = selectRules(all, selection);
   if (result.unmatched.length) {
     const names = all.flatMap((r) => [r.meta.name, r.meta.id]);

@@ -1,8 +1,8 @@
 import { Command } from 'commander';
-import { findRuleFiles, loadRuleFile, RuleError, type Rule } from '../rules/index.js';
+import { loadRuleFile, RuleError, type Rule } from '../rules/index.js';
 import { CliError, EXIT, type ExitCode } from './exit-codes.js';
 import { addRulesPathOption, addRuleSelectionOptions, ruleSelection } from './options.js';
-import { loadRulesOrFail, loadSelectedRules, rulePaths } from './rules-loading.js';
+import { findRuleFiles, loadRulesOrFail, loadSelectedRules, rulePaths } from './rules-loading.js';
 import { didYouMean } from './suggest.js';
 
 const EXAMPLES = `
@@ -17,8 +17,8 @@ export function rulesCommand(done: (code: ExitCode) => void): Command {
   const cmd = new Command('rules').description('list, show and validate detection rules').addHelpText('after', EXAMPLES);
 
   addRuleSelectionOptions(cmd.command('list').description('list rules: id, severity, risk score, name (the selection options of scan apply)'))
-    .action((o: Record<string, unknown>) => {
-      for (const r of loadSelectedRules(rulePaths(o), ruleSelection(o), { quiet: false }).rules) {
+    .action(async (o: Record<string, unknown>) => {
+      for (const r of (await loadSelectedRules(rulePaths(o), ruleSelection(o), { quiet: false })).rules) {
         process.stdout.write(`${r.meta.id}  ${r.meta.severity.padEnd(8)} ${String(r.meta.riskScore).padStart(3)}  ${r.meta.name}\n`);
       }
       done(EXIT.OK);
@@ -27,8 +27,8 @@ export function rulesCommand(done: (code: ExitCode) => void): Command {
   addRulesPathOption(cmd.command('show')
     .description('show one rule (by id, name, or file name) with its query')
     .argument('<rule>', 'rule id, exact name, or file name without .toml'))
-    .action((wanted: string, o: Record<string, unknown>) => {
-      const rules = loadRulesOrFail(rulePaths(o), { quiet: true });
+    .action(async (wanted: string, o: Record<string, unknown>) => {
+      const rules = await loadRulesOrFail(rulePaths(o), { quiet: true });
       const rule = rules.find((r) => r.meta.id === wanted || r.meta.name.toLowerCase() === wanted.toLowerCase() || fileStem(r) === wanted);
       if (!rule) {
         const hint = didYouMean(wanted, rules.flatMap((r) => [r.meta.name, fileStem(r)])) || ' (see lolhunt rules list)';
@@ -58,7 +58,7 @@ export function rulesCommand(done: (code: ExitCode) => void): Command {
   cmd.command('validate')
     .description('parse and check rule files without reading any data')
     .argument('<paths...>', 'rule files or folders')
-    .action((paths: string[]) => done(validate(paths)));
+    .action(async (paths: string[]) => done(await validate(paths)));
 
   return cmd;
 }
@@ -68,11 +68,10 @@ function fileStem(r: Rule): string {
 }
 
 /** Checks every file; prints one line per problem and a count. Exit 2 on any error. */
-function validate(paths: string[]): ExitCode {
-  const { files, missing } = findRuleFiles(paths);
+async function validate(paths: string[]): Promise<ExitCode> {
+  const { files, errors } = await findRuleFiles(paths);
   let ok = 0;
   let skipped = 0;
-  const errors: string[] = missing.map((m) => `${m}: no such file or directory`);
   for (const file of files) {
     try {
       const outcome = loadRuleFile(file);

@@ -27,7 +27,7 @@ export function scanCommand(done: (code: ExitCode) => void): Command {
   addHuntOptions(addRuleSelectionOptions(cmd)).addHelpText('after', EXAMPLES);
   return cmd.action(async (paths: string[], o: Record<string, unknown>) => {
     const opts = huntOptions(o);
-    const ruleSet = loadSelectedRules(rulePaths(o), ruleSelection(o), { quiet: opts.quiet, compile: compileOptions(opts) });
+    const ruleSet = await loadSelectedRules(rulePaths(o), ruleSelection(o), { quiet: opts.quiet, compile: compileOptions(opts) });
     const queries: ScanQuery[] = ruleSet.rules.map((r) => ({ compiled: r.compiled, rule: r.meta, name: r.meta.name }));
     done(await hunt(paths, queries, opts, ruleSet));
   });

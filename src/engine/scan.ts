@@ -68,13 +68,13 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   const hosts = new Tally();
   const categoryField = opts.categoryField ?? 'event.category';
   let newest = -Infinity;
-  const report = (p: InputProblem, kind: 'badLines' | 'fileErrors') => {
-    summary[kind]++;
-    if (kind === 'badLines') badReasons.add(reasonKind(p.reason));
+  const report = (p: InputProblem) => {
+    summary[p.kind === 'file' ? 'fileErrors' : 'badLines']++;
+    if (p.kind !== 'file') badReasons.add(reasonKind(p.reason));
     if (summary.problems.length < shown) summary.problems.push(p);
     opts.onProblem?.(p);
   };
-  for (const p of opts.discoveryProblems ?? []) report(p, 'fileErrors');
+  for (const p of opts.discoveryProblems ?? []) report(p);
 
   // Sample queries ignore time: when only they run, an event needs no timestamp.
   const timeless = opts.queries.every((q) => q.compiled.type === 'sample');
@@ -87,11 +87,11 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
       progress();
       for (const item of batch) {
         if (item.kind === 'error') {
-          report({ file: source.path, ...(item.line === undefined ? {} : { line: item.line }), reason: item.reason }, 'fileErrors');
+          report({ kind: 'file', file: source.path, ...(item.line === undefined ? {} : { line: item.line }), reason: item.reason });
           continue;
         }
         if (item.kind === 'bad') {
-          report({ file: source.path, line: item.line, reason: item.reason }, 'badLines');
+          report({ kind: 'line', file: source.path, line: item.line, reason: item.reason });
           continue;
         }
         let doc: unknown;
@@ -99,20 +99,31 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
           try {
             doc = JSON.parse(item.text);
           } catch (err) {
-            report({ file: source.path, line: item.line, reason: `invalid JSON: ${(err as Error).message}` }, 'badLines');
+            report({ kind: 'line', file: source.path, line: item.line, reason: `invalid JSON: ${(err as Error).message}` });
             continue;
           }
         } else {
           doc = item.value;
         }
         if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
-          report({ file: source.path, line: item.line, reason: `not a JSON object (${Array.isArray(doc) ? 'array' : doc === null ? 'null' : typeof doc})` }, 'badLines');
+          report({ kind: 'line', file: source.path, line: item.line, reason: `not a JSON object (${Array.isArray(doc) ? 'array' : doc === null ? 'null' : typeof doc})` });
           continue;
         }
         const view = documentView(doc);
-        const ts = parseTimestamp(view.get(opts.timestampField)) ?? (timeless ? 0 : null);
+        const line = item.line;
+        let masks: number[];
+        let ts: number | null;
+        try {
+          ts = parseTimestamp(view.get(opts.timestampField)) ?? (timeless ? 0 : null);
+          masks = ts === null ? [] : opts.queries.map((q) => stepMask(q.compiled, view));
+        } catch (err) {
+          // Only a value nested deeper than the call stack gets here; it is that line's problem.
+          if (!(err instanceof RangeError)) throw err;
+          report({ kind: 'line', file: source.path, line, reason: 'value nested too deeply to evaluate' });
+          continue;
+        }
         if (ts === null) {
-          report({ file: source.path, line: item.line, reason: `missing or unparsable ${opts.timestampField}` }, 'badLines');
+          report({ kind: 'line', file: source.path, line, reason: `missing or unparsable ${opts.timestampField}` });
           continue;
         }
         const host = hostOf(view);
@@ -124,10 +135,11 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
         hosts.add(host);
         for (const c of categoriesOf(view.get(categoryField))) categories.add(c);
         if (ts > newest) newest = ts;
-        const masks = opts.queries.map((q) => stepMask(q.compiled, view));
         if (masks.every((m) => m === 0)) continue;
         const tiebreak = opts.tiebreakerField === undefined ? undefined : getField(doc, opts.tiebreakerField);
-        candidates.push({ event: { ts, tiebreak, fileIndex: source.index, line: item.line, view, source: doc }, masks });
+        const event: TimelineEvent = { ts, tiebreak, fileIndex: source.index, line, view, source: doc };
+        if (item.kind === 'line') event.raw = item.text;
+        candidates.push({ event, masks });
       }
     }
     filesDone++;
@@ -210,6 +222,7 @@ function toAlert(r: QueryResult, q: ScanQuery, sources: InputSource[]): Alert {
     line: e.line,
     timestamp: formatTimestamp(e.ts),
     source: e.source,
+    ...(e.raw === undefined ? {} : { raw: e.raw }),
   }));
   const first = events.find((e) => !e.missing)!;
   return { ...(q.rule ? { rule: q.rule } : {}), joinKeys: r.joinKeys, timestamp: first.timestamp, events, fields: q.compiled.fields };

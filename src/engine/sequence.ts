@@ -1,4 +1,4 @@
-import type { CompiledQuery, CompiledStep, FieldValue } from '../eql/index.js';
+import { elements, type CompiledQuery, type CompiledStep, type FieldValue } from '../eql/index.js';
 import { MissingEvents, type Candidate } from './missing.js';
 import type { QueryResult, QueryRunner } from './runner.js';
 import { compareEvents, type TimelineEvent } from './timeline.js';
@@ -145,7 +145,7 @@ export class SequenceRunner implements QueryRunner {
  * joins under null.
  */
 export function keyTuples(values: FieldValue[], optional: boolean[]): FieldValue[][] {
-  if (values.every((v) => v !== null && !Array.isArray(v))) return [values];
+  if (values.every((v) => typeof v !== 'object')) return [values];
   let tuples: FieldValue[][] = [[]];
   for (let i = 0; i < values.length; i++) {
     const options = keyValues(values[i]!, optional[i] === true);
@@ -155,19 +155,17 @@ export function keyTuples(values: FieldValue[], optional: boolean[]): FieldValue
   return tuples;
 }
 
+/** The distinct scalar values a key joins under; objects never join (Elasticsearch cannot key on them). */
 function keyValues(v: FieldValue, optional: boolean): FieldValue[] {
   const out: FieldValue[] = [];
-  if (Array.isArray(v)) {
-    const seen = new Set<string>();
-    for (const x of v) {
-      const k = JSON.stringify(x);
-      if (x !== null && !seen.has(k)) {
-        seen.add(k);
-        out.push(x);
-      }
+  const seen = new Set<string>();
+  for (const x of elements(v)) {
+    if (typeof x === 'object') continue;
+    const k = JSON.stringify(x);
+    if (!seen.has(k)) {
+      seen.add(k);
+      out.push(x);
     }
-  } else if (v !== null) {
-    out.push(v);
   }
   return out.length === 0 && optional ? [null] : out;
 }

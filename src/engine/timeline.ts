@@ -11,6 +11,8 @@ export interface TimelineEvent {
   view: EventView;
   /** The original document. */
   source: object;
+  /** The original line's text, when the event was a line of NDJSON. */
+  raw?: string;
   /** A placeholder standing for a missing event `![...]` in a result. */
   missing?: true;
 }

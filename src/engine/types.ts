@@ -11,6 +11,8 @@ export interface MatchedEvent {
   timestamp: string;
   /** The original document, as read; null for a missing-event placeholder. */
   source: unknown;
+  /** The original line's text (NDJSON input), the evidence as it was written. */
+  raw?: string;
   /** Set on the placeholder for a `![...]` step (no document). */
   missing?: true;
 }
@@ -29,6 +31,8 @@ export interface Alert {
 
 /** One problem with the input: a skipped line or an unreadable file. */
 export interface InputProblem {
+  /** A skipped line, or a file (or the rest of one) that could not be read. */
+  kind: 'line' | 'file';
   file: string;
   line?: number;
   reason: string;

@@ -5,3 +5,4 @@ export { parseQuery, parseExpression } from './parser.js';
 export { compileQuery, foldExpression, type CompiledQuery, type CompiledStep, type CompileOptions, type Predicate } from './compile.js';
 export { FUNCTIONS } from './functions.js';
 export { compileWildcard } from './wildcard.js';
+export { elements } from './values.js';

@@ -19,11 +19,33 @@ export function isNullish(v: FieldValue | undefined): v is null | undefined {
   return v === null || v === undefined || (Array.isArray(v) && v.every((x) => x === null));
 }
 
-/** Elements of a possibly multi-valued value, nulls dropped. */
+/** Elements of a possibly multi-valued value, nested arrays flattened, nulls dropped. */
 export function elements(v: FieldValue | undefined): FieldValue[] {
   if (v === null || v === undefined) return [];
-  if (Array.isArray(v)) return v.flat(Infinity as 1).filter((x) => x !== null) as FieldValue[];
-  return [v];
+  if (!Array.isArray(v)) return [v];
+  const out: FieldValue[] = [];
+  // Iterative: event data can nest arrays deeper than the call stack.
+  const stack: FieldValue[][] = [v];
+  const index: number[] = [0];
+  while (stack.length) {
+    const top = stack.length - 1;
+    const arr = stack[top]!;
+    const i = index[top]!;
+    if (i === arr.length) {
+      stack.pop();
+      index.pop();
+      continue;
+    }
+    index[top] = i + 1;
+    const x = arr[i]!;
+    if (Array.isArray(x)) {
+      stack.push(x);
+      index.push(0);
+    } else if (x !== null) {
+      out.push(x);
+    }
+  }
+  return out;
 }
 
 /** Equality of two non-null scalars, with number/string and boolean/string coercion. */

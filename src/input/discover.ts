@@ -4,21 +4,37 @@ import picomatch from 'picomatch';
 import { describeError } from './read.js';
 import type { DiscoveryProblem, InputSource } from './types.js';
 
-const TELEMETRY = /\.(ndjson|jsonl|json)(\.gz)?$/i;
+/** The file names a folder walk picks up as telemetry. */
+export const TELEMETRY_FILES = /\.(ndjson|jsonl|json)(\.gz)?$/i;
 
 export interface Discovery {
   sources: InputSource[];
   problems: DiscoveryProblem[];
+  /** Files in walked folders whose names `accept` does not take (other extensions), in walk order. */
+  skipped: string[];
+  /** Folders given on the command line (as given), which the walk read. */
+  folders: string[];
+}
+
+export interface DiscoverOptions {
+  cwd?: string;
+  /** Which file names a folder walk keeps (a file named on the command line is always kept). */
+  accept?: RegExp;
+  /** What the accepted files are called in "no … files in this directory". */
+  kind?: string;
 }
 
 /**
  * Turns command-line arguments into sources, in the order given: a file as is (any
- * name), a directory as its telemetry files (recursive, sorted), a glob (quoted, so
- * the shell left it alone) as its matches, '-' as stdin. A path named twice is read once.
+ * name), a directory as its accepted files (recursive, sorted), a glob (quoted, so the
+ * shell left it alone) as its matches, '-' as stdin. A path named twice is read once.
+ * Inside folders only regular files are read: a FIFO or device there would block or
+ * never end, so it is reported instead (named on the command line, it is read).
  */
-export async function discoverInputs(args: string[], opts: { cwd?: string } = {}): Promise<Discovery> {
+export async function discoverInputs(args: string[], opts: DiscoverOptions = {}): Promise<Discovery> {
   const cwd = opts.cwd ?? process.cwd();
-  const problems: DiscoveryProblem[] = [];
+  const accept = opts.accept ?? TELEMETRY_FILES;
+  const found: Discovery = { sources: [], problems: [], skipped: [], folders: [] };
   const paths: string[] = [];
   const seen = new Set<string>();
   const add = (p: string) => {
@@ -33,36 +49,41 @@ export async function discoverInputs(args: string[], opts: { cwd?: string } = {}
       add('-');
       continue;
     }
-    const abs = path.resolve(cwd, arg);
-    let stat: fs.Stats | undefined;
+    let stat: fs.Stats;
     try {
-      stat = await fs.promises.stat(abs);
+      stat = await fs.promises.stat(path.resolve(cwd, arg));
     } catch (err) {
       if (isGlob(arg)) {
-        const matches = await expandGlob(arg, cwd);
-        if (matches.length === 0) problems.push({ file: arg, reason: 'no files match this pattern' });
+        const matches = await expandGlob(arg, cwd, found);
+        if (matches.length === 0) found.problems.push({ file: arg, reason: 'no files match this pattern' });
         matches.forEach(add);
       } else {
-        problems.push({ file: arg, reason: describeError(err) });
+        found.problems.push({ file: arg, reason: describeError(err) });
       }
       continue;
     }
-    if (stat.isDirectory()) {
-      const files = await walk(arg, cwd, (rel) => TELEMETRY.test(rel));
-      if (files.length === 0) problems.push({ file: arg, reason: 'no .ndjson, .jsonl or .json(.gz) files in this directory' });
-      files.forEach(add);
-    } else {
+    if (!stat.isDirectory()) {
       add(arg);
+      continue;
     }
+    found.folders.push(arg);
+    const before = found.problems.length;
+    const files = await walk(arg, cwd, (rel) => accept.test(rel), found);
+    if (files.length === 0 && found.problems.length === before) {
+      const others = found.skipped.length ? `; ${found.skipped.length} other file(s) skipped, --verbose names them` : '';
+      found.problems.push({ file: arg, reason: `no ${opts.kind ?? '.ndjson, .jsonl or .json(.gz)'} files in this directory${others}` });
+    }
+    files.forEach(add);
   }
-  return { sources: paths.map((p, index) => ({ index, path: p })), problems };
+  found.sources = paths.map((p, index) => ({ index, path: p }));
+  return found;
 }
 
 function isGlob(arg: string): boolean {
   return picomatch.scan(arg).isGlob;
 }
 
-async function expandGlob(pattern: string, cwd: string): Promise<string[]> {
+async function expandGlob(pattern: string, cwd: string, found: Discovery): Promise<string[]> {
   const posix = pattern.replace(/\\/g, '/');
   const { base, glob } = picomatch.scan(posix);
   const isMatch = picomatch(posix, { dot: false });
@@ -76,52 +97,68 @@ async function expandGlob(pattern: string, cwd: string): Promise<string[]> {
   if (!stat.isDirectory()) return [];
   // Without '**' a match can be no deeper than the pattern's own segments.
   const maxDepth = glob.includes('**') ? Infinity : glob.split('/').length - 1;
-  const files = await walk(root, cwd, (_rel, joined) => isMatch(joined.replace(/\\/g, '/')), maxDepth);
+  // Files the pattern does not name are not "skipped": the user asked for a subset.
+  const ignored: Discovery = { ...found, skipped: [] };
+  const files = await walk(root, cwd, (_rel, joined) => isMatch(joined.replace(/\\/g, '/')), ignored, maxDepth);
   return base === '' ? files.map((f) => f.replace(/^\.[\\/]/, '')) : files;
 }
 
+const FILE_TYPES: [keyof fs.Dirent & `is${string}`, string][] = [
+  ['isFIFO', 'FIFO'], ['isSocket', 'socket'], ['isCharacterDevice', 'character device'], ['isBlockDevice', 'block device'],
+];
+
+function typeName(entry: fs.Dirent | fs.Stats): string {
+  return FILE_TYPES.find(([test]) => (entry[test] as () => boolean).call(entry))?.[1] ?? 'not a regular file';
+}
+
 /**
- * Files under `dir` accepted by `keep(relativePath, pathAsJoined)`, depth first with
- * entries sorted by name, following symlinks but never entering a directory twice.
+ * Regular files under `dir` accepted by `keep(relativePath, pathAsJoined)`, depth first
+ * with entries sorted by name, following symlinks but never entering a directory twice.
+ * Unreadable folders and accepted names that are not regular files become problems;
+ * regular files `keep` turns down are listed in `found.skipped`.
  */
 async function walk(
   dir: string,
   cwd: string,
   keep: (rel: string, joined: string) => boolean,
+  found: Pick<Discovery, 'problems' | 'skipped'>,
   maxDepth = Infinity,
 ): Promise<string[]> {
   const out: string[] = [];
   const visited = new Set<string>();
   const visit = async (shown: string, rel: string, depth: number) => {
-    let real: string;
-    try {
-      real = await fs.promises.realpath(path.resolve(cwd, shown));
-    } catch {
-      return;
-    }
-    if (visited.has(real)) return;
-    visited.add(real);
     let entries: fs.Dirent[];
     try {
+      const real = await fs.promises.realpath(path.resolve(cwd, shown));
+      if (visited.has(real)) return;
+      visited.add(real);
       entries = await fs.promises.readdir(real, { withFileTypes: true });
-    } catch {
+    } catch (err) {
+      found.problems.push({ file: shown, reason: `cannot read this directory: ${describeError(err)}` });
       return;
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const entry of entries) {
       const childShown = path.join(shown, entry.name);
       const childRel = rel ? path.join(rel, entry.name) : entry.name;
-      let isDir = entry.isDirectory();
+      let kind: fs.Dirent | fs.Stats = entry;
       if (entry.isSymbolicLink()) {
         try {
-          isDir = (await fs.promises.stat(path.resolve(cwd, childShown))).isDirectory();
-        } catch {
+          kind = await fs.promises.stat(path.resolve(cwd, childShown));
+        } catch (err) {
+          if (keep(childRel, childShown)) found.problems.push({ file: childShown, reason: `symbolic link: ${describeError(err)}` });
           continue;
         }
       }
-      if (isDir) {
+      if (kind.isDirectory()) {
         if (depth < maxDepth) await visit(childShown, childRel, depth + 1);
-      } else if (keep(childRel, childShown)) out.push(childShown);
+      } else if (!keep(childRel, childShown)) {
+        found.skipped.push(childShown);
+      } else if (kind.isFile()) {
+        out.push(childShown);
+      } else {
+        found.problems.push({ file: childShown, reason: `${typeName(kind)}, not a regular file: skipped (name it on the command line to read it)` });
+      }
     }
   };
   await visit(dir, '', 0);

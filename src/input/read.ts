@@ -1,21 +1,22 @@
 import fs from 'node:fs';
 import { Readable, pipeline } from 'node:stream';
-import zlib from 'node:zlib';
 import streamArray from 'stream-json/streamers/stream-array.js';
+import { gunzip } from './gzip.js';
 import { LineSplitter } from './lines.js';
+import { sniff } from './sniff.js';
 import type { InputItem, InputSource, ReadOptions } from './types.js';
 
 const BATCH = 512;
-const SNIFF_BYTES = 8192;
 
 /**
  * Reads one source as batches of items: NDJSON lines, or elements of a file whose first
  * character is `[` (a JSON array, streamed with stream-json). gzip is recognised by its
- * magic bytes, whatever the name. Nothing here throws: a failure mid-file becomes a
- * final `error` item after everything read so far.
+ * magic bytes, whatever the name; UTF-16 text with a byte-order mark is decoded; a file
+ * that is binary as a whole (EVTX, an archive) is one error naming its type. Nothing here
+ * throws: a failure mid-file becomes a final `error` item after everything read so far.
  */
 export async function* readItems(source: InputSource, opts: ReadOptions): AsyncGenerator<InputItem[]> {
-  const chunks = decompressed(rawBytes(source, opts.onBytes));
+  let chunks: AsyncIterator<Buffer> = decompressed(rawBytes(source, opts.onBytes));
   let first: IteratorResult<Buffer>;
   try {
     first = await nextNonEmpty(chunks);
@@ -24,22 +25,30 @@ export async function* readItems(source: InputSource, opts: ReadOptions): AsyncG
     return;
   }
   if (first.done) return;
-  const head = first.value;
-  if (head.subarray(0, SNIFF_BYTES).includes(0)) {
-    yield [{ kind: 'error', reason: 'binary file (NUL byte near the start), not NDJSON' }];
+  const kind = sniff(first.value);
+  if (kind.binary !== undefined) {
+    yield [{ kind: 'error', reason: kind.binary }];
     return;
   }
-  const rest = prepend(head, chunks);
-  if (firstNonSpace(head) === 0x5b /* [ */) yield* readArray(rest);
-  else yield* readLines(rest, opts.maxLineBytes);
+  chunks = prepend(first.value, chunks);
+  if (kind.utf16 !== undefined) {
+    chunks = utf16ToUtf8(chunks, kind.utf16);
+    first = await nextNonEmpty(chunks);
+    if (first.done) return;
+    chunks = prepend(first.value, chunks);
+  }
+  if (firstNonSpace(first.value) === 0x5b /* [ */) yield* readArray(chunks);
+  else yield* readLines(chunks, opts.maxLineBytes);
 }
 
-async function* readLines(chunks: AsyncIterable<Buffer>, maxLineBytes: number): AsyncGenerator<InputItem[]> {
+async function* readLines(chunks: AsyncIterator<Buffer>, maxLineBytes: number): AsyncGenerator<InputItem[]> {
   const splitter = new LineSplitter(maxLineBytes);
   try {
-    for await (const chunk of chunks) {
+    for (;;) {
+      const r = await chunks.next();
+      if (r.done) break;
       const out: InputItem[] = [];
-      splitter.push(chunk, out);
+      splitter.push(r.value, out);
       if (out.length) yield out;
     }
   } catch (err) {
@@ -54,8 +63,8 @@ async function* readLines(chunks: AsyncIterable<Buffer>, maxLineBytes: number): 
   if (out.length) yield out;
 }
 
-async function* readArray(chunks: AsyncIterable<Buffer>): AsyncGenerator<InputItem[]> {
-  const parsed = pipeline(Readable.from(chunks), streamArray.withParserAsStream(), () => {});
+async function* readArray(chunks: AsyncIterator<Buffer>): AsyncGenerator<InputItem[]> {
+  const parsed = pipeline(Readable.from(iterable(chunks)), streamArray.withParserAsStream(), () => {});
   let out: InputItem[] = [];
   let count = 0;
   try {
@@ -73,11 +82,33 @@ async function* readArray(chunks: AsyncIterable<Buffer>): AsyncGenerator<InputIt
   if (out.length) yield out;
 }
 
+/**
+ * The bytes of a source. For a regular file the size is taken when it is opened: reading
+ * fewer bytes than that means the file was cut short while lolhunt read it, which is an
+ * error, not a short line.
+ */
 async function* rawBytes(source: InputSource, onBytes?: (n: number) => void): AsyncGenerator<Buffer> {
-  const stream: Readable = source.path === '-' ? process.stdin : fs.createReadStream(source.path, { highWaterMark: 1 << 20 });
-  for await (const chunk of stream) {
-    onBytes?.((chunk as Buffer).length);
-    yield chunk as Buffer;
+  if (source.path === '-') {
+    for await (const chunk of process.stdin) {
+      onBytes?.((chunk as Buffer).length);
+      yield chunk as Buffer;
+    }
+    return;
+  }
+  const handle = await fs.promises.open(source.path, 'r');
+  try {
+    const stat = await handle.stat();
+    let read = 0;
+    for await (const chunk of handle.createReadStream({ highWaterMark: 1 << 20, autoClose: false })) {
+      read += (chunk as Buffer).length;
+      onBytes?.((chunk as Buffer).length);
+      yield chunk as Buffer;
+    }
+    if (stat.isFile() && read < stat.size) {
+      throw new Error(`file shrank while being read (${read} of ${stat.size} bytes read): truncated by another process?`);
+    }
+  } finally {
+    await handle.close();
   }
 }
 
@@ -91,12 +122,20 @@ async function* decompressed(chunks: AsyncGenerator<Buffer>): AsyncGenerator<Buf
     if (!more.done) head = Buffer.concat([head, more.value]);
   }
   const all = prepend(head, chunks);
-  if (head[0] !== 0x1f || head[1] !== 0x8b) {
-    yield* all;
-    return;
+  if (head[0] !== 0x1f || head[1] !== 0x8b) yield* iterable(all);
+  else yield* gunzip(all);
+}
+
+/** UTF-16 text as UTF-8 bytes (the byte-order mark dropped), decoded as it streams. */
+async function* utf16ToUtf8(chunks: AsyncIterator<Buffer>, encoding: 'utf-16le' | 'utf-16be'): AsyncGenerator<Buffer> {
+  const decoder = new TextDecoder(encoding, { ignoreBOM: false });
+  for (;;) {
+    const r = await chunks.next();
+    if (r.done) break;
+    yield Buffer.from(decoder.decode(r.value, { stream: true }), 'utf8');
   }
-  const gunzip = pipeline(Readable.from(all), zlib.createGunzip(), () => {});
-  for await (const chunk of gunzip) yield chunk as Buffer;
+  const tail = decoder.decode();
+  if (tail) yield Buffer.from(tail, 'utf8');
 }
 
 async function nextNonEmpty(it: AsyncIterator<Buffer>): Promise<IteratorResult<Buffer>> {
@@ -108,8 +147,12 @@ async function nextNonEmpty(it: AsyncIterator<Buffer>): Promise<IteratorResult<B
 
 async function* prepend(head: Buffer, rest: AsyncIterator<Buffer>): AsyncGenerator<Buffer> {
   yield head;
+  yield* iterable(rest);
+}
+
+async function* iterable(it: AsyncIterator<Buffer>): AsyncGenerator<Buffer> {
   for (;;) {
-    const r = await rest.next();
+    const r = await it.next();
     if (r.done) return;
     yield r.value;
   }

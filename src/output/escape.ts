@@ -1,20 +1,92 @@
-// C0, DEL and C1 controls: enough to move a cursor, recolour or retitle a terminal.
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+/**
+ * Characters that can mislead a reader of a terminal or an editor: C0, DEL and C1 controls
+ * (move the cursor, recolour, retitle), bidirectional overrides and isolates (U+202A–202E,
+ * U+2066–2069, U+061C, U+200E/F: "Trojan Source" reordering), zero-width and line/paragraph
+ * separators (U+200B–200D, U+2028/2029, U+2060–2064, U+FEFF).
+ */
+const MISLEADING = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
 const ESCAPES: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 
-/** Makes attacker-controlled text safe to print on a terminal: control characters become visible escapes. */
+/** Makes attacker-controlled text safe to print on a terminal: misleading characters become visible escapes. */
 export function escapeControl(text: string): string {
-  CONTROL.lastIndex = 0;
-  if (!CONTROL.test(text)) return text;
-  return text.replace(CONTROL, (c) => ESCAPES[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  MISLEADING.lastIndex = 0;
+  if (!MISLEADING.test(text)) return text;
+  return text.replace(MISLEADING, (c) => {
+    const code = c.charCodeAt(0);
+    return ESCAPES[c] ?? (code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u{${code.toString(16)}}`);
+  });
 }
 
-const C1 = /[\u007f-\u009f]/g;
+/** The misleading characters JSON.stringify leaves raw (it escapes only C0). */
+const RAW_IN_JSON = /[\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
 
-/** JSON.stringify escapes C0 controls but not DEL/C1; this escapes those too, keeping valid JSON. */
-export function safeJson(value: unknown, space?: number): string {
-  const text = JSON.stringify(value, null, space);
-  C1.lastIndex = 0;
-  if (!C1.test(text)) return text;
-  return text.replace(C1, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+/**
+ * Writes DEL, C1, bidi and invisible characters of JSON text as `\uXXXX` escapes: the same
+ * JSON value, safe on a terminal. Valid for any JSON text, since outside strings JSON
+ * allows none of these characters.
+ */
+export function escapeJsonText(text: string): string {
+  RAW_IN_JSON.lastIndex = 0;
+  if (!RAW_IN_JSON.test(text)) return text;
+  return text.replace(RAW_IN_JSON, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/**
+ * JSON.stringify, falling back to an iterative serialiser when the value is nested deeper
+ * than the call stack allows (attacker-controlled documents can be).
+ */
+export function stringify(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? 'null';
+  } catch (err) {
+    if (!(err instanceof RangeError)) throw err;
+    return stringifyIteratively(value);
+  }
+}
+
+type Frame = { kind: 'array'; items: unknown[]; i: number } | { kind: 'object'; entries: [string, unknown][]; i: number };
+
+function stringifyIteratively(root: unknown): string {
+  const parts: string[] = [];
+  const stack: Frame[] = [];
+  /** Writes a scalar, or opens a frame for a container. */
+  const open = (v: unknown) => {
+    if (v !== null && typeof v === 'object' && typeof (v as { toJSON?: unknown }).toJSON !== 'function') {
+      if (Array.isArray(v)) {
+        parts.push('[');
+        stack.push({ kind: 'array', items: v, i: 0 });
+      } else {
+        parts.push('{');
+        const entries = Object.entries(v).filter(([, x]) => x !== undefined && typeof x !== 'function' && typeof x !== 'symbol');
+        stack.push({ kind: 'object', entries, i: 0 });
+      }
+      return;
+    }
+    parts.push(JSON.stringify(v) ?? 'null');
+  };
+  open(root);
+  while (stack.length) {
+    const top = stack[stack.length - 1]!;
+    if (top.kind === 'array') {
+      if (top.i === top.items.length) {
+        parts.push(']');
+        stack.pop();
+        continue;
+      }
+      if (top.i > 0) parts.push(',');
+      const item = top.items[top.i++];
+      open(item === undefined || typeof item === 'function' || typeof item === 'symbol' ? null : item);
+    } else {
+      if (top.i === top.entries.length) {
+        parts.push('}');
+        stack.pop();
+        continue;
+      }
+      if (top.i > 0) parts.push(',');
+      const [key, item] = top.entries[top.i++]!;
+      parts.push(JSON.stringify(key), ':');
+      open(item);
+    }
+  }
+  return parts.join('');
 }

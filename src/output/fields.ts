@@ -1,11 +1,12 @@
 import type { Alert, ScanSummary } from '../engine/index.js';
+import { stringify } from './escape.js';
 import type { WriterOptions } from './types.js';
 
 /** A field value as one line of text: arrays joined, objects as JSON, absent as ''. */
 export function show(value: unknown): string {
   if (value === undefined || value === null) return '';
   if (Array.isArray(value)) return value.map(show).filter((s) => s !== '').join(', ');
-  if (typeof value === 'object') return JSON.stringify(value);
+  if (typeof value === 'object') return stringify(value);
   return String(value);
 }
 

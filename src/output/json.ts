@@ -1,5 +1,5 @@
-import { safeJson } from './escape.js';
-import { alertRecord, flushed } from './record.js';
+import { escapeJsonText, stringify } from './escape.js';
+import { alertJson, flushed } from './record.js';
 import { rulesRecord, summaryRecord } from './run-record.js';
 import type { ResultWriter, Sink, WriterOptions } from './types.js';
 
@@ -9,15 +9,16 @@ import type { ResultWriter, Sink, WriterOptions } from './types.js';
  */
 export function jsonWriter(out: Sink, opts: WriterOptions): ResultWriter {
   const alerts: string[] = [];
+  const json = (v: unknown) => escapeJsonText(stringify(v));
   return {
     write(alert) {
-      alerts.push(safeJson(alertRecord(alert)));
+      alerts.push(alertJson(alert));
     },
     end(summary) {
       const head = [
-        `"version":${safeJson(opts.run?.version ?? '')}`,
-        `"summary":${safeJson(summaryRecord(summary, opts.run))}`,
-        `"rules":${safeJson(rulesRecord(summary))}`,
+        `"version":${json(opts.run?.version ?? '')}`,
+        `"summary":${json(summaryRecord(summary, opts.run))}`,
+        `"rules":${json(rulesRecord(summary))}`,
       ];
       out.write(`{${head.join(',\n')},\n"alerts":${alerts.length ? `[\n${alerts.join(',\n')}\n]` : '[]'}}\n`);
       return flushed(out);

@@ -1,18 +1,23 @@
 import type { Alert } from '../engine/index.js';
+import { escapeJsonText, stringify } from './escape.js';
 
-/** The documented shape of one result in ndjson/json output; key order is part of the contract. */
-export function alertRecord(alert: Alert): Record<string, unknown> {
-  const record: Record<string, unknown> = {};
+/**
+ * One alert as JSON text, in the documented shape (key order is part of the contract). An
+ * event's `source` is its original line, verbatim, so the evidence keeps its exact numbers,
+ * duplicate keys and escapes; only elements of JSON-array files are serialised again.
+ */
+export function alertJson(alert: Alert): string {
+  const fields: string[] = [];
   if (alert.rule) {
     const r = alert.rule;
-    record.rule = { id: r.id, name: r.name, severity: r.severity, risk_score: r.riskScore, threat: r.threat };
+    fields.push(`"rule":${stringify({ id: r.id, name: r.name, severity: r.severity, risk_score: r.riskScore, threat: r.threat })}`);
   }
-  record.join_keys = alert.joinKeys;
-  record['@timestamp'] = alert.timestamp;
-  record.events = alert.events.map((e) =>
-    e.missing ? { missing: true } : { file: e.file, line: e.line, '@timestamp': e.timestamp, source: e.source },
-  );
-  return record;
+  fields.push(`"join_keys":${stringify(alert.joinKeys)}`, `"@timestamp":${JSON.stringify(alert.timestamp)}`);
+  const events = alert.events.map((e) => e.missing
+    ? '{"missing":true}'
+    : `{"file":${JSON.stringify(e.file)},"line":${e.line},"@timestamp":${JSON.stringify(e.timestamp)},"source":${e.raw?.trim() ?? stringify(e.source)}}`);
+  fields.push(`"events":[${events.join(',')}]`);
+  return escapeJsonText(`{${fields.join(',')}}`);
 }
 
 /** Resolves when everything written so far has been flushed. */

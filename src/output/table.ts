@@ -8,23 +8,24 @@ import { displayTime } from './time.js';
 import type { ResultWriter, Sink, WriterOptions } from './types.js';
 
 /**
- * Columns in display order. `min`/`max` bound the width the fitting gives a column (cells
- * wrap inside it; the command line is cut with … instead); `drop` is the order in which
- * columns go when even the minimum widths do not fit (highest first, 0 = never).
+ * Columns in display order. Each gets `min` (cells wrap inside it; the command line is cut
+ * with … instead), then spare width in `grow` order up to `max`, then up to its widest cell.
+ * `drop` is the order in which columns go when even the minimum widths do not fit (highest
+ * first, 0 = never).
  */
 interface Column { head: string; min: number; max: number; drop: number; grow: number; cut?: true }
 const COLUMNS: Column[] = [
   { head: 'time', min: 10, max: Infinity, drop: 0, grow: 1 },
   { head: 'severity', min: Infinity, max: Infinity, drop: 0, grow: 0 },
-  { head: 'rule', min: 18, max: 44, drop: 0, grow: 2 },
-  { head: 'host', min: 10, max: 20, drop: 1, grow: 4 },
-  { head: 'process', min: 14, max: 26, drop: 3, grow: 6 },
-  { head: 'command line', min: 20, max: Infinity, drop: 4, grow: 7, cut: true },
-  { head: 'destination', min: 16, max: 30, drop: 2, grow: 3 },
-  { head: 'first event', min: 16, max: 48, drop: 0, grow: 5 },
+  { head: 'rule', min: 18, max: 40, drop: 0, grow: 2 },
+  { head: 'host', min: 10, max: 16, drop: 1, grow: 3 },
+  { head: 'process', min: 14, max: 26, drop: 4, grow: 7 },
+  { head: 'command line', min: 20, max: 40, drop: 3, grow: 6, cut: true },
+  { head: 'destination', min: 16, max: 24, drop: 2, grow: 4 },
+  { head: 'first event', min: 16, max: 40, drop: 0, grow: 5 },
 ];
 /** Width when stdout is not a terminal and COLUMNS is not set. */
-export const DEFAULT_COLUMNS = 120;
+export const DEFAULT_COLUMNS = 160;
 const MIN_COLUMNS = 80;
 
 /** A human-readable table, one row per alert, printed when the run ends (widths need every row). */
@@ -99,14 +100,30 @@ export function fitWidths(rows: string[][], columns: number): number[] {
   return widths;
 }
 
-/** Lines of at most `width` characters, broken after a space, slash, backslash or comma when one is near. */
+/** An escape written by escapeControl (`\x1b`, `\u{202e}`, `\n`): a line break must not split one. */
+const ESCAPE = /\\(?:x[0-9a-f]{2}|u\{[0-9a-f]+\}|[nrt])/g;
+
+/** Cut positions that would split an escape. */
+function insideEscapes(text: string): Set<number> {
+  const inside = new Set<number>();
+  for (const m of text.matchAll(ESCAPE)) for (let k = m.index + 1; k < m.index + m[0].length; k++) inside.add(k);
+  return inside;
+}
+
+/**
+ * Lines of at most `width` characters, broken after a space, slash, backslash or comma when
+ * one is near, never inside an escape sequence (unless one is wider than the column).
+ */
 export function wrap(text: string, width: number): string[] {
   const lines: string[] = [];
   let rest = text;
   while (rest.length > width) {
+    const inside = insideEscapes(rest);
     let cut = width;
+    while (inside.has(cut) && cut > 1) cut--;
+    if (cut === 1 && inside.has(cut)) cut = width;
     for (let k = rest[width] === ' ' ? 0 : width; k > width / 3; k--) {
-      if (' /\\,'.includes(rest[k - 1]!)) {
+      if (' /\\,'.includes(rest[k - 1]!) && !inside.has(k)) {
         cut = k;
         break;
       }

@@ -108,28 +108,6 @@ function queryPosition(text: string, offset: number, query: string): { line: num
     : { line: base.line + inQuery.line - 1, column: inQuery.column };
 }
 
-/** `.toml` files under the given files and directories (recursive, sorted). */
-export function findRuleFiles(paths: string[]): { files: string[]; missing: string[] } {
-  const files: string[] = [];
-  const missing: string[] = [];
-  const walk = (p: string, top: boolean) => {
-    let st: fs.Stats;
-    try {
-      st = fs.statSync(p);
-    } catch {
-      if (top) missing.push(p);
-      return;
-    }
-    if (st.isDirectory()) {
-      for (const name of fs.readdirSync(p).sort()) walk(path.join(p, name), false);
-    } else if (top || p.endsWith('.toml')) {
-      files.push(p);
-    }
-  };
-  for (const p of paths) walk(p, true);
-  return { files, missing };
-}
-
 /** The `rules/` folder shipped with lolhunt. */
 export function builtinRulesDir(): string {
   return fileURLToPath(new URL('../../../rules/', import.meta.url));

