@@ -156,3 +156,18 @@ test('progress shows on a terminal (pseudo-TTY via script), not on a pipe, not w
   const piped = spawnSync(process.execPath, [BIN, 'scan', path.join(ROOT, 'samples'), '--format', 'ndjson'], { encoding: 'utf8' });
   assert.doesNotMatch(piped.stderr, /matching events/);
 });
+
+test('scan applies the selection options: alerts come only from the selected rules', async () => {
+  const all = parseNdjson((await runCli(['scan', 'samples/', '--format', 'ndjson'])).stdout) as { rule: { name: string; severity: string; threat: { technique?: { id: string }[] }[] } }[];
+  const cases: [string[], (a: (typeof all)[number]) => boolean][] = [
+    [['--technique', 'T1105'], (a) => a.rule.threat.some((t) => (t.technique ?? []).some((x) => x.id === 'T1105'))],
+    [['--min-severity', 'medium', '--os', 'windows'], (a) => a.rule.severity === 'medium'],
+    [['--exclude-rule', '*Signed Binary*'], (a) => !/signed binary/i.test(a.rule.name)], // case-insensitive: Unsigned Binary goes too
+  ];
+  for (const [args, keep] of cases) {
+    const expected = all.filter(keep);
+    assert.ok(expected.length > 0 && expected.length < all.length, args.join(' '));
+    const run = await runCli(['scan', 'samples/', '--format', 'ndjson', ...args]);
+    assert.deepEqual(parseNdjson(run.stdout), expected, args.join(' '));
+  }
+});
