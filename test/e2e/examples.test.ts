@@ -95,13 +95,13 @@ test('every README and --help example runs as written and scans what it names', 
   const examples = [...readmeExamples(), ...(await helpExamples())];
   assert.ok(examples.length >= 25, `only ${examples.length} examples found: the extraction broke`);
   const dir = workspace();
-  // The CI job's steps run in order (the summary step reads the report); the rest three at a time.
+  // The CI job's steps run in order (the summary step reads the report); the rest six at a time.
   const ordered = examples.filter((e) => e.source === 'README (yaml)');
   const rest = examples.filter((e) => e.source !== 'README (yaml)');
   const runs = new Map<string, Awaited<ReturnType<typeof bash>>>();
   for (const e of ordered) runs.set(e.command, await bash(e.command, dir));
-  for (let i = 0; i < rest.length; i += 3) {
-    const batch = rest.slice(i, i + 3);
+  for (let i = 0; i < rest.length; i += 6) {
+    const batch = rest.slice(i, i + 6);
     (await Promise.all(batch.map((e) => bash(e.command, dir)))).forEach((r, k) => runs.set(batch[k]!.command, r));
   }
   for (const { source, command } of examples) {

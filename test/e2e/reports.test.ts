@@ -28,12 +28,12 @@ test('rules list filters: severity, tag, tactic, technique (with sub-techniques)
     [['--exclude-rule', 'Network Connection via *'], builtin.filter((r) => !r.rule.name.startsWith('Network Connection via '))],
     [['--os', 'windows', '--min-severity', 'medium'], builtin.filter((r) => (r.rule.tags ?? []).includes('OS: Windows') && r.rule.severity !== 'low')],
   ];
-  for (const [args, expected] of cases) {
+  const runs = await Promise.all(cases.map(([args]) => runCli(['rules', 'list', ...args])));
+  cases.forEach(([args, expected], i) => {
     assert.ok(expected.length > 0 && expected.length < builtin.length, `case ${args.join(' ')} does not discriminate`);
-    const run = await runCli(['rules', 'list', ...args]);
-    assert.equal(run.code, 0, run.stderr);
-    assert.deepEqual(listed(run.stdout), names(expected), args.join(' '));
-  }
+    assert.equal(runs[i]!.code, 0, runs[i]!.stderr);
+    assert.deepEqual(listed(runs[i]!.stdout), names(expected), args.join(' '));
+  });
 });
 
 test('deprecated rules are skipped unless --include-deprecated; -r is repeatable; typos get suggestions', async () => {
@@ -103,11 +103,11 @@ test('-o picks the format from the extension; an unknown extension is exit 2 and
     'r.ndjson': (t) => assert.equal(parseNdjson(t).length, 12),
     'r.md': (t) => assert.match(t, /^# lolhunt report/),
   };
-  for (const [file, check] of Object.entries(checks)) {
-    const run = await runCli(['scan', 'samples/', '-q', '-o', path.join(dir, file)]);
-    assert.equal(run.code, 1, run.stderr);
+  const runs = await Promise.all(Object.keys(checks).map((file) => runCli(['scan', 'samples/', '-q', '-o', path.join(dir, file)])));
+  Object.entries(checks).forEach(([file, check], i) => {
+    assert.equal(runs[i]!.code, 1, runs[i]!.stderr);
     check(fs.readFileSync(path.join(dir, file), 'utf8'));
-  }
+  });
   const txt = await runCli(['scan', 'samples/', '-o', path.join(dir, 'r.txt')]);
   assert.equal(txt.code, 2);
   assert.match(txt.stderr, /cannot tell the format of .*r\.txt/);
@@ -136,8 +136,10 @@ test('exit 3 names the alert counts on stderr, even with -q', async () => {
 });
 
 test('the table never overflows the terminal, from 80 columns up; --wide does not cut', async () => {
-  for (const columns of [80, 91, 100, 137, 200]) {
-    const run = await runCli(['scan', 'samples/', '--format', 'table'], { env: { COLUMNS: String(columns) } });
+  const widths = [80, 91, 100, 137, 200];
+  const runs = await Promise.all(widths.map((columns) => runCli(['scan', 'samples/', '--format', 'table'], { env: { COLUMNS: String(columns) } })));
+  for (const [i, columns] of widths.entries()) {
+    const run = runs[i]!;
     const widest = Math.max(...run.stdout.split('\n').map((l) => [...l].length));
     assert.ok(widest <= columns, `${widest} > ${columns}`);
     assert.match(run.stdout, /first event/);
@@ -164,10 +166,10 @@ test('scan applies the selection options: alerts come only from the selected rul
     [['--min-severity', 'medium', '--os', 'windows'], (a) => a.rule.severity === 'medium'],
     [['--exclude-rule', '*Signed Binary*'], (a) => !/signed binary/i.test(a.rule.name)], // case-insensitive: Unsigned Binary goes too
   ];
-  for (const [args, keep] of cases) {
+  const runs = await Promise.all(cases.map(([args]) => runCli(['scan', 'samples/', '--format', 'ndjson', ...args])));
+  cases.forEach(([args, keep], i) => {
     const expected = all.filter(keep);
     assert.ok(expected.length > 0 && expected.length < all.length, args.join(' '));
-    const run = await runCli(['scan', 'samples/', '--format', 'ndjson', ...args]);
-    assert.deepEqual(parseNdjson(run.stdout), expected, args.join(' '));
-  }
+    assert.deepEqual(parseNdjson(runs[i]!.stdout), expected, args.join(' '));
+  });
 });
