@@ -63,7 +63,7 @@ export function addHuntOptions(cmd: Command): Command {
     .option('--tz <zone>', 'time zone for displayed times (table, markdown, html), e.g. Europe/Berlin; ndjson/json/csv stay UTC', 'UTC')
     .option('--wide', 'table: every column in full, even wider than the terminal', false)
     .option('--strict', 'exit 3 when any line had to be skipped', false)
-    .option('-q, --quiet', 'no summary or progress on stderr: errors, and a one-line alert count when there are alerts', false)
+    .option('-q, --quiet', 'no summary or progress on stderr, only errors (exit 3 still names the alert counts)', false)
     .option('--color', 'force colours')
     .option('--no-color', 'no colours (NO_COLOR is honoured too)');
 }
