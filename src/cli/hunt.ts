@@ -1,19 +1,18 @@
 import fs from 'node:fs';
 import { once } from 'node:events';
 import path from 'node:path';
-import { scan, type Alert, type ScanQuery, type ScanSummary, type TimeBound } from '../engine/index.js';
-import { compileWildcard } from '../eql/index.js';
+import { scan, type Alert, type PortableCompile, type ScanQuery, type ScanSummary, type TimeBound } from '../engine/index.js';
 import { DEFAULT_MAX_LINE_BYTES, discoverInputs, type InputSource } from '../input/index.js';
 import { getField } from '../normalize/index.js';
 import {
   createProgress, createWriter, EXTENSIONS, formatProblem, formatQuietLine, formatSummary, useColor, validTimeZone,
   type FormatName, FORMATS, type RunInfo,
 } from '../output/index.js';
-import { builtinRulesDir, type Severity } from '../rules/index.js';
+import { builtinRulesDir, SEVERITIES } from '../rules/index.js';
 import { CliError, EXIT, type ExitCode } from './exit-codes.js';
 import type { RuleSet } from './rules-loading.js';
 import { checkOutputTarget, fileSink, stdoutSink } from './sinks.js';
-import { VERSION } from './version.js';
+import { version } from './version.js';
 
 /** Options shared by every command that reads telemetry. */
 export interface HuntOptions {
@@ -21,9 +20,14 @@ export interface HuntOptions {
   output?: string;
   failOn: string;
   maxLineBytes: number;
+  /** Bytes of candidates ordered in memory before spilling. */
+  maxMemory: number;
+  threads: number;
   timestampField: string;
   categoryField: string;
   tiebreakerField?: string;
+  /** Elasticsearch mapping file giving field types. */
+  mapping?: string;
   from?: TimeBound;
   to?: TimeBound;
   /** Host globs (any may match). */
@@ -35,14 +39,13 @@ export interface HuntOptions {
   color?: boolean;
 }
 
-const LEVELS: readonly Severity[] = ['low', 'medium', 'high', 'critical'];
-export const FAIL_ON_CHOICES = [...LEVELS, 'none'] as const;
+export const FAIL_ON_CHOICES = [...SEVERITIES, 'none'] as const;
 
 /** Does this alert make the run fail under --fail-on? Ad-hoc query matches have no severity and count at any level. */
 function fails(alert: Alert, failOn: string): boolean {
   if (failOn === 'none') return false;
   if (!alert.rule) return true;
-  return LEVELS.indexOf(alert.rule.severity) >= LEVELS.indexOf(failOn as Severity);
+  return SEVERITIES.indexOf(alert.rule.severity) >= SEVERITIES.findIndex((s) => s === failOn);
 }
 
 function pickFormat(opts: HuntOptions): FormatName {
@@ -75,20 +78,19 @@ function tableColumns(): { columns?: number } {
 /** What reports say about the run besides the alerts. */
 function runInfo(paths: string[], ruleSet: RuleSet | undefined): RunInfo {
   return {
-    version: VERSION, inputs: paths,
+    version: version(), inputs: paths,
     ...(ruleSet ? { ruleSet: { paths: ruleSet.paths.map((p) => (p === builtinRulesDir() ? '(built-in)' : p)), loaded: ruleSet.loaded, deprecated: ruleSet.deprecated, filtered: ruleSet.filtered, rules: ruleSet.rules.map((r) => r.meta) } } : {}),
   };
 }
 
 /** Scan options from --host, --from/--to and the progress line (stderr on a terminal, not with -q). */
 function scanFilters(opts: HuntOptions, sources: InputSource[]) {
-  const hostMatchers = opts.hosts.map((h) => compileWildcard(h, true));
   const progress = !opts.quiet && process.stderr.isTTY ? createProgress(process.stderr, { bytes: totalBytes(sources), files: sources.length }) : undefined;
   return {
     progress,
     options: {
       categoryField: opts.categoryField,
-      ...(hostMatchers.length ? { hostFilter: (host: string) => hostMatchers.some((m) => m(host)) } : {}),
+      ...(opts.hosts.length ? { hosts: opts.hosts } : {}),
       ...(opts.from || opts.to ? { window: { ...(opts.from ? { from: opts.from } : {}), ...(opts.to ? { to: opts.to } : {}) } } : {}),
       ...(progress ? { onProgress: progress.update } : {}),
     },
@@ -129,7 +131,7 @@ function reportSummary(summary: ScanSummary, opts: HuntOptions, run: RunInfo, in
  * written to a temporary file first and renamed at the end, so a failed run never
  * leaves a half-written report over a good one.
  */
-export async function hunt(paths: string[], queries: ScanQuery[], opts: HuntOptions, ruleSet?: RuleSet): Promise<ExitCode> {
+export async function hunt(paths: string[], queries: ScanQuery[], opts: HuntOptions, compile: PortableCompile, ruleSet?: RuleSet): Promise<ExitCode> {
   if (!validTimeZone(opts.tz)) throw new CliError(`unknown time zone '${opts.tz}' (use an IANA name such as Europe/Berlin, or UTC)`);
   const run = runInfo(paths, ruleSet);
   const inputs = paths.length ? paths : ['-'];
@@ -153,6 +155,9 @@ export async function hunt(paths: string[], queries: ScanQuery[], opts: HuntOpti
     result = await scan({
       sources: discovery.sources, queries,
       maxLineBytes: opts.maxLineBytes,
+      maxMemory: opts.maxMemory,
+      threads: opts.threads,
+      compile,
       timestampField: opts.timestampField,
       ...(opts.tiebreakerField === undefined ? {} : { tiebreakerField: opts.tiebreakerField }),
       discoveryProblems: discovery.problems.map((p) => ({ kind: 'file', file: p.file, reason: p.reason })),

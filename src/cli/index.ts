@@ -3,8 +3,7 @@ import { CliError, EXIT, type ExitCode } from './exit-codes.js';
 import { queryCommand } from './query.js';
 import { rulesCommand } from './rules.js';
 import { scanCommand } from './scan.js';
-import { VERSION } from './version.js';
-
+import { version } from './version.js';
 
 /** Runs lolhunt with process.argv-style arguments; resolves to the exit code. */
 export async function main(argv: string[]): Promise<ExitCode> {
@@ -12,7 +11,7 @@ export async function main(argv: string[]): Promise<ExitCode> {
   const done = (c: ExitCode) => { code = c; };
   const program = new Command('lolhunt')
     .description('Hunt living-off-the-land binaries in exported endpoint telemetry with Elastic EQL rules, offline.')
-    .version(VERSION)
+    .version(version())
     .showHelpAfterError('(use --help for usage and examples)');
   program.addCommand(scanCommand(done));
   program.addCommand(queryCommand(done));
@@ -32,7 +31,7 @@ export async function main(argv: string[]): Promise<ExitCode> {
       process.stderr.write(`lolhunt: ${err.message}\n`);
       return err.code;
     }
-    process.stderr.write(`lolhunt: internal error (a bug: please report it with this message): ${(err as Error).stack ?? String(err)}\n`);
+    process.stderr.write(`lolhunt: internal error (a bug: please report it with this message): ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
     return EXIT.INTERNAL;
   }
 }

@@ -1,7 +1,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import type { TimeBound } from '../engine/index.js';
+import { compileOptionsOf, DEFAULT_ORDER_BUDGET, defaultThreads, type PortableCompile, type PortableFieldType, type TimeBound } from '../engine/index.js';
 import type { CompileOptions } from '../eql/index.js';
-import { parseDate } from '../normalize/index.js';
+import { readMappingFile } from './mapping.js';
 import { FORMATS } from '../output/index.js';
 import { SEVERITIES, type RuleSelection, type Severity } from '../rules/index.js';
 import { DEFAULT_MAX_LINE_BYTES, FAIL_ON_CHOICES, type HuntOptions } from './hunt.js';
@@ -56,7 +56,10 @@ export function addHuntOptions(cmd: Command): Command {
     .option('--timestamp-field <field>', 'field holding the event time', '@timestamp')
     .option('--event-category-field <field>', 'field holding the event category (process where ...)', 'event.category')
     .option('--tiebreaker-field <field>', 'field that orders events with equal timestamps (before file order and line)')
+    .option('--mapping <file>', 'field types from an Elasticsearch mapping (GET <index>/_mapping): version, date formats, ip, keyword/text')
     .option('--max-line-bytes <n>', 'skip (and report) lines longer than this', positiveInt, DEFAULT_MAX_LINE_BYTES)
+    .option('--max-memory <MiB>', 'memory for ordering events before they spill to temporary files', positiveInt, DEFAULT_ORDER_BUDGET / 2 ** 20)
+    .option('--threads <n>', 'worker threads reading and matching (default: one per core); results are the same for any number', positiveInt, defaultThreads())
     .option('--from <time>', 'only events at or after TIME: ISO-8601, a span before the newest event (24h, 7d), or now-24h', (v: string) => parseTimeBound(v))
     .option('--to <time>', 'only events at or before TIME (same forms as --from)', (v: string) => parseTimeBound(v))
     .option('--host <glob>', "only events of hosts matching GLOB (host.name, else host.hostname; case-insensitive); repeatable", repeatable)
@@ -68,9 +71,20 @@ export function addHuntOptions(cmd: Command): Command {
     .option('--no-color', 'no colours (NO_COLOR is honoured too)');
 }
 
-/** How queries are compiled for these options: the category field, and the timestamp field compared as a date. */
-export function compileOptions(opts: HuntOptions): CompileOptions {
-  return { categoryField: opts.categoryField, dates: { fields: [opts.timestampField], parse: parseDate } };
+/**
+ * How queries are compiled for these options: the category field, the field types of
+ * --mapping, and the timestamp field compared as a date (unless the mapping says how); in
+ * the form worker threads take (engine/pool.ts).
+ */
+export function portableCompile(opts: Pick<HuntOptions, 'categoryField' | 'timestampField' | 'mapping'>): PortableCompile {
+  const fieldTypes = opts.mapping === undefined ? new Map<string, PortableFieldType>() : readMappingFile(opts.mapping);
+  if (fieldTypes.get(opts.timestampField)?.type !== 'date') fieldTypes.set(opts.timestampField, { type: 'date', format: null });
+  return { categoryField: opts.categoryField, fieldTypes: [...fieldTypes] };
+}
+
+/** The same, as compile options. */
+export function compileOptions(opts: Pick<HuntOptions, 'categoryField' | 'timestampField' | 'mapping'>): CompileOptions {
+  return compileOptionsOf(portableCompile(opts));
 }
 
 /** Commander's parsed options as HuntOptions. */
@@ -79,10 +93,13 @@ export function huntOptions(o: Record<string, unknown>): HuntOptions {
     ...(o.format === undefined ? {} : { format: String(o.format) }),
     ...(o.output === undefined ? {} : { output: String(o.output) }),
     failOn: String(o.failOn),
-    maxLineBytes: o.maxLineBytes as number,
+    maxLineBytes: Number(o.maxLineBytes),
+    maxMemory: Number(o.maxMemory) * 2 ** 20,
+    threads: Number(o.threads),
     timestampField: String(o.timestampField),
     categoryField: String(o.eventCategoryField),
     ...(o.tiebreakerField === undefined ? {} : { tiebreakerField: String(o.tiebreakerField) }),
+    ...(o.mapping === undefined ? {} : { mapping: String(o.mapping) }),
     ...(o.from === undefined ? {} : { from: o.from as TimeBound }),
     ...(o.to === undefined ? {} : { to: o.to as TimeBound }),
     hosts: (o.host as string[] | undefined) ?? [],
@@ -90,6 +107,6 @@ export function huntOptions(o: Record<string, unknown>): HuntOptions {
     wide: o.wide === true,
     strict: o.strict === true,
     quiet: o.quiet === true,
-    ...(o.color === undefined ? {} : { color: o.color as boolean }),
+    ...(o.color === undefined ? {} : { color: o.color === true }),
   };
 }

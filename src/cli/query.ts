@@ -1,9 +1,10 @@
 import fs from 'node:fs';
 import { Command } from 'commander';
+import { compileOptionsOf } from '../engine/index.js';
 import { caretExcerpt, compileQuery, EqlSyntaxError, type CompiledQuery, type CompileOptions } from '../eql/index.js';
 import { CliError, type ExitCode } from './exit-codes.js';
 import { hunt } from './hunt.js';
-import { addHuntOptions, compileOptions, huntOptions } from './options.js';
+import { addHuntOptions, huntOptions, portableCompile } from './options.js';
 
 const EXAMPLES = `
 Examples:
@@ -40,15 +41,18 @@ export function queryCommand(done: (code: ExitCode) => void): Command {
       try {
         source = fs.readFileSync(origin, 'utf8');
       } catch (err) {
-        throw new CliError(`cannot read query file ${origin}: ${(err as Error).message}`);
+        throw new CliError(`cannot read query file ${origin}: ${err instanceof Error ? err.message : String(err)}`);
       }
       paths = args;
     } else {
-      if (args.length === 0) throw new CliError('missing query (give it as the first argument or with --file)');
-      [source, ...paths] = args as [string, ...string[]];
+      const [first, ...rest] = args;
+      if (first === undefined) throw new CliError('missing query (give it as the first argument or with --file)');
+      source = first;
+      paths = rest;
       origin = 'query';
     }
-    const compiled = compileOrFail(source, origin, compileOptions(opts));
-    done(await hunt(paths, [{ compiled, name: 'query' }], opts));
+    const compile = portableCompile(opts);
+    const compiled = compileOrFail(source, origin, compileOptionsOf(compile));
+    done(await hunt(paths, [{ compiled, name: 'query' }], opts, compile));
   });
 }

@@ -16,6 +16,12 @@ export async function findRuleFiles(paths: string[]): Promise<{ files: string[];
   return { files, errors };
 }
 
+/** The rule paths of `--rules`, or the built-in rules folder. */
+export function ruleSource(o: Record<string, unknown>): string[] {
+  const given = o.rules;
+  return Array.isArray(given) ? given.map(String) : [builtinRulesDir()];
+}
+
 /**
  * Loads every rule under the given paths. Any broken EQL rule fails the command (exit 2)
  * with every error listed; non-EQL rules are reported as skipped.
@@ -51,12 +57,6 @@ export interface RuleSet {
   deprecated: number;
   /** Rules the selection options left out. */
   filtered: number;
-}
-
-/** `--rules` paths, or the built-in folder. */
-export function rulePaths(o: Record<string, unknown>): string[] {
-  const given = o.rules as string[] | undefined;
-  return given?.length ? given : [builtinRulesDir()];
 }
 
 /**

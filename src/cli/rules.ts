@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { loadRuleFile, RuleError, type Rule } from '../rules/index.js';
 import { CliError, EXIT, type ExitCode } from './exit-codes.js';
 import { addRulesPathOption, addRuleSelectionOptions, ruleSelection } from './options.js';
-import { findRuleFiles, loadRulesOrFail, loadSelectedRules, rulePaths } from './rules-loading.js';
+import { findRuleFiles, loadRulesOrFail, loadSelectedRules, ruleSource } from './rules-loading.js';
 import { didYouMean } from './suggest.js';
 
 const EXAMPLES = `
@@ -18,7 +18,7 @@ export function rulesCommand(done: (code: ExitCode) => void): Command {
 
   addRuleSelectionOptions(cmd.command('list').description('list rules: id, severity, risk score, name (the selection options of scan apply)'))
     .action(async (o: Record<string, unknown>) => {
-      for (const r of (await loadSelectedRules(rulePaths(o), ruleSelection(o), { quiet: false })).rules) {
+      for (const r of (await loadSelectedRules(ruleSource(o), ruleSelection(o), { quiet: false })).rules) {
         process.stdout.write(`${r.meta.id}  ${r.meta.severity.padEnd(8)} ${String(r.meta.riskScore).padStart(3)}  ${r.meta.name}\n`);
       }
       done(EXIT.OK);
@@ -28,7 +28,7 @@ export function rulesCommand(done: (code: ExitCode) => void): Command {
     .description('show one rule (by id, name, or file name) with its query')
     .argument('<rule>', 'rule id, exact name, or file name without .toml'))
     .action(async (wanted: string, o: Record<string, unknown>) => {
-      const rules = await loadRulesOrFail(rulePaths(o), { quiet: true });
+      const rules = await loadRulesOrFail(ruleSource(o), { quiet: true });
       const rule = rules.find((r) => r.meta.id === wanted || r.meta.name.toLowerCase() === wanted.toLowerCase() || fileStem(r) === wanted);
       if (!rule) {
         const hint = didYouMean(wanted, rules.flatMap((r) => [r.meta.name, fileStem(r)])) || ' (see lolhunt rules list)';

@@ -1,9 +1,9 @@
 import { Command } from 'commander';
-import type { ScanQuery } from '../engine/index.js';
+import { compileOptionsOf, type ScanQuery } from '../engine/index.js';
 import type { ExitCode } from './exit-codes.js';
 import { hunt } from './hunt.js';
-import { addHuntOptions, addRuleSelectionOptions, compileOptions, huntOptions, ruleSelection } from './options.js';
-import { loadSelectedRules, rulePaths } from './rules-loading.js';
+import { addHuntOptions, addRuleSelectionOptions, huntOptions, portableCompile, ruleSelection } from './options.js';
+import { loadSelectedRules, ruleSource } from './rules-loading.js';
 
 const EXAMPLES = `
 Examples:
@@ -27,8 +27,9 @@ export function scanCommand(done: (code: ExitCode) => void): Command {
   addHuntOptions(addRuleSelectionOptions(cmd)).addHelpText('after', EXAMPLES);
   return cmd.action(async (paths: string[], o: Record<string, unknown>) => {
     const opts = huntOptions(o);
-    const ruleSet = await loadSelectedRules(rulePaths(o), ruleSelection(o), { quiet: opts.quiet, compile: compileOptions(opts) });
+    const compile = portableCompile(opts);
+    const ruleSet = await loadSelectedRules(ruleSource(o), ruleSelection(o), { quiet: opts.quiet, compile: compileOptionsOf(compile) });
     const queries: ScanQuery[] = ruleSet.rules.map((r) => ({ compiled: r.compiled, rule: r.meta, name: r.meta.name }));
-    done(await hunt(paths, queries, opts, ruleSet));
+    done(await hunt(paths, queries, opts, compile, ruleSet));
   });
 }

@@ -122,13 +122,13 @@ export function fileSink(target: string): ResultSink {
 }
 
 function outputReason(err: unknown, dir: string): string {
-  const code = (err as NodeJS.ErrnoException).code;
+  const code = err instanceof Error && 'code' in err ? err.code : undefined;
   if (code === 'ENOENT') return `folder ${dir} does not exist`;
   if (code === 'ENOTDIR') return `${dir} is not a folder`;
   if (code === 'EACCES' || code === 'EPERM') return `permission denied in ${dir}`;
   if (code === 'ENOSPC') return 'no space left on the device';
   if (code === 'EROFS') return 'read-only file system';
-  return (err as Error).message;
+  return err instanceof Error ? err.message : String(err);
 }
 
 function statOrNull(p: string): fs.Stats | null {

@@ -94,14 +94,16 @@ export class MissingEvents {
     // Leading slots: latest events first, walking back from the first positive event.
     let first = c.positives[0]!;
     for (let i = firstPositive - 1; i >= 0; i--) {
-      const found = this.latestBefore(this.slots[i] as MissingSlot, c.key, first);
+      const slot = this.slots[i];
+      const found = slot?.kind === 'missing' && this.latestBefore(slot, c.key, first);
       if (!found) return false;
       first = found;
     }
     // Trailing slots: earliest events first, walking forward from the last positive event.
     let last = c.positives[c.positives.length - 1]!;
     for (let i = lastPositive + 1; i < this.slots.length; i++) {
-      const found = this.earliestAfter(this.slots[i] as MissingSlot, c.key, last);
+      const slot = this.slots[i];
+      const found = slot?.kind === 'missing' && this.earliestAfter(slot, c.key, last);
       if (!found) return false;
       last = found;
     }

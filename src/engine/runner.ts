@@ -1,6 +1,6 @@
 import type { CompiledQuery, EventView, FieldValue } from '../eql/index.js';
 import { SampleRunner } from './sample.js';
-import { SequenceRunner } from './sequence.js';
+import { keyTuples, SequenceRunner } from './sequence.js';
 import type { TimelineEvent } from './timeline.js';
 
 /** One result: a completed sequence, or one event for an event query. */
@@ -9,25 +9,44 @@ export interface QueryResult {
   joinKeys: FieldValue[];
 }
 
-/** Consumes events in timeline order with their step mask; returns results at the end. */
+/**
+ * What one event means to one query: bit i of `mask` when it satisfies step i (bit
+ * steps.length for `until`), and for each such step the join-key tuples it joins under
+ * (scalars only, see keyTuples), computed once when the event is read so that nothing
+ * downstream needs the document.
+ */
+export interface Hit {
+  mask: number;
+  tuples: (FieldValue[][] | undefined)[];
+}
+
+/** Consumes events in timeline order with what they mean to the query; returns results at the end. */
 export interface QueryRunner {
-  push(ev: TimelineEvent, mask: number): void;
+  push(ev: TimelineEvent, hit: Hit): void;
   finish(): QueryResult[];
 }
 
-/** Bit i set when the event satisfies step i; bit steps.length for `until`. */
-export function stepMask(query: CompiledQuery, view: EventView): number {
+/** The event's Hit for a query, or null when it satisfies no step (nor `until`). */
+export function stepHit(query: CompiledQuery, view: EventView): Hit | null {
   let mask = 0;
   const steps = query.steps;
-  for (let i = 0; i < steps.length; i++) if (steps[i]!.matches(view)) mask |= 1 << i;
+  for (let i = 0; i < steps.length; i++) if (steps[i]?.matches(view)) mask |= 1 << i;
   if (query.until?.matches(view)) mask |= 1 << steps.length;
-  return mask;
+  if (mask === 0) return null;
+  const tuples: (FieldValue[][] | undefined)[] = [];
+  if (query.type !== 'event') {
+    for (let i = 0; i <= steps.length; i++) {
+      const step = i === steps.length ? query.until : steps[i];
+      if (step && mask & (1 << i)) tuples[i] = keyTuples(step.keys(view), step.optionalKeys);
+    }
+  }
+  return { mask, tuples };
 }
 
 class EventRunner implements QueryRunner {
   private readonly results: QueryResult[] = [];
-  push(ev: TimelineEvent, mask: number): void {
-    if (mask & 1) this.results.push({ events: [ev], joinKeys: [] });
+  push(ev: TimelineEvent, hit: Hit): void {
+    if (hit.mask & 1) this.results.push({ events: [ev], joinKeys: [] });
   }
   finish(): QueryResult[] {
     return this.results;
@@ -46,5 +65,5 @@ export function createRunner(query: CompiledQuery, opts: { maxSamplesPerKey?: nu
   if (query.type === 'event') inner = new EventRunner();
   else if (query.type === 'sequence') inner = new SequenceRunner(query);
   else inner = new SampleRunner(query, opts.maxSamplesPerKey ?? 1);
-  return { push: (ev, mask) => inner.push(ev, mask), finish: () => applyPipes(query, inner.finish()) };
+  return { push: (ev, hit) => inner.push(ev, hit), finish: () => applyPipes(query, inner.finish()) };
 }

@@ -1,7 +1,6 @@
 import type { CompiledQuery, FieldValue } from '../eql/index.js';
-import type { QueryResult, QueryRunner } from './runner.js';
-import { keyTuples } from './sequence.js';
-import type { TimelineEvent } from './timeline.js';
+import type { Hit, QueryResult, QueryRunner } from './runner.js';
+import { comparePosition, type TimelineEvent } from './timeline.js';
 
 interface Group {
   keys: FieldValue[];
@@ -24,32 +23,31 @@ export class SampleRunner implements QueryRunner {
     this.cap = maxPerKey + query.steps.length;
   }
 
-  push(ev: TimelineEvent, mask: number): void {
+  push(ev: TimelineEvent, hit: Hit): void {
     const steps = this.query.steps;
-    for (let i = 0; i < steps.length; i++) {
-      if (!(mask & (1 << i))) continue;
-      for (const keys of keyTuples(steps[i]!.keys(ev.view), steps[i]!.optionalKeys)) {
+    steps.forEach((_step, i) => {
+      if (!(hit.mask & (1 << i))) return;
+      for (const keys of hit.tuples[i] ?? []) {
         const id = JSON.stringify(keys);
         let group = this.groups.get(id);
         if (!group) this.groups.set(id, (group = { keys, candidates: steps.map(() => []) }));
-        const list = group.candidates[i]!;
-        if (list.length < this.cap) list.push(ev);
+        const list = group.candidates[i];
+        if (list && list.length < this.cap) list.push(ev);
       }
-    }
+    });
   }
 
   finish(): QueryResult[] {
     const groups = [...this.groups.values()].sort((a, b) => compareKeys(a.keys, b.keys));
     const out: QueryResult[] = [];
     for (const g of groups) {
-      const lists = g.candidates.map((c) => [...c].sort(inputOrder));
+      const lists = g.candidates.map((c) => [...c].sort(comparePosition));
       for (const events of combinations(lists, this.maxPerKey)) out.push({ events, joinKeys: g.keys });
     }
     return out;
   }
 }
 
-const inputOrder = (a: TimelineEvent, b: TimelineEvent) => a.fileIndex - b.fileIndex || a.line - b.line;
 
 /** Up to `limit` picks of one event per list, first list varying slowest, no event twice. */
 function combinations(lists: TimelineEvent[][], limit: number): TimelineEvent[][] {
@@ -61,7 +59,7 @@ function combinations(lists: TimelineEvent[][], limit: number): TimelineEvent[][
       out.push([...pick]);
       return;
     }
-    for (const ev of lists[i]!) {
+    for (const ev of lists[i] ?? []) {
       if (pick.includes(ev)) continue;
       pick.push(ev);
       walk(i + 1);
@@ -76,7 +74,7 @@ function combinations(lists: TimelineEvent[][], limit: number): TimelineEvent[][
 /** Ascending, null first, numbers before strings. */
 function compareKeys(a: FieldValue[], b: FieldValue[]): number {
   for (let i = 0; i < a.length; i++) {
-    const c = compareValue(a[i]!, b[i]!);
+    const c = compareValue(a[i] ?? null, b[i] ?? null);
     if (c !== 0) return c;
   }
   return 0;

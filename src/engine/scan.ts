@@ -1,10 +1,13 @@
 import type { CompiledQuery } from '../eql/index.js';
-import { readItems, type InputSource } from '../input/index.js';
-import { documentView, formatTimestamp, getField, parseTimestamp } from '../normalize/index.js';
+import type { InputSource } from '../input/index.js';
+import { formatTimestamp } from '../normalize/index.js';
 import type { RuleMeta } from '../rules/index.js';
-import { createRunner, stepMask, type QueryResult } from './runner.js';
+import type { CollectSettings } from './collect.js';
+import { CandidateOrder } from './order.js';
+import { planUnits, runUnits, type PortableCompile } from './pool.js';
+import { createRunner, type QueryResult } from './runner.js';
+import { reasonKind, Tally, type EventTally } from './tally.js';
 import { compareEvents, type TimelineEvent } from './timeline.js';
-import { reasonKind, Tally } from './tally.js';
 import type { Alert, InputProblem, MatchedEvent, ScanProgress, ScanSummary, TimeBound } from './types.js';
 
 export interface ScanQuery {
@@ -20,24 +23,32 @@ export interface ScanOptions {
   queries: ScanQuery[];
   maxLineBytes: number;
   timestampField: string;
+  tiebreakerField?: string;
   /** Field counted for "events per category" (default event.category). */
   categoryField?: string;
-  tiebreakerField?: string;
-  /** Only events whose host (host.name, else host.hostname) passes take part. */
-  hostFilter?: (host: string) => boolean;
+  /** Host globs (case-insensitive; host.name, else host.hostname): only their events are read on. */
+  hosts?: string[];
   /** Only events inside [from, to] can be part of an alert. */
   window?: { from?: TimeBound; to?: TimeBound };
-  /** Called after every batch of lines. */
+  /** Called as bytes are read and units finish; the caller throttles. */
   onProgress?: (p: ScanProgress) => void;
   /** Problems found before the scan (discovery), counted as file errors. */
   discoveryProblems?: InputProblem[];
-  /** Called once per problem as it is found. */
-  onProblem?: (p: InputProblem) => void;
   onBytes?: (n: number) => void;
   /** Samples returned per join key (Elasticsearch's max_samples_per_key), default 1. */
   maxSamplesPerKey?: number;
   /** Problems kept for the summary; all are counted. */
   maxProblemsShown?: number;
+  /** Bytes of candidates held in memory before they spill to temporary files. */
+  maxMemory?: number;
+  /**
+   * Worker threads for the per-line stage (default 1: all on this thread). More than one
+   * needs `compile`, how the queries were compiled, since each worker compiles its own.
+   */
+  threads?: number;
+  compile?: PortableCompile;
+  /** With threads, plain files of twice this size or more are read in ranges of about this size. */
+  rangeBytes?: number;
 }
 
 export interface ScanResult {
@@ -45,15 +56,12 @@ export interface ScanResult {
   summary: ScanSummary;
 }
 
-/** An event that satisfies some step of some query, with one mask per query. */
-interface Candidate {
-  event: TimelineEvent;
-  masks: number[];
-}
-
 /**
- * Reads every source, keeps the events some query step can use, orders them on one
- * timeline and runs each query over it.
+ * The scan in three stages: collect (the per-line stage over every unit of work, on this
+ * thread or a pool: collect.ts, pool.ts), order (one timeline in bounded memory, order.ts)
+ * and run (each query's runner over the timeline, the results interleaved by completion).
+ * The output does not depend on the number of threads: events are ordered by a total
+ * order, and problems are reported in input order.
  */
 export async function scan(opts: ScanOptions): Promise<ScanResult> {
   const started = performance.now();
@@ -64,137 +72,128 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
     alertsByRule: [], alerts: 0, elapsedMs: 0, peakRssBytes: 0,
   };
   const badReasons = new Tally();
-  const categories = new Tally();
   const hosts = new Tally();
-  const categoryField = opts.categoryField ?? 'event.category';
+  const categories = new Tally();
   let newest = -Infinity;
-  const report = (p: InputProblem) => {
+  const count = (p: InputProblem) => {
     summary[p.kind === 'file' ? 'fileErrors' : 'badLines']++;
-    if (p.kind !== 'file') badReasons.add(reasonKind(p.reason));
-    if (summary.problems.length < shown) summary.problems.push(p);
-    opts.onProblem?.(p);
+    if (p.kind === 'line') badReasons.add(reasonKind(p.reason));
   };
-  for (const p of opts.discoveryProblems ?? []) report(p);
-
-  // Sample queries ignore time: when only they run, an event needs no timestamp.
-  const timeless = opts.queries.every((q) => q.compiled.type === 'sample');
-  const candidates: Candidate[] = [];
-  const onBytes = (n: number) => { summary.bytes += n; opts.onBytes?.(n); };
+  const tallied = (t: EventTally) => {
+    summary.events += t.events;
+    summary.hostFiltered += t.hostFiltered;
+    if (t.newest > newest) newest = t.newest;
+    for (const [k, n] of t.hosts) hosts.add(k, n);
+    for (const [k, n] of t.categories) categories.add(k, n);
+  };
+  const threads = opts.compile ? Math.max(1, opts.threads ?? 1) : 1;
+  const units = await planUnits(opts.sources, threads, opts.rangeBytes);
+  /** Per unit, its first problems (lines counted within the unit until the end). */
+  const problems: InputProblem[][] = units.map(() => []);
+  const order = new CandidateOrder(opts.maxMemory);
+  /** Units left per source, for "files done". */
+  const unitsLeft = new Map<number, number>();
+  for (const u of units) unitsLeft.set(u.source.index, (unitsLeft.get(u.source.index) ?? 0) + 1);
+  let candidates = 0;
   let filesDone = 0;
-  const progress = () => opts.onProgress?.({ bytes: summary.bytes, events: summary.events, candidates: candidates.length, filesDone });
-  for (const source of opts.sources) {
-    for await (const batch of readItems(source, { maxLineBytes: opts.maxLineBytes, onBytes })) {
-      progress();
-      for (const item of batch) {
-        if (item.kind === 'error') {
-          report({ kind: 'file', file: source.path, ...(item.line === undefined ? {} : { line: item.line }), reason: item.reason });
-          continue;
-        }
-        if (item.kind === 'bad') {
-          report({ kind: 'line', file: source.path, line: item.line, reason: item.reason });
-          continue;
-        }
-        let doc: unknown;
-        if (item.kind === 'line') {
-          try {
-            doc = JSON.parse(item.text);
-          } catch (err) {
-            report({ kind: 'line', file: source.path, line: item.line, reason: `invalid JSON: ${(err as Error).message}` });
-            continue;
-          }
-        } else {
-          doc = item.value;
-        }
-        if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
-          report({ kind: 'line', file: source.path, line: item.line, reason: `not a JSON object (${Array.isArray(doc) ? 'array' : doc === null ? 'null' : typeof doc})` });
-          continue;
-        }
-        const view = documentView(doc);
-        const line = item.line;
-        let masks: number[];
-        let ts: number | null;
-        try {
-          ts = parseTimestamp(view.get(opts.timestampField)) ?? (timeless ? 0 : null);
-          masks = ts === null ? [] : opts.queries.map((q) => stepMask(q.compiled, view));
-        } catch (err) {
-          // Only a value nested deeper than the call stack gets here; it is that line's problem.
-          if (!(err instanceof RangeError)) throw err;
-          report({ kind: 'line', file: source.path, line, reason: 'value nested too deeply to evaluate' });
-          continue;
-        }
-        if (ts === null) {
-          report({ kind: 'line', file: source.path, line, reason: `missing or unparsable ${opts.timestampField}` });
-          continue;
-        }
-        const host = hostOf(view);
-        if (opts.hostFilter && !opts.hostFilter(host)) {
-          summary.hostFiltered++;
-          continue;
-        }
-        summary.events++;
-        hosts.add(host);
-        for (const c of categoriesOf(view.get(categoryField))) categories.add(c);
-        if (ts > newest) newest = ts;
-        if (masks.every((m) => m === 0)) continue;
-        const tiebreak = opts.tiebreakerField === undefined ? undefined : getField(doc, opts.tiebreakerField);
-        const event: TimelineEvent = { ts, tiebreak, fileIndex: source.index, line, view, source: doc };
-        if (item.kind === 'line') event.raw = item.text;
-        candidates.push({ event, masks });
-      }
+  const progress = () => opts.onProgress?.({ bytes: summary.bytes, events: summary.events, candidates, filesDone });
+  try {
+    for (const p of opts.discoveryProblems ?? []) {
+      count(p);
+      if (summary.problems.length < shown) summary.problems.push(p);
     }
-    filesDone++;
-    progress();
+    const settings: CollectSettings = {
+      timestampField: opts.timestampField,
+      maxLineBytes: opts.maxLineBytes,
+      ...(opts.tiebreakerField === undefined ? {} : { tiebreakerField: opts.tiebreakerField }),
+      ...(opts.categoryField === undefined ? {} : { categoryField: opts.categoryField }),
+      ...(opts.hosts?.length ? { hosts: opts.hosts } : {}),
+    };
+    const compiled = opts.queries.map((q) => q.compiled);
+    const pool = opts.compile ? { threads, compile: opts.compile } : null;
+    const done = await runUnits(units, compiled, settings, pool, {
+      candidate: (c) => {
+        candidates++;
+        order.add(c);
+      },
+      problem: (p, unit) => {
+        count(p);
+        if (problems[unit]!.length < shown) problems[unit]!.push(p);
+      },
+      events: tallied,
+      bytes: (n) => {
+        summary.bytes += n;
+        opts.onBytes?.(n);
+        progress();
+      },
+      unitDone: (unit) => {
+        const index = units[unit]!.source.index;
+        const left = unitsLeft.get(index)! - 1;
+        unitsLeft.set(index, left);
+        if (left === 0) filesDone++;
+        progress();
+      },
+    });
+
+    // Lines of a range count from the lines of the ranges before it in the same file.
+    const lineBase = new Map<string, number>();
+    let base = 0;
+    units.forEach((u, i) => {
+      if (u.part === 0) base = 0;
+      lineBase.set(`${u.source.index}:${u.part}`, base);
+      for (const p of problems[i]!) {
+        if (summary.problems.length >= shown) break;
+        summary.problems.push(p.line === undefined ? p : { ...p, line: p.line + base });
+      }
+      base += done[i]!.lines;
+    });
+    const lineOf = (e: TimelineEvent) => e.line + (lineBase.get(`${e.fileIndex}:${e.part}`) ?? 0);
+
+    const samples = opts.maxSamplesPerKey ? { maxSamplesPerKey: opts.maxSamplesPerKey } : {};
+    const runners = opts.queries.map((q) => createRunner(q.compiled, samples));
+    const inside = windowTest(opts.window, newest, summary);
+    for await (const c of order.ordered()) {
+      if (!inside(c.event.ts)) continue;
+      for (const [q, hit] of c.hits) runners[q]!.push(c.event, hit);
+    }
+    const perQuery = opts.queries.map((q, qi) => {
+      const results = runners[qi]!.finish();
+      summary.alertsByRule.push({ name: q.name, severity: q.rule?.severity ?? '', count: results.length, ...(q.rule ? { rule: q.rule } : {}) });
+      return results.map((r) => ({ alert: toAlert(r, q, opts.sources, lineOf), last: r.events[r.events.length - 1]! }));
+    });
+    const alerts = mergeByCompletion(perQuery);
+    summary.alerts = alerts.length;
+    summary.badLinesByReason = badReasons.sorted();
+    summary.eventsByHost = hosts.sorted();
+    summary.eventsByCategory = categories.sorted();
+    summary.elapsedMs = performance.now() - started;
+    summary.peakRssBytes = process.resourceUsage().maxRSS * 1024;
+    return { alerts, summary };
+  } finally {
+    order.dispose();
   }
-
-  const inWindow = opts.window ? applyWindow(candidates, opts.window, newest, summary) : candidates;
-  inWindow.sort((a, b) => compareEvents(a.event, b.event));
-  const perQuery = opts.queries.map((q, qi) => {
-    const runner = createRunner(q.compiled, { ...(opts.maxSamplesPerKey ? { maxSamplesPerKey: opts.maxSamplesPerKey } : {}) });
-    for (const c of inWindow) if (c.masks[qi]) runner.push(c.event, c.masks[qi]!);
-    const results = runner.finish();
-    summary.alertsByRule.push({ name: q.name, severity: q.rule?.severity ?? '', count: results.length, ...(q.rule ? { rule: q.rule } : {}) });
-    return results.map((r) => ({ alert: toAlert(r, q, opts.sources), last: r.events[r.events.length - 1]! }));
-  });
-  const alerts = mergeByCompletion(perQuery);
-  summary.alerts = alerts.length;
-  summary.badLinesByReason = badReasons.sorted();
-  summary.eventsByCategory = categories.sorted();
-  summary.eventsByHost = hosts.sorted();
-  summary.elapsedMs = performance.now() - started;
-  summary.peakRssBytes = process.resourceUsage().maxRSS * 1024;
-  return { alerts, summary };
-}
-
-/** The host an event belongs to, for --host and the per-host counts. */
-function hostOf(view: { get(path: string): unknown }): string {
-  for (const field of ['host.name', 'host.hostname']) {
-    const v = view.get(field);
-    const s = Array.isArray(v) ? v[0] : v;
-    if (typeof s === 'string' && s !== '') return s;
-  }
-  return '(none)';
-}
-
-function categoriesOf(v: unknown): string[] {
-  if (typeof v === 'string') return [v];
-  if (Array.isArray(v)) return v.filter((x): x is string => typeof x === 'string');
-  return ['(none)'];
 }
 
 /**
- * Keeps the candidates inside the window. Relative bounds count back from the newest event
- * read, so "the last 24h" of an export means the last 24 hours it covers, not of today.
+ * Whether a candidate's time is inside the window, counting those outside into the summary.
+ * Relative bounds count back from the newest event read, so "the last 24h" of an export
+ * means the last 24 hours it covers, not of today.
  */
-function applyWindow(candidates: Candidate[], window: NonNullable<ScanOptions['window']>, newest: number, summary: ScanSummary): Candidate[] {
+function windowTest(window: ScanOptions['window'], newest: number, summary: ScanSummary): (ts: number) => boolean {
+  if (!window) return () => true;
   const resolve = (b: TimeBound | undefined) => (b === undefined ? undefined : 'at' in b ? b.at : newest - b.beforeNewest);
   const from = resolve(window.from);
   const to = resolve(window.to);
-  const kept = candidates.filter((c) => (from === undefined || c.event.ts >= from) && (to === undefined || c.event.ts <= to));
   const iso = (ms: number | undefined) => (ms === undefined || !Number.isFinite(ms) ? undefined : formatTimestamp(ms));
   const f = iso(from);
   const t = iso(to);
-  summary.window = { ...(f === undefined ? {} : { from: f }), ...(t === undefined ? {} : { to: t }), outside: candidates.length - kept.length };
-  return kept;
+  const shown = { ...(f === undefined ? {} : { from: f }), ...(t === undefined ? {} : { to: t }), outside: 0 };
+  summary.window = shown;
+  return (ts) => {
+    if ((from === undefined || ts >= from) && (to === undefined || ts <= to)) return true;
+    shown.outside++;
+    return false;
+  };
 }
 
 /**
@@ -216,13 +215,13 @@ function mergeByCompletion(lists: { alert: Alert; last: TimelineEvent }[][]): Al
   }
 }
 
-function toAlert(r: QueryResult, q: ScanQuery, sources: InputSource[]): Alert {
+function toAlert(r: QueryResult, q: ScanQuery, sources: InputSource[], lineOf: (e: TimelineEvent) => number): Alert {
   const events = r.events.map((e): MatchedEvent => e.missing ? { file: '', line: 0, timestamp: '', source: null, missing: true } : ({
     file: sources[e.fileIndex]!.path,
-    line: e.line,
+    line: lineOf(e),
     timestamp: formatTimestamp(e.ts),
-    source: e.source,
-    ...(e.raw === undefined ? {} : { raw: e.raw }),
+    source: JSON.parse(e.raw),
+    raw: e.raw,
   }));
   const first = events.find((e) => !e.missing)!;
   return { ...(q.rule ? { rule: q.rule } : {}), joinKeys: r.joinKeys, timestamp: first.timestamp, events, fields: q.compiled.fields };

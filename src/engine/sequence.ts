@@ -1,11 +1,12 @@
-import { elements, type CompiledQuery, type CompiledStep, type FieldValue } from '../eql/index.js';
+import { elements, type CompiledQuery, type FieldValue } from '../eql/index.js';
+import { formatTimestamp } from '../normalize/index.js';
 import { MissingEvents, type Candidate } from './missing.js';
-import type { QueryResult, QueryRunner } from './runner.js';
+import type { Hit, QueryResult, QueryRunner } from './runner.js';
 import { compareEvents, type TimelineEvent } from './timeline.js';
 
 interface Stage {
-  step: CompiledStep;
-  /** Bit of the step in the event's match mask. */
+  /** Index of the step, and its bit in the event's match mask. */
+  index: number;
   bit: number;
 }
 
@@ -32,42 +33,43 @@ export class SequenceRunner implements QueryRunner {
   private readonly results: (QueryResult & { done: TimelineEvent })[] = [];
   private readonly untilBit: number;
   private readonly missing: MissingEvents | null = null;
-  /** Bits of the missing steps. */
-  private readonly missingBits: { bit: number; step: CompiledStep }[] = [];
+  /** The missing steps. */
+  private readonly missingSteps: { bit: number; index: number }[] = [];
   /** Candidates waiting for their trailing missing slots' window to pass. */
   private pending: (Candidate & { keys: FieldValue[] })[] = [];
   private pushed = 0;
 
   constructor(private readonly query: CompiledQuery) {
     query.steps.forEach((step, i) => {
-      if (step.missing) this.missingBits.push({ bit: 1 << i, step });
-      else for (let r = 0; r < step.runs; r++) this.stages.push({ step, bit: 1 << i });
+      if (step.missing) this.missingSteps.push({ bit: 1 << i, index: i });
+      else for (let r = 0; r < step.runs; r++) this.stages.push({ index: i, bit: 1 << i });
     });
-    if (this.missingBits.length) this.missing = new MissingEvents(MissingEvents.slotsOf(query), query.maxspan);
+    if (this.missingSteps.length) this.missing = new MissingEvents(MissingEvents.slotsOf(query), query.maxspan);
     this.untilBit = 1 << query.steps.length;
   }
 
-  push(ev: TimelineEvent, mask: number): void {
-    const { maxspan, until } = this.query;
+  push(ev: TimelineEvent, hit: Hit): void {
+    const { maxspan } = this.query;
+    const mask = hit.mask;
     if (this.pending.length) this.flush(ev.ts);
     if (maxspan !== null && ++this.pushed % SWEEP_EVERY === 0) this.sweep(ev.ts - maxspan);
     if (this.missing) {
-      for (const { bit, step } of this.missingBits) {
+      for (const { bit, index } of this.missingSteps) {
         if (!(mask & bit)) continue;
-        for (const keys of keyTuples(step.keys(ev.view), step.optionalKeys)) this.missing.record(ev, bit, keyOf(keys));
+        for (const keys of hit.tuples[index] ?? []) this.missing.record(ev, bit, keyOf(keys));
       }
     }
     const last = this.stages.length - 1;
     // Last stage first, so one event never fills two consecutive stages of the same sequence.
     for (let s = last; s >= 0; s--) {
-      const stage = this.stages[s]!;
-      if (!(mask & stage.bit)) continue;
-      for (const keys of keyTuples(stage.step.keys(ev.view), stage.step.optionalKeys)) this.advance(s, ev, keys);
+      const stage = this.stages[s];
+      if (!stage || !(mask & stage.bit)) continue;
+      for (const keys of hit.tuples[stage.index] ?? []) this.advance(s, ev, keys);
     }
     // `until` ends the key's open partial sequences, but one this very event completed stands
     // (Elasticsearch's sequenceWithOptionalFieldsAndUntil_1/_2).
-    if (until && mask & this.untilBit) {
-      for (const keys of keyTuples(until.keys(ev.view), until.optionalKeys)) this.state.delete(keyOf(keys));
+    if (mask & this.untilBit) {
+      for (const keys of hit.tuples[this.query.steps.length] ?? []) this.state.delete(keyOf(keys));
     }
   }
 
@@ -91,8 +93,12 @@ export class SequenceRunner implements QueryRunner {
     else slots![s] = next;
   }
 
-  private complete(positives: TimelineEvent[], keys: FieldValue[], key: string): void {
+  private complete(positives: TimelineEvent[], instants: FieldValue[], key: string): void {
     const done = positives[positives.length - 1]!;
+    // Date keys join on epoch millis and show as ISO-8601, as Elasticsearch returns sequence keys.
+    const last = this.stages.at(-1);
+    const dateKeys = (last && this.query.steps[last.index]?.dateKeys) ?? [];
+    const keys = instants.map((k, i) => (dateKeys[i] && typeof k === 'number' ? formatTimestamp(k) : k));
     if (!this.missing) {
       this.results.push({ events: positives, joinKeys: keys, done });
       return;
@@ -147,8 +153,8 @@ export class SequenceRunner implements QueryRunner {
 export function keyTuples(values: FieldValue[], optional: boolean[]): FieldValue[][] {
   if (values.every((v) => typeof v !== 'object')) return [values];
   let tuples: FieldValue[][] = [[]];
-  for (let i = 0; i < values.length; i++) {
-    const options = keyValues(values[i]!, optional[i] === true);
+  for (const [i, value] of values.entries()) {
+    const options = keyValues(value, optional[i] === true);
     if (options.length === 0) return [];
     tuples = tuples.flatMap((t) => options.map((o) => [...t, o]));
   }

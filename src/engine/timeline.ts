@@ -1,34 +1,41 @@
-import type { EventView, FieldValue } from '../eql/index.js';
+import type { FieldValue } from '../eql/index.js';
 
-/** An event placed on the timeline, with its provenance. */
+/**
+ * An event placed on the timeline: when, where it came from, and its text. Compact on
+ * purpose: no parsed document, so holding (or spilling) many of them stays cheap.
+ */
 export interface TimelineEvent {
   /** Epoch milliseconds (fractional for sub-millisecond precision). */
   ts: number;
-  /** Value of the tiebreaker field, when one is configured. */
+  /** Value of the tiebreaker field, when one is configured (a scalar; anything else is absent). */
   tiebreak: FieldValue | undefined;
   fileIndex: number;
+  /** Which byte range of the file (0 when it was read whole); `line` counts within it. */
+  part: number;
   line: number;
-  view: EventView;
-  /** The original document. */
-  source: object;
-  /** The original line's text, when the event was a line of NDJSON. */
-  raw?: string;
+  /** The event's JSON text: the original line, or the serialised element of a JSON-array file. */
+  raw: string;
   /** A placeholder standing for a missing event `![...]` in a result. */
   missing?: true;
 }
 
 function compareTiebreak(a: FieldValue | undefined, b: FieldValue | undefined): number {
-  if (a === b) return 0;
-  // Missing tiebreakers sort first, numbers before strings.
-  if (a === undefined || a === null) return -1;
+  // Missing (or null) tiebreakers sort first, numbers before strings.
+  if (a === undefined || a === null) return b === undefined || b === null ? 0 : -1;
   if (b === undefined || b === null) return 1;
+  if (a === b) return 0;
   if (typeof a === 'number' && typeof b === 'number') return a - b;
   const x = String(a);
   const y = String(b);
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
-/** Timeline order: timestamp, tiebreaker, then file order as given, then line. */
+/** Timeline order: timestamp, tiebreaker, then file order as given, then position in the file. */
 export function compareEvents(a: TimelineEvent, b: TimelineEvent): number {
-  return a.ts - b.ts || compareTiebreak(a.tiebreak, b.tiebreak) || a.fileIndex - b.fileIndex || a.line - b.line;
+  return a.ts - b.ts || compareTiebreak(a.tiebreak, b.tiebreak) || comparePosition(a, b);
+}
+
+/** Input order: file order as given, then position in the file. */
+export function comparePosition(a: TimelineEvent, b: TimelineEvent): number {
+  return a.fileIndex - b.fileIndex || a.part - b.part || a.line - b.line;
 }

@@ -11,7 +11,7 @@ export interface MatchedEvent {
   timestamp: string;
   /** The original document, as read; null for a missing-event placeholder. */
   source: unknown;
-  /** The original line's text (NDJSON input), the evidence as it was written. */
+  /** The event's JSON text: the original line as written (NDJSON), or the re-serialised element of a JSON-array file. */
   raw?: string;
   /** Set on the placeholder for a `![...]` step (no document). */
   missing?: true;

@@ -46,21 +46,22 @@ export function check(node: A.Query | A.Expr, source: string): void {
   };
   const visitCall = (e: A.Call): void => {
     const spec = FUNCTIONS.get(e.name.toLowerCase());
-    if (!spec) fail(`unknown function '${e.name}'`, e.start);
-    if (e.caseInsensitive && !spec!.tilde) fail(`function '${spec!.name}' has no case-insensitive ~ form`, e.start);
+    if (!spec) return fail(`unknown function '${e.name}'`, e.start);
+    if (e.caseInsensitive && !spec.tilde) fail(`function '${spec.name}' has no case-insensitive ~ form`, e.start);
     const n = e.args.length;
-    if (n < spec!.minArgs || n > spec!.maxArgs) {
-      const want = spec!.maxArgs === Infinity ? `at least ${spec!.minArgs}` : spec!.minArgs === spec!.maxArgs ? `${spec!.minArgs}` : `${spec!.minArgs} to ${spec!.maxArgs}`;
-      fail(`function '${spec!.name}' takes ${want} argument${want === '1' ? '' : 's'}, found ${n}`, e.start);
+    if (n < spec.minArgs || n > spec.maxArgs) {
+      const want = spec.maxArgs === Infinity ? `at least ${spec.minArgs}` : spec.minArgs === spec.maxArgs ? `${spec.minArgs}` : `${spec.minArgs} to ${spec.maxArgs}`;
+      fail(`function '${spec.name}' takes ${want} argument${want === '1' ? '' : 's'}, found ${n}`, e.start);
     }
     const TYPES: Record<string, string> = { s: 'string', n: 'number', b: 'boolean' };
     e.args.forEach((a, i) => {
-      const want = TYPES[spec!.params[Math.min(i, spec!.params.length - 1)]!];
+      // The last parameter letter repeats.
+      const want = TYPES[spec.params.charAt(Math.min(i, spec.params.length - 1))];
       if (want && a.type === 'Literal' && a.value !== null && typeof a.value !== want) {
-        fail(`argument ${i + 1} of '${spec!.name}' must be a ${want}, found ${JSON.stringify(a.value)}`, a.start);
+        fail(`argument ${i + 1} of '${spec.name}' must be a ${want}, found ${JSON.stringify(a.value)}`, a.start);
       }
     });
-    if (spec!.name === 'cidrMatch') {
+    if (spec.name === 'cidrMatch') {
       for (const a of e.args.slice(1)) {
         if (a.type !== 'Literal' || typeof a.value !== 'string') return fail('cidrMatch ranges must be string constants', a.start);
         if (!isCidr(a.value)) fail(`invalid CIDR range ${JSON.stringify(a.value)}`, a.start);
@@ -72,10 +73,16 @@ export function check(node: A.Query | A.Expr, source: string): void {
     visitExpr(s.filter.condition);
     s.by.forEach(visitExpr);
   };
-  if (!('type' in node) || !['event', 'sequence', 'sample'].includes(node.type)) return visitExpr(node as A.Expr);
-  const q = node as A.Query;
-  if (q.type === 'event') return visitExpr(q.filter.condition);
-  q.by.forEach(visitExpr);
-  q.steps.forEach(visitStep);
-  if (q.type === 'sequence' && q.until) visitStep(q.until);
+  switch (node.type) {
+    case 'event':
+      return visitExpr(node.filter.condition);
+    case 'sequence':
+    case 'sample':
+      node.by.forEach(visitExpr);
+      node.steps.forEach(visitStep);
+      if (node.type === 'sequence' && node.until) visitStep(node.until);
+      return;
+    default:
+      return visitExpr(node);
+  }
 }

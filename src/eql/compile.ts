@@ -1,10 +1,14 @@
 import type * as A from './ast.js';
 import { check } from './check.js';
+import { compareIps } from './cidr.js';
+import { EqlSyntaxError } from './errors.js';
 import type { EventView, FieldValue } from './event.js';
+import type { DateParser, FieldTypes } from './field-types.js';
 import { divide, FUNCTIONS, modulo } from './functions.js';
 import { parseExpression, parseQuery } from './parser.js';
 import { compileRegex } from './regex.js';
 import { elements, isNullish, scalarCompare, scalarEquals, toNumber } from './values.js';
+import { compareVersions } from './version.js';
 import { compileWildcard, type StringMatcher } from './wildcard.js';
 
 export type Evaluator = (ev: EventView) => FieldValue;
@@ -27,10 +31,19 @@ export interface CompileOptions {
   /** Field holding the event category (`process where ...`). Default `event.category`. */
   categoryField?: string;
   /**
-   * Date-typed fields (the timestamp field): comparing one with a constant compares dates,
-   * the constant standing for the span its precision covers (`== "2017-08-30"` is that day).
+   * Field types, as an index mapping gives them (the timestamp field is a date). Comparing a
+   * date field with a constant compares instants, the constant standing for the span its
+   * precision covers (`== "2017-08-30"` is that day).
    */
-  dates?: { fields: string[]; parse: (v: FieldValue) => { ms: number; unit: number } | null };
+  fieldTypes?: FieldTypes;
+}
+
+/** What compiling one query carries along. */
+interface Context {
+  source: string;
+  types: FieldTypes;
+  /** Every field path the query reads. */
+  fields: Set<string>;
 }
 
 export interface CompiledStep {
@@ -39,6 +52,8 @@ export interface CompiledStep {
   keys: (ev: EventView) => FieldValue[];
   /** Per key: is it an optional field (`?x`), whose absence is a null key rather than no key? */
   optionalKeys: boolean[];
+  /** Per key: a date field, whose key value is its instant in epoch milliseconds. */
+  dateKeys: boolean[];
   runs: number;
   missing: boolean;
   ast: A.Step;
@@ -66,13 +81,15 @@ export function compileQuery(source: string, options: CompileOptions = {}): Comp
   const ast = parseQuery(source);
   check(ast, source);
   const categoryField = options.categoryField ?? 'event.category';
-  const fields = new Set<string>([categoryField]);
+  const ctx: Context = { source, types: options.fieldTypes ?? new Map(), fields: new Set([categoryField]) };
   const compileStep = (step: A.Step, sharedKeys: A.Expr[]): CompiledStep => {
-    const keyFns = [...sharedKeys, ...step.by].map((k) => evaluator(compileExpr(k, fields, options.dates)));
+    const keys = [...sharedKeys, ...step.by];
+    const keyFns = keys.map((k) => joinKey(k, ctx));
     return {
-      matches: compileFilter(step.filter, categoryField, fields, options.dates),
+      matches: compileFilter(step.filter, categoryField, ctx),
       keys: (ev) => keyFns.map((f) => f(ev)),
-      optionalKeys: [...sharedKeys, ...step.by].map((k) => k.type === 'Field' && k.optional),
+      optionalKeys: keys.map((k) => k.type === 'Field' && k.optional),
+      dateKeys: keys.map((k) => dateParser(k, ctx) !== null),
       runs: step.runs,
       missing: step.missing,
       ast: step,
@@ -80,25 +97,40 @@ export function compileQuery(source: string, options: CompileOptions = {}): Comp
   };
   if (ast.type === 'event') {
     const step: A.Step = { filter: ast.filter, by: [], runs: 1, missing: false, start: ast.start, end: ast.end };
-    return { source, ast, type: 'event', steps: [compileStep(step, [])], until: null, maxspan: null, pipes: ast.pipes, fields: [...fields] };
+    return { source, ast, type: 'event', steps: [compileStep(step, [])], until: null, maxspan: null, pipes: ast.pipes, fields: [...ctx.fields] };
   }
   const steps = ast.steps.map((s) => compileStep(s, ast.by));
   const until = ast.type === 'sequence' && ast.until ? compileStep(ast.until, ast.by) : null;
   const maxspan = ast.type === 'sequence' ? ast.maxspan : null;
-  return { source, ast, type: ast.type, steps, until, maxspan, pipes: ast.pipes, fields: [...fields] };
+  return { source, ast, type: ast.type, steps, until, maxspan, pipes: ast.pipes, fields: [...ctx.fields] };
+}
+
+/** The parser of a date-typed field, or null when `e` is not one. */
+function dateParser(e: A.Expr, ctx: Context): DateParser | null {
+  const t = e.type === 'Field' ? ctx.types.get(e.path) : undefined;
+  return t?.type === 'date' ? t.parse : null;
+}
+
+/** A join key's value; a date field joins on its instant, whatever format each event wrote it in. */
+function joinKey(k: A.Expr, ctx: Context): Evaluator {
+  const fn = evaluator(compileExpr(k, ctx));
+  const parse = dateParser(k, ctx);
+  if (parse === null) return fn;
+  const instant = (v: FieldValue): FieldValue => (Array.isArray(v) ? v.map(instant) : v === null ? null : parse(v)?.ms ?? null);
+  return (ev) => instant(fn(ev));
 }
 
 /** Constant-folds a lone expression (the fold tables); throws when it reads a field. */
 export function foldExpression(source: string): FieldValue {
   const ast = parseExpression(source);
   check(ast, source);
-  const c = compileExpr(ast, new Set());
+  const c = compileExpr(ast, { source, types: new Map(), fields: new Set() });
   if (!c.constant) throw new Error(`not a constant expression: ${source}`);
   return c.value;
 }
 
-function compileFilter(filter: A.EventFilter, categoryField: string, fields: Set<string>, dates?: CompileOptions['dates']): Predicate {
-  const cond = compileExpr(filter.condition, fields, dates);
+function compileFilter(filter: A.EventFilter, categoryField: string, ctx: Context): Predicate {
+  const cond = compileExpr(filter.condition, ctx);
   const category = filter.category;
   const inCategory: Predicate | null = category === null
     ? null
@@ -111,36 +143,65 @@ function compileFilter(filter: A.EventFilter, categoryField: string, fields: Set
   return inCategory ? (ev) => inCategory(ev) && truthy(fn(ev)) : (ev) => truthy(fn(ev));
 }
 
-function compileExpr(e: A.Expr, fields: Set<string>, dates?: CompileOptions['dates']): Compiled {
+function compileExpr(e: A.Expr, ctx: Context): Compiled {
   switch (e.type) {
     case 'Literal':
       return e.isFloat ? { ...constant(e.value), float: true } : constant(e.value);
-    case 'Field': {
-      const path = e.path;
-      fields.add(path);
-      return { constant: false, fn: (ev) => ev.get(path) ?? null, optional: e.optional };
-    }
+    case 'Field':
+      return compileField(e, ctx);
     case 'Not':
-      return unary(compileExpr(e.operand, fields, dates), (v) => (v === null ? null : !truthy(v)), (v) => !truthy(v));
+      return unary(compileExpr(e.operand, ctx), (v) => (v === null ? null : !truthy(v)), (v) => !truthy(v));
     case 'Negate': {
-      const operand = compileExpr(e.operand, fields, dates);
+      const operand = compileExpr(e.operand, ctx);
       return { ...unary(operand, negate, negate), float: operand.float === true };
     }
     case 'Logical':
-      return logical(e.op, compileExpr(e.left, fields, dates), compileExpr(e.right, fields, dates));
-    case 'Compare': {
-      const dated = dates && dateCompare(e, dates, fields);
-      return dated || compare(e.op, compileExpr(e.left, fields, dates), compileExpr(e.right, fields, dates));
-    }
+      return logical(e.op, compileExpr(e.left, ctx), compileExpr(e.right, ctx));
+    case 'Compare':
+      return dateCompare(e, ctx) ?? compare(e.op, compileExpr(e.left, ctx), compileExpr(e.right, ctx), typedOrder([e.left, e.right], ctx));
     case 'Arith':
-      return arith(e.op, compileExpr(e.left, fields, dates), compileExpr(e.right, fields, dates));
+      return arith(e.op, compileExpr(e.left, ctx), compileExpr(e.right, ctx));
     case 'Match':
-      return match(e, compileExpr(e.operand, fields, dates));
+      return match(e, compileExpr(e.operand, ctx));
     case 'In':
-      return inList(e, compileExpr(e.operand, fields, dates), e.list.map((x) => compileExpr(x, fields, dates)));
+      return inList(e, compileExpr(e.operand, ctx), e.list.map((x) => compileExpr(x, ctx)), typedOrder([e.operand], ctx));
     case 'Call':
-      return call(e, e.args.map((x) => compileExpr(x, fields, dates)));
+      return call(e, e.args.map((x) => compileExpr(x, ctx)));
   }
+}
+
+function compileField(e: A.Field, ctx: Context): Compiled {
+  const path = e.path;
+  ctx.fields.add(path);
+  const t = ctx.types.get(path);
+  if (t?.type === 'text' && !t.keyword) {
+    throw new EqlSyntaxError(`field '${path}' is text with no keyword sub-field, so it cannot be compared exactly`, ctx.source, e.start);
+  }
+  if (t?.type === 'keyword' && t.nullValue !== undefined) {
+    const nullValue = t.nullValue;
+    return { constant: false, fn: (ev) => { const v = ev.get(path); return v === null ? nullValue : v ?? null; }, optional: e.optional };
+  }
+  return { constant: false, fn: (ev) => ev.get(path) ?? null, optional: e.optional, float: t?.type === 'number' && t.float };
+}
+
+/** Orders two scalars; null when they are not comparable. */
+type Order = (x: FieldValue, y: FieldValue) => number | null;
+const asText = (v: FieldValue) => (typeof v === 'string' || typeof v === 'number' ? String(v) : null);
+const VERSION_ORDER: Order = (x, y) => {
+  const a = asText(x);
+  const b = asText(y);
+  return a === null || b === null ? null : compareVersions(a, b);
+};
+const IP_ORDER: Order = (x, y) => (typeof x === 'string' && typeof y === 'string' ? compareIps(x, y) : null);
+
+/** The order a comparison with a version or ip field uses (either side); undefined for plain values. */
+function typedOrder(sides: A.Expr[], ctx: Context): Order | undefined {
+  for (const side of sides) {
+    const t = side.type === 'Field' ? ctx.types.get(side.path)?.type : undefined;
+    if (t === 'version') return VERSION_ORDER;
+    if (t === 'ip') return IP_ORDER;
+  }
+  return undefined;
 }
 
 const DATE_TESTS: Record<A.CompareOp, (v: number, lo: number, hi: number) => boolean> = {
@@ -154,24 +215,23 @@ const DATE_TESTS: Record<A.CompareOp, (v: number, lo: number, hi: number) => boo
 const FLIPPED: Record<A.CompareOp, A.CompareOp> = { '==': '==', '!=': '!=', '<': '>', '<=': '>=', '>': '<', '>=': '<=' };
 
 /** `dateField <op> constant` (either way round) as a date comparison, or null when it is not one. */
-function dateCompare(e: A.Compare, dates: NonNullable<CompileOptions['dates']>, fields: Set<string>): Compiled | null {
+function dateCompare(e: A.Compare, ctx: Context): Compiled | null {
   const [field, lit, op] = e.left.type === 'Field' && e.right.type === 'Literal' ? [e.left, e.right, e.op]
     : e.right.type === 'Field' && e.left.type === 'Literal' ? [e.right, e.left, FLIPPED[e.op]] : [null, null, e.op];
-  if (!field || !lit || !dates.fields.includes(field.path) || lit.value === null) return null;
-  const bound = dates.parse(lit.value);
+  const parse = field && dateParser(field, ctx);
+  if (!field || !lit || !parse || lit.value === null) return null;
+  const bound = parse(lit.value);
   if (!bound) return null;
   const { ms: lo, unit } = bound;
   // Past ~2^37 ms a nanosecond unit is below a double's resolution: widen it to one step.
   const hi = lo + Math.max(unit, Math.abs(lo) * Number.EPSILON);
   const test = DATE_TESTS[op];
-  const path = field.path;
-  fields.add(path);
+  const read = evaluator(compileField(field, ctx));
   return {
     constant: false,
     fn: (ev) => {
-      const v = ev.get(path);
-      return elements(v ?? null).some((x) => {
-        const d = dates.parse(x);
+      return elements(read(ev)).some((x) => {
+        const d = parse(x);
         return d !== null && test(d.ms, lo, hi);
       });
     },
@@ -224,14 +284,18 @@ const ORDER: Record<'<' | '<=' | '>' | '>=', (c: number) => boolean> = {
   '<': (c) => c < 0, '<=': (c) => c <= 0, '>': (c) => c > 0, '>=': (c) => c >= 0,
 };
 
-function compareTest(op: A.CompareOp): (x: FieldValue, y: FieldValue) => boolean {
+function compareTest(op: A.CompareOp, order: Order | undefined): (x: FieldValue, y: FieldValue) => boolean {
+  if (order) {
+    const holds = op === '==' || op === '!=' ? (c: number) => c === 0 : ORDER[op];
+    return (x, y) => { const c = order(x, y); return c !== null && holds(c); };
+  }
   if (op === '==' || op === '!=') return (x, y) => scalarEquals(x, y, false);
   const ok = ORDER[op];
   return (x, y) => { const c = scalarCompare(x, y); return c !== null && ok(c); };
 }
 
-function compare(op: A.CompareOp, l: Compiled, r: Compiled): Compiled {
-  const test = compareTest(op);
+function compare(op: A.CompareOp, l: Compiled, r: Compiled, order?: Order): Compiled {
+  const test = compareTest(op, order);
   const negated = op === '!=';
   // `x == null` / `x != null` test presence (folded too: `"a" == null` is false).
   const nullSide = (l.constant && l.value === null) || (r.constant && r.value === null);
@@ -308,19 +372,19 @@ function match(e: A.Match, operand: Compiled): Compiled {
   return { constant: false, fn: (ev) => test(fn(ev)) };
 }
 
-function inList(e: A.In, operand: Compiled, list: Compiled[]): Compiled {
+function inList(e: A.In, operand: Compiled, list: Compiled[], order: Order | undefined): Compiled {
   const ci = e.caseInsensitive;
+  const equal = order ? (x: FieldValue, y: FieldValue) => order(x, y) === 0 : (x: FieldValue, y: FieldValue) => scalarEquals(x, y, ci);
   const member = (v: FieldValue, items: FieldValue[]) =>
-    elements(v).some((x) => items.some((item) => elements(item).some((y) => scalarEquals(x, y, ci))));
-  if (operand.constant && list.every((c) => c.constant)) {
+    elements(v).some((x) => items.some((item) => elements(item).some((y) => equal(x, y))));
+  const items = constantValues(list);
+  if (operand.constant && items) {
     if (operand.value === null) return constant(null);
-    const items = list.map((c) => (c as { value: FieldValue }).value);
     return constant(member(operand.value, items) !== e.negated);
   }
   const op = evaluator(operand);
-  if (list.every((c) => c.constant)) {
-    const items = list.map((c) => (c as { value: FieldValue }).value);
-    const set = ci ? null : exactSet(items);
+  if (items) {
+    const set = ci || order ? null : exactSet(items);
     if (set) return { constant: false, fn: (ev) => elements(op(ev)).some((x) => set.has(typeof x === 'number' ? x : String(x))) !== e.negated };
     return { constant: false, fn: (ev) => member(op(ev), items) !== e.negated };
   }
@@ -329,29 +393,38 @@ function inList(e: A.In, operand: Compiled, list: Compiled[]): Compiled {
 }
 
 /**
- * A Set lookup is equivalent to scalarEquals only for lists of plain strings that are not
- * numeric (numbers compare with numeric strings) — otherwise fall back to pairwise equality.
+ * A Set lookup is equivalent to scalarEquals only for lists of plain strings that are neither
+ * numeric (numbers compare with numeric strings) nor boolean in any case (`true` equals
+ * `"TRUE"`) — otherwise fall back to pairwise equality.
  */
 function exactSet(items: FieldValue[]): Set<string | number> | null {
-  if (!items.every((i) => typeof i === 'string' && toNumber(i) === null && i !== 'true' && i !== 'false')) return null;
-  return new Set(items as string[]);
+  const strings = items.filter((i): i is string => typeof i === 'string' && toNumber(i) === null && !['true', 'false'].includes(i.toLowerCase()));
+  return strings.length === items.length ? new Set(strings) : null;
 }
 
-const ARITH_FUNCTIONS = new Set(['add', 'subtract', 'multiply', 'divide', 'modulo']);
+/** The values of a list of compiled expressions when all are constants, else null. */
+function constantValues(list: Compiled[]): FieldValue[] | null {
+  const out: FieldValue[] = [];
+  for (const c of list) {
+    if (!c.constant) return null;
+    out.push(c.value);
+  }
+  return out;
+}
+
+const ARITH_FUNCTIONS: ReadonlyMap<string, A.ArithOp> = new Map([['add', '+'], ['subtract', '-'], ['multiply', '*'], ['divide', '/'], ['modulo', '%']]);
 
 function call(e: A.Call, args: Compiled[]): Compiled {
   const name = e.name.toLowerCase();
-  const float = ARITH_FUNCTIONS.has(name) && args.some((a) => a.float);
-  if (float) {
-    // Same as the `+ - * / %` operators, which know about float operands.
-    const op = ({ add: '+', subtract: '-', multiply: '*', divide: '/', modulo: '%' } as const)[name as 'add'];
-    return arith(op, args[0]!, args[1]!);
-  }
-  const spec = FUNCTIONS.get(name)!;
+  const op = ARITH_FUNCTIONS.get(name);
+  const [a, b] = args;
+  // With a float operand, the same as the `+ - * / %` operators, which know about float operands.
+  if (op && a && b && args.some((x) => x.float)) return arith(op, a, b);
+  const spec = FUNCTIONS.get(name);
+  if (!spec) throw new Error(`unknown function '${e.name}' got past check()`);
   const ci = e.caseInsensitive;
-  if (args.every((a) => a.constant)) {
-    return constant(spec.call(args.map((a) => (a as { value: FieldValue }).value), ci));
-  }
+  const values = constantValues(args);
+  if (values) return constant(spec.call(values, ci));
   const fast = spec.specialize?.(args.map((a) => (a.constant ? a.value : undefined)));
   const callFn = fast ?? spec.call;
   const fns = args.map(evaluator);

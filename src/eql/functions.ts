@@ -146,9 +146,16 @@ function cidrCall(matcher: CidrMatcher) {
   };
 }
 
-function cidrRanges(args: (FieldValue | undefined)[]) {
-  const ranges = args.map((a) => { const t = text(a); return t === null ? null : parseCidr(t); });
-  return ranges.every((r) => r !== null) ? (ranges as NonNullable<(typeof ranges)[number]>[]) : null;
+/** The ranges, or null when one is missing or not a range. */
+function cidrRanges(args: (FieldValue | undefined)[]): NonNullable<ReturnType<typeof parseCidr>>[] | null {
+  const ranges = [];
+  for (const a of args) {
+    const t = text(a);
+    const range = t === null ? null : parseCidr(t);
+    if (range === null) return null;
+    ranges.push(range);
+  }
+  return ranges;
 }
 
 const cidrMatch: Pick<FunctionSpec, 'call' | 'specialize'> = {

@@ -1,25 +1,8 @@
 import { EqlSyntaxError, LIMITS } from './errors.js';
-import { KEYWORDS, T, type TokenType } from './tokens.js';
+import { KEYWORD_BY_NAME, PUNCTUATION, type Keyword, type Punctuation, type Token } from './tokens.js';
 
-export interface Token {
-  type: TokenType;
-  /** Identifier text, decoded string, or number. */
-  value: string | number;
-  start: number;
-  end: number;
-  /** For numbers: the source text had a fraction or exponent. */
-  isFloat?: boolean;
-}
-
-const PUNCT: Record<string, TokenType> = {
-  '(': T.lparen, ')': T.rparen, '[': T.lbracket, ']': T.rbracket, ',': T.comma, '.': T.dot,
-  '|': T.pipe, '?': T.question, ':': T.colon, '+': T.plus, '-': T.minus, '*': T.star,
-  '/': T.slash, '%': T.percent, '<': T.lt, '>': T.gt, '=': T.assign, '!': T.bang,
-};
-const PUNCT2: Record<string, TokenType> = { '==': T.eq, '!=': T.neq, '<=': T.lte, '>=': T.gte };
-const TILDE_KEYWORDS: ReadonlyMap<string, TokenType> = new Map([
-  ['in', T.inInsensitive], ['like', T.likeInsensitive], ['regex', T.regexInsensitive],
-]);
+const PUNCT: ReadonlyMap<string, Punctuation> = new Map(PUNCTUATION.map((p) => [p, p]));
+const TILDE_KEYWORDS: ReadonlyMap<string, Keyword> = new Map([['in', 'in~'], ['like', 'like~'], ['regex', 'regex~']]);
 
 const isIdentStart = (c: string) => /[A-Za-z_@]/.test(c);
 const isIdentPart = (c: string) => /[A-Za-z0-9_@]/.test(c);
@@ -37,10 +20,10 @@ export function tokenize(source: string): Token[] {
     pos = skipSpaceAndComments(source, pos, fail);
     if (pos >= source.length) break;
     const start = pos;
-    const c = source[pos]!;
+    const c = source.charAt(pos);
     if (c === '"') {
       const { value, end } = readString(source, pos, fail);
-      tokens.push({ type: T.string, value, start, end });
+      tokens.push({ kind: 'string', value, start, end });
       pos = end;
     } else if (c === "'") {
       fail('single-quoted strings are not supported; use double quotes', pos);
@@ -50,45 +33,41 @@ export function tokenize(source: string): Token[] {
       pos = tok.end;
     } else if (isIdentStart(c)) {
       let end = pos + 1;
-      while (end < source.length && isIdentPart(source[end]!)) end++;
+      while (end < source.length && isIdentPart(source.charAt(end))) end++;
       const word = source.slice(pos, end);
       const lower = word.toLowerCase();
       if (source[end] === '~') {
         const kw = TILDE_KEYWORDS.get(lower);
-        tokens.push({ type: kw ?? T.tildeName, value: kw ? lower + '~' : word, start, end: end + 1 });
+        tokens.push(kw ? { kind: kw, start, end: end + 1 } : { kind: 'tildeName', text: word, start, end: end + 1 });
         pos = end + 1;
       } else {
-        const kw = KEYWORDS.get(lower);
-        tokens.push({ type: kw ?? T.name, value: kw ? lower : word, start, end });
+        const kw = KEYWORD_BY_NAME.get(lower);
+        tokens.push(kw ? { kind: kw, start, end } : { kind: 'name', text: word, start, end });
         pos = end;
       }
     } else if (c === '`') {
       const end = source.indexOf('`', pos + 1);
       if (end === -1) fail('unterminated quoted field name', pos);
       if (end === pos + 1) fail('empty quoted field name', pos);
-      tokens.push({ type: T.name, value: source.slice(pos + 1, end), start, end: end + 1 });
+      tokens.push({ kind: 'name', text: source.slice(pos + 1, end), start, end: end + 1 });
       pos = end + 1;
     } else {
-      const two = PUNCT2[source.slice(pos, pos + 2)];
-      const one = PUNCT[c];
-      if (two) {
-        tokens.push({ type: two, value: source.slice(pos, pos + 2), start, end: pos + 2 });
-        pos += 2;
-      } else if (one) {
-        tokens.push({ type: one, value: c, start, end: pos + 1 });
-        pos += 1;
+      const kind = PUNCT.get(source.slice(pos, pos + 2)) ?? PUNCT.get(c);
+      if (kind) {
+        tokens.push({ kind, start, end: pos + kind.length });
+        pos += kind.length;
       } else {
         fail(`unexpected character ${JSON.stringify(c)}`, pos);
       }
     }
   }
-  tokens.push({ type: T.eof, value: '', start: source.length, end: source.length });
+  tokens.push({ kind: 'eof', start: source.length, end: source.length });
   return tokens;
 }
 
 function skipSpaceAndComments(src: string, pos: number, fail: (m: string, at: number) => never): number {
   while (pos < src.length) {
-    const c = src[pos]!;
+    const c = src.charAt(pos);
     if (c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === '\f' || c === '\v') {
       pos++;
     } else if (c === '/' && src[pos + 1] === '/') {
@@ -122,7 +101,7 @@ function readString(src: string, start: number, fail: (m: string, at: number) =>
   let pos = start + 1;
   while (true) {
     if (pos >= src.length || src[pos] === '\n') fail('unterminated string', start);
-    const c = src[pos]!;
+    const c = src.charAt(pos);
     if (c === '"') return { value: out, end: pos + 1 };
     if (c !== '\\') {
       out += c;
@@ -133,12 +112,12 @@ function readString(src: string, start: number, fail: (m: string, at: number) =>
     if (e === undefined) fail('unterminated string', start);
     if (e === 'u') {
       const m = /^\\u\{([0-9a-fA-F]{2,8})\}/.exec(src.slice(pos, pos + 12));
-      if (!m) fail('invalid unicode escape; use \\u{XXXX} with 2 to 8 hex digits', pos);
-      const cp = parseInt(m![1]!, 16);
+      if (m?.[1] === undefined) return fail('invalid unicode escape; use \\u{XXXX} with 2 to 8 hex digits', pos);
+      const cp = parseInt(m[1], 16);
       if (cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) fail('invalid unicode code point', pos);
       out += String.fromCodePoint(cp);
-      pos += m![0].length;
-    } else if (e in ESCAPES) {
+      pos += m[0].length;
+    } else if (ESCAPES[e] !== undefined) {
       out += ESCAPES[e];
       pos += 2;
     } else {
@@ -148,15 +127,17 @@ function readString(src: string, start: number, fail: (m: string, at: number) =>
 }
 
 function readNumber(src: string, start: number, fail: (m: string, at: number) => never): Token {
-  const m = /^(\d+)(\.\d*)?([eE][+-]?\d+)?/.exec(src.slice(start, start + 400))!;
+  const m = /^(\d+)(\.\d*)?([eE][+-]?\d+)?/.exec(src.slice(start, start + 400));
+  if (!m) return fail('expected a number', start);
   const text = m[0];
   const end = start + text.length;
-  if (end < src.length && isIdentStart(src[end]!) && !/^[eE]/.test(src[end]!)) {
+  const next = src.charAt(end);
+  if (next !== '' && isIdentStart(next) && !/^[eE]/.test(next)) {
     // `5m` in `maxspan=5m`: the number ends here, the unit is a separate name token.
-    return { type: T.number, value: Number(text), start, end };
+    return { kind: 'number', value: Number(text), isFloat: false, start, end };
   }
   const isFloat = m[2] !== undefined || m[3] !== undefined;
   const value = Number(text);
   if (!Number.isFinite(value)) fail(`number out of range: ${text}`, start);
-  return { type: T.number, value, start, end, isFloat };
+  return { kind: 'number', value, start, end, isFloat };
 }

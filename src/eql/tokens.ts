@@ -1,72 +1,53 @@
-/** Token kinds as data: `binop` is the binary precedence used by the expression parser. */
-export interface TokenType {
-  readonly label: string;
-  readonly binop?: number;
-  readonly keyword?: boolean;
+/** Operators and punctuation, each its own token kind. */
+export const PUNCTUATION = ['(', ')', '[', ']', ',', '.', '|', '?', '!', '=', '==', '!=', '<', '<=', '>', '>=', ':', '+', '-', '*', '/', '%'] as const;
+/** Keywords (case-insensitive in queries), each its own token kind; `in~`, `like~`, `regex~` included. */
+export const KEYWORDS = [
+  'and', 'or', 'not', 'in', 'in~', 'like', 'like~', 'regex', 'regex~', 'where', 'sequence', 'sample',
+  'by', 'with', 'until', 'any', 'of', 'join', 'true', 'false', 'null',
+] as const;
+
+export type Punctuation = (typeof PUNCTUATION)[number];
+export type Keyword = (typeof KEYWORDS)[number];
+
+interface Span {
+  start: number;
+  end: number;
 }
 
-function tt(label: string, extra: Partial<TokenType> = {}): TokenType {
-  return { label, ...extra };
+/** A token: its kind says which fields it carries. */
+export type Token =
+  /** An identifier, or a backquoted field name (without the backquotes). */
+  | (Span & { kind: 'name'; text: string })
+  /** A function name written with `~` (`startsWith~`), without the tilde. */
+  | (Span & { kind: 'tildeName'; text: string })
+  /** A string literal, decoded. */
+  | (Span & { kind: 'string'; value: string })
+  /** `isFloat`: the source text had a fraction or exponent. */
+  | (Span & { kind: 'number'; value: number; isFloat: boolean })
+  /** Operators, punctuation, keywords and the end: one member per kind. */
+  | { [K in Punctuation | Keyword | 'eof']: Span & { kind: K } }[Punctuation | Keyword | 'eof'];
+
+export type TokenKind = Token['kind'];
+export type TokenOf<K extends TokenKind> = Extract<Token, { kind: K }>;
+
+/** Narrows a token to a kind. */
+export function is<K extends TokenKind>(t: Token, kind: K): t is TokenOf<K> {
+  return t.kind === kind;
 }
 
-// Precedence, loosest first: or < and < not < comparison < additive < multiplicative.
-export const PREC = { or: 1, and: 2, compare: 4, additive: 5, multiplicative: 6 } as const;
+/** Keywords by their lower-case spelling. */
+export const KEYWORD_BY_NAME: ReadonlyMap<string, Keyword> = new Map(KEYWORDS.map((k) => [k, k]));
 
-export const T = {
-  eof: tt('end of query'),
-  name: tt('identifier'),
-  tildeName: tt('function name'), // `startsWith~`
-  string: tt('string'),
-  number: tt('number'),
-  lparen: tt('('),
-  rparen: tt(')'),
-  lbracket: tt('['),
-  rbracket: tt(']'),
-  comma: tt(','),
-  dot: tt('.'),
-  pipe: tt('|'),
-  question: tt('?'),
-  bang: tt('!'),
-  assign: tt('='),
-  eq: tt('==', { binop: PREC.compare }),
-  neq: tt('!=', { binop: PREC.compare }),
-  lt: tt('<', { binop: PREC.compare }),
-  lte: tt('<=', { binop: PREC.compare }),
-  gt: tt('>', { binop: PREC.compare }),
-  gte: tt('>=', { binop: PREC.compare }),
-  colon: tt(':'),
-  plus: tt('+', { binop: PREC.additive }),
-  minus: tt('-', { binop: PREC.additive }),
-  star: tt('*', { binop: PREC.multiplicative }),
-  slash: tt('/', { binop: PREC.multiplicative }),
-  percent: tt('%', { binop: PREC.multiplicative }),
-  // keywords
-  and: tt('and', { keyword: true, binop: PREC.and }),
-  or: tt('or', { keyword: true, binop: PREC.or }),
-  not: tt('not', { keyword: true }),
-  in: tt('in', { keyword: true }),
-  inInsensitive: tt('in~', { keyword: true }),
-  like: tt('like', { keyword: true }),
-  likeInsensitive: tt('like~', { keyword: true }),
-  regex: tt('regex', { keyword: true }),
-  regexInsensitive: tt('regex~', { keyword: true }),
-  where: tt('where', { keyword: true }),
-  sequence: tt('sequence', { keyword: true }),
-  sample: tt('sample', { keyword: true }),
-  by: tt('by', { keyword: true }),
-  with: tt('with', { keyword: true }),
-  until: tt('until', { keyword: true }),
-  any: tt('any', { keyword: true }),
-  of: tt('of', { keyword: true }),
-  join: tt('join', { keyword: true }),
-  true: tt('true', { keyword: true }),
-  false: tt('false', { keyword: true }),
-  null: tt('null', { keyword: true }),
-} as const;
+export const isKeyword = (kind: TokenKind): kind is Keyword => KEYWORD_BY_NAME.has(kind);
 
-/** Keywords by their (case-insensitive) spelling. */
-export const KEYWORDS: ReadonlyMap<string, TokenType> = new Map(
-  Object.values(T)
-    .filter((t: TokenType) => t.keyword)
-    .map((t: TokenType) => [t.label, t] as const),
-);
+/** How a kind reads in an error message. */
+export function label(kind: TokenKind): string {
+  switch (kind) {
+    case 'eof': return 'end of query';
+    case 'name': return 'identifier';
+    case 'tildeName': return 'function name';
+    case 'string': return 'string';
+    case 'number': return 'number';
+    default: return `'${kind}'`;
+  }
+}

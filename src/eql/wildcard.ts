@@ -17,7 +17,7 @@ function pieces(pattern: string): { parts: string[]; hasAnyOne: boolean } {
   let cur = '';
   let hasAnyOne = false;
   for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i]!;
+    const c = pattern.charAt(i);
     if (c === '*') {
       parts.push(cur);
       cur = '';
@@ -51,13 +51,13 @@ function findPiece(s: string, from: number, piece: string, hasAnyOne: boolean): 
 export function compileWildcard(pattern: string, caseInsensitive: boolean): StringMatcher {
   const fold = caseInsensitive ? (s: string) => s.toLowerCase() : (s: string) => s;
   const { parts, hasAnyOne } = pieces(fold(pattern));
+  // pieces() always returns at least one part.
+  const first = parts[0] ?? '';
   if (parts.length === 1) {
-    const exact = parts[0]!;
-    if (!hasAnyOne) return (v) => fold(v) === exact;
-    return (v) => { const s = fold(v); return s.length === exact.length && pieceAt(s, 0, exact); };
+    if (!hasAnyOne) return (v) => fold(v) === first;
+    return (v) => { const s = fold(v); return s.length === first.length && pieceAt(s, 0, first); };
   }
-  const first = parts[0]!;
-  const last = parts[parts.length - 1]!;
+  const last = parts[parts.length - 1] ?? '';
   const middle = parts.slice(1, -1).filter((p) => p.length > 0);
   const minLength = parts.reduce((n, p) => n + p.length, 0);
   return (v) => {

@@ -4,7 +4,7 @@ import streamArray from 'stream-json/streamers/stream-array.js';
 import { gunzip } from './gzip.js';
 import { LineSplitter } from './lines.js';
 import { sniff } from './sniff.js';
-import type { InputItem, InputSource, ReadOptions } from './types.js';
+import type { ByteRange, InputItem, InputSource, ReadOptions } from './types.js';
 
 const BATCH = 512;
 
@@ -16,6 +16,10 @@ const BATCH = 512;
  * throws: a failure mid-file becomes a final `error` item after everything read so far.
  */
 export async function* readItems(source: InputSource, opts: ReadOptions): AsyncGenerator<InputItem[]> {
+  if (opts.range) {
+    yield* readLines(lineAligned(rawBytes(source, undefined, Math.max(0, opts.range.start - 1)), opts.range, opts.onBytes), opts);
+    return;
+  }
   let chunks: AsyncIterator<Buffer> = decompressed(rawBytes(source, opts.onBytes));
   let first: IteratorResult<Buffer>;
   try {
@@ -38,11 +42,11 @@ export async function* readItems(source: InputSource, opts: ReadOptions): AsyncG
     chunks = prepend(first.value, chunks);
   }
   if (firstNonSpace(first.value) === 0x5b /* [ */) yield* readArray(chunks);
-  else yield* readLines(chunks, opts.maxLineBytes);
+  else yield* readLines(chunks, opts);
 }
 
-async function* readLines(chunks: AsyncIterator<Buffer>, maxLineBytes: number): AsyncGenerator<InputItem[]> {
-  const splitter = new LineSplitter(maxLineBytes);
+async function* readLines(chunks: AsyncIterator<Buffer>, opts: ReadOptions): AsyncGenerator<InputItem[]> {
+  const splitter = new LineSplitter(opts.maxLineBytes);
   try {
     for (;;) {
       const r = await chunks.next();
@@ -55,12 +59,41 @@ async function* readLines(chunks: AsyncIterator<Buffer>, maxLineBytes: number): 
     const out: InputItem[] = [];
     splitter.end(out);
     out.push({ kind: 'error', line: splitter.lines + 1, reason: describeError(err) });
+    opts.onLineCount?.(splitter.lines);
     yield out;
     return;
   }
   const out: InputItem[] = [];
   splitter.end(out);
+  opts.onLineCount?.(splitter.lines);
   if (out.length) yield out;
+}
+
+/**
+ * Cuts a plain NDJSON file (not gzip, not a JSON array, not UTF-16) of at least two
+ * `rangeBytes` into ranges of about that size that readItems can read on their own; null
+ * when the file is smaller or cannot be read in parts.
+ */
+export async function splitFile(source: InputSource, rangeBytes: number): Promise<ByteRange[] | null> {
+  if (source.path === '-') return null;
+  let handle: fs.promises.FileHandle | undefined;
+  try {
+    handle = await fs.promises.open(source.path, 'r');
+    const stat = await handle.stat();
+    if (!stat.isFile() || stat.size < 2 * rangeBytes) return null;
+    const head = Buffer.alloc(8192);
+    const { bytesRead } = await handle.read(head, 0, head.length, 0);
+    const start = head.subarray(0, bytesRead);
+    const kind = sniff(start);
+    if (kind.binary !== undefined || kind.utf16 !== undefined || (start[0] === 0x1f && start[1] === 0x8b) || firstNonSpace(start) === 0x5b) return null;
+    const parts = Math.ceil(stat.size / rangeBytes);
+    const size = Math.ceil(stat.size / parts);
+    return Array.from({ length: parts }, (_, i) => ({ start: i * size, end: Math.min(stat.size, (i + 1) * size) }));
+  } catch {
+    return null;
+  } finally {
+    await handle?.close();
+  }
 }
 
 async function* readArray(chunks: AsyncIterator<Buffer>): AsyncGenerator<InputItem[]> {
@@ -87,7 +120,7 @@ async function* readArray(chunks: AsyncIterator<Buffer>): AsyncGenerator<InputIt
  * fewer bytes than that means the file was cut short while lolhunt read it, which is an
  * error, not a short line.
  */
-async function* rawBytes(source: InputSource, onBytes?: (n: number) => void): AsyncGenerator<Buffer> {
+async function* rawBytes(source: InputSource, onBytes?: (n: number) => void, from = 0): AsyncGenerator<Buffer> {
   if (source.path === '-') {
     for await (const chunk of process.stdin) {
       onBytes?.((chunk as Buffer).length);
@@ -99,16 +132,56 @@ async function* rawBytes(source: InputSource, onBytes?: (n: number) => void): As
   try {
     const stat = await handle.stat();
     let read = 0;
-    for await (const chunk of handle.createReadStream({ highWaterMark: 1 << 20, autoClose: false })) {
+    for await (const chunk of handle.createReadStream({ highWaterMark: 1 << 16, autoClose: false, start: from })) {
       read += (chunk as Buffer).length;
       onBytes?.((chunk as Buffer).length);
       yield chunk as Buffer;
     }
-    if (stat.isFile() && read < stat.size) {
+    if (stat.isFile() && from + read < stat.size) {
       throw new Error(`file shrank while being read (${read} of ${stat.size} bytes read): truncated by another process?`);
     }
   } finally {
     await handle.close();
+  }
+}
+
+/**
+ * The bytes of the lines that start in [start, end), given the file from start - 1: a line
+ * that began before the range belongs to the range before (it is skipped up to its
+ * newline), and the last line that starts inside runs on past `end` to its newline.
+ */
+async function* lineAligned(chunks: AsyncGenerator<Buffer>, range: ByteRange, onBytes?: (n: number) => void): AsyncGenerator<Buffer> {
+  /** File offset of the next byte: reading starts one byte early, to see whether `start` begins a line. */
+  let pos = Math.max(0, range.start - 1);
+  let skipping = range.start > 0;
+  for await (let chunk of chunks) {
+    // Bytes are counted where they lie in [start, end), so the ranges of a file add up to its size.
+    onBytes?.(Math.max(0, Math.min(range.end, pos + chunk.length) - Math.max(range.start, pos)));
+    if (skipping) {
+      const nl = chunk.indexOf(0x0a);
+      if (nl === -1) {
+        pos += chunk.length;
+        continue;
+      }
+      skipping = false;
+      pos += nl + 1;
+      chunk = chunk.subarray(nl + 1);
+      // The line after that newline starts at or past the range's end: another range's.
+      if (pos >= range.end) return;
+    }
+    if (pos + chunk.length <= range.end) {
+      pos += chunk.length;
+      yield chunk;
+      continue;
+    }
+    // Past the end: finish the line that started inside the range.
+    const nl = chunk.indexOf(0x0a, Math.max(0, range.end - pos - 1));
+    if (nl !== -1) {
+      yield chunk.subarray(0, nl + 1);
+      return;
+    }
+    yield chunk;
+    pos += chunk.length;
   }
 }
 

@@ -24,10 +24,23 @@ export type InputItem =
   | { kind: 'bad'; line: number; reason: string }
   | { kind: 'error'; line?: number; reason: string };
 
+/** Bytes [start, end) of a file: the lines that start there (see readItems). */
+export interface ByteRange {
+  start: number;
+  end: number;
+}
+
 export interface ReadOptions {
   maxLineBytes: number;
+  /**
+   * Read only the lines that start inside this range of a plain NDJSON file (see
+   * splitFile); lines are numbered from 1 within the range.
+   */
+  range?: ByteRange;
   /** Called with the number of bytes read from disk (compressed size for .gz). */
   onBytes?: (n: number) => void;
+  /** Called at the end of NDJSON text with the number of lines read, blank ones included. */
+  onLineCount?: (lines: number) => void;
 }
 
 /** Lines longer than this are skipped and reported; the rest of the file is still read. */

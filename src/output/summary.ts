@@ -63,7 +63,7 @@ export function formatSummary(s: ScanSummary, opts: { color: boolean; run?: RunI
     lines.push(`  ${String(r.count).padStart(width)}  ${severity}${escapeControl(r.name)}`);
   }
   const silent = s.alertsByRule.length - fired.length;
-  if (silent && s.alertsByRule.length > 1) lines.push(`  ${plural(silent, 'other rule')} ran without alerts`);
+  if (silent && fired.length) lines.push(`  ${plural(silent, 'other rule')} ran without alerts`);
   const techniques = techniquesSeen(s);
   if (techniques.length) row('ATT&CK', techniques.map(escapeControl).join(', '));
 

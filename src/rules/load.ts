@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { parse as parseToml } from 'smol-toml';
+import { parse as parseToml, TomlError, type TomlTable, type TomlValue } from 'smol-toml';
 import { caretExcerpt, compileQuery, EqlSyntaxError, lineColumn, type CompiledQuery, type CompileOptions } from '../eql/index.js';
-import type { RuleMeta, Severity, Threat } from './types.js';
+import { isSeverity, SEVERITIES } from './severity.js';
+import type { RuleMeta, Threat } from './types.js';
 
 export interface Rule {
   meta: RuleMeta;
@@ -30,9 +30,9 @@ export class RuleError extends Error {
   }
 }
 
-export type LoadOutcome = { rule: Rule } | { skipped: string; file: string; name: string };
+const isTable = (v: TomlValue | undefined): v is TomlTable => typeof v === 'object' && !Array.isArray(v) && !(v instanceof Date);
 
-const SEVERITIES: readonly Severity[] = ['low', 'medium', 'high', 'critical'];
+export type LoadOutcome = { rule: Rule } | { skipped: string; file: string; name: string };
 
 /** Loads one Elastic detection-rules TOML file; non-EQL rules come back as skipped. */
 export function loadRuleFile(file: string, options: CompileOptions = {}): LoadOutcome {
@@ -40,18 +40,19 @@ export function loadRuleFile(file: string, options: CompileOptions = {}): LoadOu
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (err) {
-    throw new RuleError(file, (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message);
+    const missing = err instanceof Error && 'code' in err && err.code === 'ENOENT';
+    throw new RuleError(file, missing ? 'no such file' : err instanceof Error ? err.message : String(err));
   }
-  let doc: Record<string, unknown>;
+  let doc: TomlTable;
   try {
-    doc = parseToml(text) as Record<string, unknown>;
+    doc = parseToml(text);
   } catch (err) {
-    const e = err as Error & { line?: number; column?: number };
-    throw new RuleError(file, `invalid TOML: ${e.message.split('\n')[0]}`, e.line, e.column);
+    if (!(err instanceof TomlError)) throw err;
+    throw new RuleError(file, `invalid TOML: ${err.message.split('\n')[0]}`, err.line, err.column);
   }
-  const rule = doc.rule as Record<string, unknown> | undefined;
-  const metadata = doc.metadata as Record<string, unknown> | undefined;
-  if (typeof rule !== 'object' || rule === null) throw new RuleError(file, 'missing [rule] table');
+  const rule = doc.rule;
+  const metadata = isTable(doc.metadata) ? doc.metadata : undefined;
+  if (!isTable(rule)) throw new RuleError(file, 'missing [rule] table');
   const name = requireString(file, rule, 'name');
   const type = typeof rule.type === 'string' ? rule.type : 'query';
   const language = typeof rule.language === 'string' ? rule.language : '';
@@ -67,15 +68,15 @@ export function loadRuleFile(file: string, options: CompileOptions = {}): LoadOu
     const at = queryPosition(text, err.offset, query);
     throw new RuleError(file, err.reason, at?.line, at?.column, caretExcerpt(query, err.offset));
   }
-  const severity = requireString(file, rule, 'severity') as Severity;
-  if (!SEVERITIES.includes(severity)) throw new RuleError(file, `severity must be one of ${SEVERITIES.join(', ')}, found '${severity}'`);
+  const severity = requireString(file, rule, 'severity');
+  if (!isSeverity(severity)) throw new RuleError(file, `severity must be one of ${SEVERITIES.join(', ')}, found '${severity}'`);
   const riskScore = typeof rule.risk_score === 'number' ? rule.risk_score : 0;
   return {
     rule: {
       meta: {
         id: typeof rule.rule_id === 'string' ? rule.rule_id : path.basename(file, '.toml'),
         name, severity, riskScore,
-        threat: Array.isArray(rule.threat) ? (rule.threat as Threat[]) : [],
+        threat: Array.isArray(rule.threat) ? rule.threat.filter(isThreat) : [],
         tags: Array.isArray(rule.tags) ? rule.tags.map(String) : [],
         maturity: typeof metadata?.maturity === 'string' ? metadata.maturity : '',
       },
@@ -84,6 +85,14 @@ export function loadRuleFile(file: string, options: CompileOptions = {}): LoadOu
       query, compiled, path: file,
     },
   };
+}
+
+/** An ATT&CK entry as detection-rules writes it: framework, a tactic, techniques with optional subtechniques. */
+function isThreat(t: TomlValue): t is TomlTable & Threat {
+  const named = (x: TomlValue | undefined): x is TomlTable => isTable(x) && typeof x.id === 'string' && typeof x.name === 'string';
+  const all = (x: TomlValue | undefined, ok: (y: TomlValue) => boolean) => x === undefined || (Array.isArray(x) && x.every(ok));
+  return isTable(t) && typeof t.framework === 'string' && named(t.tactic)
+    && all(t.technique, (tech) => named(tech) && all(tech.subtechnique, named));
 }
 
 function requireString(file: string, table: Record<string, unknown>, key: string): string {
@@ -106,9 +115,4 @@ function queryPosition(text: string, offset: number, query: string): { line: num
   return inQuery.line === 1
     ? { line: base.line, column: base.column + inQuery.column - 1 }
     : { line: base.line + inQuery.line - 1, column: inQuery.column };
-}
-
-/** The `rules/` folder shipped with lolhunt. */
-export function builtinRulesDir(): string {
-  return fileURLToPath(new URL('../../../rules/', import.meta.url));
 }

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { compileWildcard } from '../eql/index.js';
 import type { Rule } from './load.js';
+import { SEVERITIES } from './severity.js';
 import type { RuleMeta, Severity } from './types.js';
 
 /**
@@ -23,7 +24,6 @@ export interface RuleSelection {
   includeDeprecated: boolean;
 }
 
-export const SEVERITIES: readonly Severity[] = ['low', 'medium', 'high', 'critical'];
 
 export interface SelectionResult {
   selected: Rule[];

@@ -1,4 +1,6 @@
-export type Severity = 'low' | 'medium' | 'high' | 'critical';
+import type { Severity } from './severity.js';
+
+export type { Severity };
 
 export interface ThreatTechnique {
   id: string;

@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { CompileOptions } from '../../src/eql/index.js';
+import { compileOptions } from '../../src/cli/options.js';
 
 /** Where the Elasticsearch EQL QA tables live: ../shared next to the checkout, or $LOLHUNT_CONFORMANCE. */
 export function conformanceRoot(repoRoot: string): string {
@@ -12,9 +14,10 @@ export interface Dataset {
   name: string;
   /** NDJSON files written for this run, in the order Elasticsearch's target lists the indices. */
   files: string[];
-  categoryField: string;
   tiebreakerField?: string;
   idField: string;
+  /** Compiled with the data set's own index mappings, read as a `_mapping` response. */
+  compile: CompileOptions;
 }
 
 type Doc = Record<string, unknown>;
@@ -34,37 +37,54 @@ function writeNdjson(dir: string, name: string, docs: Doc[]): string {
 }
 
 /** FILETIME read as nanoseconds since the epoch, as an ISO string with 9 fractional digits. */
-function nanosIso(filetime: number | string): string {
+function nanosIso(filetime: number): string {
   const ns = BigInt(filetime);
   const ms = ns / 1_000_000n;
   const iso = new Date(Number(ms)).toISOString();
   return `${iso.slice(0, 19)}.${(ns % 1_000_000_000n).toString().padStart(9, '0')}Z`;
 }
 
+/**
+ * A QA `.mapping` file as the body of one index: `#` comment lines dropped and the
+ * `[runtime_random_keyword_type]` placeholder (keyword or wildcard, at random) made keyword.
+ */
+function readQaMapping(file: string): Doc {
+  const text = fs.readFileSync(file, 'utf8').split('\n').filter((l) => !/^\s*#/.test(l)).join('\n');
+  return JSON.parse(text.replaceAll('[runtime_random_keyword_type]', 'keyword')) as Doc;
+}
+
+/** Writes the indices' mappings as one `GET <indices>/_mapping` response and compiles with it, as `--mapping` does. */
+function compileWith(dir: string, name: string, indices: Record<string, Doc>): CompileOptions {
+  const file = path.join(dir, `${name}.mapping.json`);
+  fs.writeFileSync(file, JSON.stringify(Object.fromEntries(Object.entries(indices).map(([index, body]) => [index, { mappings: body }]))));
+  // Every QA mapping aliases event.category to event_type.
+  return compileOptions({ categoryField: 'event_type', timestampField: '@timestamp', mapping: file });
+}
+
 /** Builds every data set under a fresh temporary directory. */
 export function buildDatasets(root: string): Map<string, Dataset> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lolhunt-conformance-'));
   const es = path.join(root, 'elasticsearch');
+  const mapping = (n: string) => readQaMapping(path.join(es, 'data', `${n}.mapping`));
   const sets = new Map<string, Dataset>();
+  const add = (name: string, files: string[], ids: { tiebreakerField?: string; idField: string }, indices: Record<string, Doc>) =>
+    sets.set(name, { name, files, ...ids, compile: compileWith(dir, name, indices) });
   const endgame = readJsonArray(path.join(es, 'test_data.json'));
+  const endgameIds = { tiebreakerField: 'serial_event_id', idField: 'serial_event_id' };
 
   const ms = endgame.map((d) => ({ ...d, '@timestamp': Math.floor(Number(d.timestamp) / 10000) - FILETIME_EPOCH_OFFSET_MS }));
-  sets.set('endgame', { name: 'endgame', files: [writeNdjson(dir, 'endgame', ms)], categoryField: 'event_type', tiebreakerField: 'serial_event_id', idField: 'serial_event_id' });
+  add('endgame', [writeNdjson(dir, 'endgame', ms)], endgameIds, { endgame: mapping('endgame-140') });
 
-  const nanos = endgame.map((d) => ({ ...d, '@timestamp': nanosIso(d.timestamp as number), timestamp: Math.floor(Number(d.timestamp) / 1_000_000) }));
-  sets.set('endgame-nanos', { name: 'endgame-nanos', files: [writeNdjson(dir, 'endgame-nanos', nanos)], categoryField: 'event_type', tiebreakerField: 'serial_event_id', idField: 'serial_event_id' });
+  const nanos = endgame.map((d) => ({ ...d, '@timestamp': nanosIso(Number(d.timestamp)), timestamp: Math.floor(Number(d.timestamp) / 1_000_000) }));
+  add('endgame-nanos', [writeNdjson(dir, 'endgame-nanos', nanos)], endgameIds, { 'endgame-nanos': mapping('endgame-140') });
 
-  // extra.mapping: optional_field_default_null has null_value "NULL", so an explicit null is indexed as "NULL".
-  const extra = readJsonArray(path.join(es, 'data', 'extra.data')).map((d) =>
-    d.optional_field_default_null === null ? { ...d, optional_field_default_null: 'NULL' } : d,
-  );
-  sets.set('extra', { name: 'extra', files: [writeNdjson(dir, 'extra', extra)], categoryField: 'event_type', tiebreakerField: 'sequence', idField: 'sequence' });
+  const sequenceIds = { tiebreakerField: 'sequence', idField: 'sequence' };
+  add('extra', [writeNdjson(dir, 'extra', readJsonArray(path.join(es, 'data', 'extra.data')))], sequenceIds, { extra: mapping('extra') });
+  add('missing-events', [writeNdjson(dir, 'missing-events', readJsonArray(path.join(es, 'data', 'missing-events.data')))], sequenceIds, { 'missing-events': mapping('missing-events') });
 
-  const missing = readJsonArray(path.join(es, 'data', 'missing-events.data'));
-  sets.set('missing-events', { name: 'missing-events', files: [writeNdjson(dir, 'missing-events', missing)], categoryField: 'event_type', tiebreakerField: 'sequence', idField: 'sequence' });
-
-  const samples = ['sample1', 'sample2', 'sample3'].map((n) => writeNdjson(dir, n, readJsonArray(path.join(es, 'data', `${n}.data`))));
-  sets.set('sample', { name: 'sample', files: samples, categoryField: 'event_type', idField: 'id' });
-  sets.set('sample-multi', { name: 'sample-multi', files: [writeNdjson(dir, 'sample-multi', readJsonArray(path.join(es, 'data', 'sample-multi.data')))], categoryField: 'event_type', idField: 'id' });
+  const samples = ['sample1', 'sample2', 'sample3'];
+  add('sample', samples.map((n) => writeNdjson(dir, n, readJsonArray(path.join(es, 'data', `${n}.data`)))), { idField: 'id' },
+    Object.fromEntries(samples.map((n) => [n, mapping(n)])));
+  add('sample-multi', [writeNdjson(dir, 'sample-multi', readJsonArray(path.join(es, 'data', 'sample-multi.data')))], { idField: 'id' }, { 'sample-multi': mapping('sample-multi') });
   return sets;
 }

@@ -4,7 +4,6 @@ import { parse as parseToml } from 'smol-toml';
 import { scan } from '../../src/engine/index.js';
 import { compileQuery, EqlSyntaxError, foldExpression, type FieldValue } from '../../src/eql/index.js';
 import { DEFAULT_MAX_LINE_BYTES } from '../../src/input/index.js';
-import { parseDate } from '../../src/normalize/index.js';
 import type { Dataset } from './datasets.js';
 
 export type Status = 'pass' | 'fail' | 'unsupported';
@@ -39,7 +38,7 @@ export async function runQueryCase(suite: string, c: QueryCase, data: Dataset): 
   const base = { suite, name: c.name };
   let compiled;
   try {
-    compiled = compileQuery(c.query, { categoryField: data.categoryField, dates: { fields: ['@timestamp'], parse: parseDate } });
+    compiled = compileQuery(c.query, data.compile);
   } catch (err) {
     if (err instanceof EqlSyntaxError) return { ...base, status: 'unsupported', detail: err.message };
     throw err;
@@ -105,23 +104,25 @@ export function readFoldTable(file: string): { topic: string; folds: FoldTest[];
   return Object.entries(table).map(([topic, body]) => {
     const t = body as { fold?: { tests?: FoldTest[] }; verifier?: { failures?: { expression: string }[] }; loop?: LoopBlock[] };
     const folds = [...(t.fold?.tests ?? [])];
-    for (const loop of t.loop ?? []) folds.push(...expandLoop(loop));
+    for (const loop of t.loop ?? []) folds.push(...expandLoop(topic, loop));
     return { topic, folds, failures: (t.verifier?.failures ?? []).map((f) => f.expression) };
   });
 }
 
 interface LoopBlock {
-  param: { name: string; type?: string[]; values?: FieldValue[] };
+  param: { name: string; type?: string[] };
   fold?: { tests?: FoldTest[] };
 }
 
-const LOOP_VALUES: Record<string, string> = { string: '"hello"', number: '1', boolean: 'true', null: 'null' };
+/** A literal of each type a loop block names (the tables use `bool`, `int`, `float`, `string`, `null`). */
+const LOOP_VALUES: Record<string, string> = { string: '"hello"', int: '1', float: '1.5', bool: 'true', null: 'null' };
 
-function expandLoop(loop: LoopBlock): FoldTest[] {
+/** Every test of a loop block once per listed type; an unknown type is an error, never a silent skip. */
+function expandLoop(topic: string, loop: LoopBlock): FoldTest[] {
   const out: FoldTest[] = [];
   for (const type of loop.param.type ?? []) {
     const literal = LOOP_VALUES[type];
-    if (literal === undefined) continue;
+    if (literal === undefined) throw new Error(`${topic}: loop type '${type}' has no literal in LOOP_VALUES`);
     for (const t of loop.fold?.tests ?? []) out.push({ ...t, expression: t.expression.split(`$${loop.param.name}`).join(literal) });
   }
   return out;
@@ -151,8 +152,9 @@ export function runFoldSuite(root: string, file: string, unsupported: Set<string
       try {
         foldExpression(expression);
         out.push({ suite: file, name, status: 'fail', detail: 'accepted, Elasticsearch rejects it' });
-      } catch {
-        out.push({ suite: file, name, status: 'pass' });
+      } catch (err) {
+        // Only the compile error counts as a rejection; a crash is a failure.
+        out.push(err instanceof EqlSyntaxError ? { suite: file, name, status: 'pass' } : { suite: file, name, status: 'fail', detail: `threw ${String(err)}` });
       }
     });
   }

@@ -126,3 +126,12 @@ test('-o writes the report to a file, nothing to stdout', async () => {
   assert.equal(parseNdjson(fs.readFileSync(out, 'utf8')).length, 1);
   assert.deepEqual(fs.readdirSync(dir).sort(), ['alerts.ndjson', 'in.ndjson'], 'no temporary file left behind');
 });
+
+test('--threads changes nothing in the output', async () => {
+  const one = await runCli(['scan', 'samples/', '--format', 'ndjson', '--threads', '1']);
+  const three = await runCli(['scan', 'samples/', '--format', 'ndjson', '--threads', '3']);
+  assert.equal(one.code, 1);
+  assert.ok(parseNdjson(one.stdout).length >= 10);
+  assert.equal(three.stdout, one.stdout);
+  assert.equal(three.code, one.code);
+});

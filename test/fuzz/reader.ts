@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { compileOptions } from '../../src/cli/options.js';
 import { scan, type ScanQuery } from '../../src/engine/index.js';
-import { parseDate } from '../../src/normalize/index.js';
 import { builtinRulesDir, loadRuleFile } from '../../src/rules/index.js';
 import { ROOT } from '../helpers/run-cli.js';
 
@@ -89,7 +89,7 @@ export async function fuzzReader(opts: { files: number; linesPerFile: number; se
   const seeds = seedLines();
   const queries: ScanQuery[] = [];
   for (const file of fs.readdirSync(builtinRulesDir()).filter((f) => f.endsWith('.toml'))) {
-    const outcome = loadRuleFile(path.join(builtinRulesDir(), file), { dates: { fields: ['@timestamp'], parse: parseDate } });
+    const outcome = loadRuleFile(path.join(builtinRulesDir(), file), compileOptions({ categoryField: 'event.category', timestampField: '@timestamp' }));
     if ('rule' in outcome) queries.push({ compiled: outcome.rule.compiled, rule: outcome.rule.meta, name: outcome.rule.meta.name });
   }
   const names = Object.keys(MUTATIONS);

@@ -1,23 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { compileQuery, compileWildcard, EqlSyntaxError, type EventView, type FieldValue } from '../../../src/eql/index.js';
-
-/** A minimal EventView over a nested object (flat dotted key first), as the engine's contract says. */
-function view(doc: Record<string, FieldValue>): EventView {
-  return {
-    get(path) {
-      if (Object.hasOwn(doc, path)) return doc[path];
-      let cur: FieldValue | undefined = doc;
-      for (const part of path.split('.')) {
-        if (cur === null || typeof cur !== 'object' || Array.isArray(cur) || !Object.hasOwn(cur, part)) return undefined;
-        cur = (cur as Record<string, FieldValue>)[part];
-      }
-      return cur;
-    },
-  };
-}
-
-const matches = (condition: string, doc: Record<string, FieldValue>) => compileQuery(`any where ${condition}`).steps[0]!.matches(view(doc));
+import { compileQuery, compileWildcard, EqlSyntaxError } from '../../../src/eql/index.js';
+import { matches, view } from './view.js';
 
 // DESIGN.md: in filters a comparison or function over a missing field is false, and the
 // negated forms (`not`, `!=`, `not in`) are true. One case per negated form.

@@ -1,0 +1,119 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import readline from 'node:readline';
+import type { Candidate } from './collect.js';
+import { compareEvents } from './timeline.js';
+
+/** Default memory for candidates waiting to be ordered, before they spill to temporary files. */
+export const DEFAULT_ORDER_BUDGET = 32 * 1024 * 1024;
+
+const byTime = (a: Candidate, b: Candidate) => compareEvents(a.event, b.event);
+
+/** Rough heap bytes of a candidate (strings count two bytes a character at worst). */
+function sizeOf(c: Candidate): number {
+  let n = 160 + 2 * c.event.raw.length;
+  for (const [, hit] of c.hits) n += 48 + 64 * hit.tuples.length;
+  return n;
+}
+
+/**
+ * Puts candidates on one timeline in bounded memory. Candidates collect in memory up to a
+ * budget; past it the batch is sorted and written to a temporary file (a run), and at the
+ * end the runs are merged. Input that is already sorted (the usual export) sorts in linear
+ * time. The temporary folder is removed by `dispose`, and on exit (Ctrl-C included).
+ */
+export class CandidateOrder {
+  private batch: Candidate[] = [];
+  private batchBytes = 0;
+  private readonly runs: string[] = [];
+  private dir: string | null = null;
+  private readonly cleanup = () => this.dispose();
+
+  constructor(private readonly budgetBytes = DEFAULT_ORDER_BUDGET) {}
+
+  /** How many times the budget was reached (runs written to disk). */
+  get spills(): number {
+    return this.runs.length;
+  }
+
+  add(c: Candidate): void {
+    this.batch.push(c);
+    this.batchBytes += sizeOf(c);
+    if (this.batchBytes > this.budgetBytes) this.spill();
+  }
+
+  /** Every candidate added, in timeline order. */
+  async *ordered(): AsyncGenerator<Candidate> {
+    if (this.runs.length === 0) {
+      const batch = this.batch.sort(byTime);
+      this.batch = [];
+      yield* batch;
+      return;
+    }
+    if (this.batch.length) this.spill();
+    yield* merge(this.runs.map(readRun));
+  }
+
+  dispose(): void {
+    process.off('exit', this.cleanup);
+    if (this.dir) fs.rmSync(this.dir, { recursive: true, force: true });
+    this.dir = null;
+  }
+
+  private spill(): void {
+    if (!this.dir) {
+      this.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lolhunt-order-'));
+      process.on('exit', this.cleanup);
+    }
+    const file = path.join(this.dir, `run-${this.runs.length}.ndjson`);
+    const fd = fs.openSync(file, 'w', 0o600);
+    try {
+      let chunk = '';
+      for (const c of this.batch.sort(byTime)) {
+        chunk += encode(c) + '\n';
+        if (chunk.length > 1 << 20) {
+          fs.writeSync(fd, chunk);
+          chunk = '';
+        }
+      }
+      fs.writeSync(fd, chunk);
+    } finally {
+      fs.closeSync(fd);
+    }
+    this.runs.push(file);
+    this.batch = [];
+    this.batchBytes = 0;
+  }
+}
+
+/** One line of a run file: every field is a scalar or an array of them, so JSON is safe and exact. */
+function encode(c: Candidate): string {
+  const e = c.event;
+  return JSON.stringify([e.ts, e.tiebreak ?? null, e.fileIndex, e.part, e.line, e.raw, c.hits.map(([q, h]) => [q, h.mask, h.tuples])]);
+}
+
+function decode(line: string): Candidate {
+  const [ts, tiebreak, fileIndex, part, line_, raw, hits] = JSON.parse(line) as [number, Candidate['event']['tiebreak'], number, number, number, string, [number, number, Candidate['hits'][number][1]['tuples']][]];
+  return { event: { ts, tiebreak, fileIndex, part, line: line_, raw }, hits: hits.map(([q, mask, tuples]) => [q, { mask, tuples }]) };
+}
+
+async function* readRun(file: string): AsyncGenerator<Candidate> {
+  const lines = readline.createInterface({ input: fs.createReadStream(file, { highWaterMark: 1 << 20 }), crlfDelay: Infinity });
+  for await (const line of lines) yield decode(line);
+}
+
+/** k-way merge of ordered streams; ties keep the earlier stream first. */
+async function* merge(streams: AsyncGenerator<Candidate>[]): AsyncGenerator<Candidate> {
+  const heads: (Candidate | null)[] = await Promise.all(streams.map(async (s) => (await s.next()).value ?? null));
+  for (;;) {
+    let best = -1;
+    for (let i = 0; i < heads.length; i++) {
+      const h = heads[i];
+      if (h && (best === -1 || byTime(h, heads[best]!) < 0)) best = i;
+    }
+    if (best === -1) return;
+    yield heads[best]!;
+    heads[best] = (await streams[best]!.next()).value ?? null;
+  }
+}

@@ -1,0 +1,132 @@
+import os from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { compileQuery, type CompiledQuery, type CompileOptions, type FieldType } from '../eql/index.js';
+import { splitFile, type InputSource } from '../input/index.js';
+import { dateFormatParser, parseDate } from '../normalize/index.js';
+import { collectUnit, type Candidate, type CollectSettings, type CollectSink, type WorkUnit } from './collect.js';
+import type { EventTally } from './tally.js';
+import type { InputProblem } from './types.js';
+
+/** A field type that crosses threads: a date names its formats (null: ISO-8601 or epoch) instead of holding a parser. */
+export type PortableFieldType = Exclude<FieldType, { type: 'date' }> | { type: 'date'; format: string | null };
+
+/**
+ * How the queries are compiled, in a form that crosses threads (functions do not): each
+ * worker compiles the query texts again with it.
+ */
+export interface PortableCompile {
+  categoryField: string;
+  fieldTypes: [string, PortableFieldType][];
+}
+
+export function compileOptionsOf(p: PortableCompile): CompileOptions {
+  const fieldTypes = new Map<string, FieldType>(p.fieldTypes.map(([field, t]) => [
+    field,
+    t.type === 'date' ? { type: 'date', parse: t.format === null ? parseDate : dateFormatParser(t.format) } : t,
+  ]));
+  return { categoryField: p.categoryField, fieldTypes };
+}
+
+/** A large plain file is read in byte ranges of about this size, so one big export keeps every thread busy. */
+export const DEFAULT_RANGE_BYTES = 32 * 1024 * 1024;
+
+/** The work, in input order: whole sources, and (with more than one thread) large plain files cut into byte ranges. */
+export async function planUnits(sources: InputSource[], threads: number, rangeBytes = DEFAULT_RANGE_BYTES): Promise<WorkUnit[]> {
+  const units: WorkUnit[] = [];
+  for (const source of sources) {
+    const ranges = threads > 1 ? await splitFile(source, rangeBytes) : null;
+    if (ranges) ranges.forEach((range, part) => units.push({ source, part, range }));
+    else units.push({ source, part: 0 });
+  }
+  return units;
+}
+
+/** What a unit reported when it was done. */
+export interface UnitDone {
+  lines: number;
+}
+
+/** Messages from a worker to the main thread. */
+export type WorkerMessage =
+  | { kind: 'candidates'; list: Candidate[] }
+  | { kind: 'problem'; unit: number; problem: InputProblem }
+  | { kind: 'events'; tally: EventTally }
+  | { kind: 'bytes'; n: number }
+  | { kind: 'done'; unit: number; lines: number }
+  | { kind: 'failed'; unit: number; message: string };
+
+export interface WorkerInit {
+  queries: string[];
+  compile: PortableCompile;
+  settings: CollectSettings;
+}
+
+/** A pool of worker threads, and how they compile the queries. */
+export interface PoolOptions {
+  threads: number;
+  compile: PortableCompile;
+}
+
+/** A CollectSink told which unit (by index) each problem comes from, since problems carry unit-local lines. */
+export type UnitSink = Omit<CollectSink, 'problem'> & { problem(p: InputProblem, unit: number): void; unitDone?(unit: number): void };
+
+/**
+ * Runs every unit, on this thread (threads = 1) or on a pool of workers, feeding the sink;
+ * resolves to each unit's line count, in unit order. What reaches the sink from different
+ * units interleaves in any order: the caller makes the result independent of it.
+ */
+export async function runUnits(
+  units: WorkUnit[],
+  queries: CompiledQuery[],
+  settings: CollectSettings,
+  pool: PoolOptions | null,
+  sink: UnitSink,
+): Promise<UnitDone[]> {
+  const done: UnitDone[] = [];
+  if (pool === null || pool.threads <= 1 || units.length <= 1) {
+    for (let id = 0; id < units.length; id++) {
+      const lines = await collectUnit(units[id]!, queries, settings, { ...sink, problem: (p) => sink.problem(p, id) });
+      done.push({ lines });
+      sink.unitDone?.(id);
+    }
+    return done;
+  }
+  const workerData: WorkerInit = { settings, compile: pool.compile, queries: queries.map((q) => q.source) };
+  let next = 0;
+  const workers = Array.from({ length: Math.min(pool.threads, units.length) }, () => new Worker(new URL('./worker.js', import.meta.url), { workerData }));
+  try {
+    await Promise.all(workers.map((worker) => new Promise<void>((resolve, reject) => {
+      const give = () => {
+        if (next >= units.length) return resolve();
+        const id = next++;
+        worker.postMessage({ id, unit: units[id] });
+      };
+      worker.on('message', (m: WorkerMessage) => {
+        switch (m.kind) {
+          case 'candidates': for (const c of m.list) sink.candidate(c); break;
+          case 'problem': sink.problem(m.problem, m.unit); break;
+          case 'events': sink.events(m.tally); break;
+          case 'bytes': sink.bytes(m.n); break;
+          case 'done': done[m.unit] = { lines: m.lines }; sink.unitDone?.(m.unit); give(); break;
+          case 'failed': reject(new Error(`worker failed on ${units[m.unit]!.source.path}: ${m.message}`)); break;
+        }
+      });
+      worker.on('error', reject);
+      give();
+    })));
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+  return done;
+}
+
+/** The default thread count: one per core. */
+export function defaultThreads(): number {
+  return os.availableParallelism();
+}
+
+/** Compiles the query texts a worker was given. */
+export function compileAll(init: WorkerInit): CompiledQuery[] {
+  const options = compileOptionsOf(init.compile);
+  return init.queries.map((q) => compileQuery(q, options));
+}

@@ -1,0 +1,43 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { collectUnit, type Candidate, type WorkUnit } from './collect.js';
+import { compileAll, type WorkerInit, type WorkerMessage } from './pool.js';
+import type { EventTally } from './tally.js';
+
+/**
+ * A worker of the pool (pool.ts): compiles the queries once, then runs the per-line stage
+ * for each unit it is sent, streaming candidates back in batches.
+ */
+const init = workerData as WorkerInit;
+const queries = compileAll(init);
+const port = parentPort!;
+const BATCH = 256;
+
+port.on('message', ({ id, unit }: { id: number; unit: WorkUnit }) => {
+  let batch: Candidate[] = [];
+  let tallies: EventTally[] = [];
+  let bytes = 0;
+  const send = (m: WorkerMessage) => port.postMessage(m);
+  const flush = () => {
+    if (batch.length) send({ kind: 'candidates', list: batch });
+    for (const tally of tallies) send({ kind: 'events', tally });
+    if (bytes) send({ kind: 'bytes', n: bytes });
+    batch = [];
+    tallies = [];
+    bytes = 0;
+  };
+  collectUnit(unit, queries, init.settings, {
+    candidate: (c) => {
+      batch.push(c);
+      if (batch.length >= BATCH) flush();
+    },
+    problem: (problem) => send({ kind: 'problem', unit: id, problem }),
+    events: (t) => { tallies.push(t); },
+    bytes: (n) => { bytes += n; },
+  }).then(
+    (lines) => {
+      flush();
+      send({ kind: 'done', unit: id, lines });
+    },
+    (err: Error) => send({ kind: 'failed', unit: id, message: err.stack ?? String(err) }),
+  );
+});

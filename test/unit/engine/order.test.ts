@@ -1,0 +1,49 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import { test } from 'node:test';
+import fc from 'fast-check';
+import { CandidateOrder } from '../../../src/engine/order.js';
+import { compareEvents } from '../../../src/engine/timeline.js';
+import type { Candidate } from '../../../src/engine/collect.js';
+
+const candidate = fc.record({
+  ts: fc.integer({ min: 0, max: 50 }),
+  tiebreak: fc.oneof(fc.constant(undefined), fc.integer({ min: 0, max: 3 }), fc.constantFrom('a', 'b')),
+  fileIndex: fc.integer({ min: 0, max: 3 }),
+  part: fc.integer({ min: 0, max: 2 }),
+  line: fc.integer({ min: 1, max: 1_000_000 }),
+  raw: fc.string({ maxLength: 40 }),
+}).map(({ ts, tiebreak, fileIndex, part, line, raw }): Candidate => ({
+  event: { ts: ts + 0.25, tiebreak, fileIndex, part, line, raw: JSON.stringify({ raw }) },
+  hits: [[fileIndex, { mask: 1 + (line % 3), tuples: [[[raw, line]], undefined, [[null]]] }]],
+}));
+
+const identity = (c: Candidate) => JSON.stringify([c.event.ts, c.event.tiebreak ?? null, c.event.fileIndex, c.event.part, c.event.line, c.event.raw, c.hits]);
+
+test('candidates come out in timeline order, the same in memory and spilled to any number of runs', async () => {
+  const spillDirs = () => fs.readdirSync(os.tmpdir()).filter((d) => d.startsWith('lolhunt-order-')).length;
+  const before = spillDirs();
+  await fc.assert(fc.asyncProperty(fc.array(candidate, { maxLength: 200 }), fc.integer({ min: 1, max: 5000 }), async (list, budget) => {
+    const memory = new CandidateOrder();
+    const spilled = new CandidateOrder(budget);
+    for (const c of list) {
+      memory.add(c);
+      spilled.add(c);
+    }
+    const a: string[] = [];
+    let previous: Candidate | undefined;
+    for await (const c of memory.ordered()) {
+      if (previous) assert.ok(compareEvents(previous.event, c.event) <= 0, 'timeline order');
+      previous = c;
+      a.push(identity(c));
+    }
+    const b: string[] = [];
+    for await (const c of spilled.ordered()) b.push(identity(c));
+    memory.dispose();
+    spilled.dispose();
+    assert.deepEqual(b, a);
+    assert.equal(a.length, list.length);
+  }), { numRuns: 60, seed: 12 });
+  assert.equal(spillDirs(), before, 'temporary runs are removed');
+});

@@ -1,0 +1,119 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { createRunner, keyTuples, type FieldValue, type Hit, type TimelineEvent } from '../../../src/engine/index.js';
+
+// The runners see compiled queries only through their steps' keys and flags, and events only
+// through the step mask (and join keys) they are pushed with, so the queries here are built by hand: each
+// step joins on one field and the test says which step(s) each event matches.
+type Query = Parameters<typeof createRunner>[0];
+type Step = Query['steps'][number];
+
+const NO_AST = { filter: { category: null, condition: { type: 'Literal' as const, value: true, start: 0, end: 0 }, start: 0, end: 0 }, by: [], runs: 1, missing: false, start: 0, end: 0 };
+
+function step(key: string | null, opts: { runs?: number; missing?: boolean } = {}): Step {
+  return {
+    matches: () => true,
+    keys: (ev) => (key === null ? [] : [ev.get(key) ?? null]),
+    optionalKeys: key === null ? [] : [false],
+    dateKeys: key === null ? [] : [false],
+    runs: opts.runs ?? 1,
+    missing: opts.missing ?? false,
+    ast: NO_AST,
+  };
+}
+
+function query(type: Query['type'], steps: Step[], opts: { maxspan?: number; until?: Step; pipes?: Query['pipes'] } = {}): Query {
+  return {
+    source: '', ast: { type: 'event', filter: NO_AST.filter, pipes: [], start: 0, end: 0 }, type, steps,
+    until: opts.until ?? null, maxspan: opts.maxspan ?? null, pipes: opts.pipes ?? [], fields: [],
+  };
+}
+
+let line = 0;
+function ev(ts: number, doc: Record<string, FieldValue>): TimelineEvent {
+  return { ts, tiebreak: undefined, fileIndex: 0, part: 0, line: ++line, raw: JSON.stringify(doc) };
+}
+
+/** The Hit the collect stage would give an event that matches the steps in `mask`. */
+function hitOf(q: Query, e: TimelineEvent, mask: number): Hit {
+  const doc = JSON.parse(e.raw) as Record<string, FieldValue>;
+  const view = { get: (p: string) => doc[p] };
+  const steps = [...q.steps, ...(q.until ? [q.until] : [])];
+  return { mask, tuples: steps.map((s, i) => (mask & (1 << i) ? keyTuples(s.keys(view), s.optionalKeys) : undefined)) };
+}
+
+/** Pushes [event, mask] pairs in order and returns each result's event ids and keys. */
+function run(q: Query, pushes: [TimelineEvent, number][], opts: { maxSamplesPerKey?: number } = {}) {
+  const runner = createRunner(q, opts);
+  for (const [e, mask] of pushes) runner.push(e, hitOf(q, e, mask));
+  return runner.finish().map((r) => ({ ids: r.events.map((e) => (e.missing ? 'missing' : (JSON.parse(e.raw) as { id: string }).id)), keys: r.joinKeys }));
+}
+
+test('event query: one result per event matching step 0, head/tail pipes applied in order', () => {
+  const q = query('event', [step(null)], { pipes: [{ kind: 'head', count: 3, start: 0, end: 0 }, { kind: 'tail', count: 2, start: 0, end: 0 }] });
+  const out = run(q, [[ev(1, { id: 'a' }), 1], [ev(2, { id: 'x' }), 0], [ev(3, { id: 'b' }), 1], [ev(4, { id: 'c' }), 1], [ev(5, { id: 'd' }), 1]]);
+  assert.deepEqual(out.map((r) => r.ids), [['b'], ['c']]);
+});
+
+test('sequence: per key, a later start replaces the waiting one; other keys do not join', () => {
+  const q = query('sequence', [step('k'), step('k')]);
+  const out = run(q, [
+    [ev(1, { id: 'a1', k: 1 }), 0b01],
+    [ev(2, { id: 'a2', k: 1 }), 0b01],
+    [ev(3, { id: 'b-other-key', k: 2 }), 0b10],
+    [ev(4, { id: 'b1', k: 1 }), 0b10],
+    [ev(5, { id: 'b-again', k: 1 }), 0b10],
+  ]);
+  assert.deepEqual(out, [{ ids: ['a2', 'b1'], keys: [1] }]);
+});
+
+test('sequence: maxspan bounds first to last; until ends the key', () => {
+  const spanned = query('sequence', [step('k'), step('k')], { maxspan: 10 });
+  assert.deepEqual(run(spanned, [[ev(0, { id: 'a', k: 1 }), 1], [ev(11, { id: 'b', k: 1 }), 2]]), []);
+  assert.deepEqual(run(spanned, [[ev(0, { id: 'a', k: 1 }), 1], [ev(10, { id: 'b', k: 1 }), 2]]).map((r) => r.ids), [['a', 'b']]);
+  // Bit steps.length is `until`.
+  const until = query('sequence', [step('k'), step('k')], { until: step('k') });
+  assert.deepEqual(run(until, [[ev(0, { id: 'a', k: 1 }), 1], [ev(1, { id: 'u', k: 1 }), 0b100], [ev(2, { id: 'b', k: 1 }), 2]]), []);
+  assert.deepEqual(run(until, [[ev(0, { id: 'a', k: 1 }), 1], [ev(1, { id: 'u', k: 2 }), 0b100], [ev(2, { id: 'b', k: 1 }), 2]]).map((r) => r.ids), [['a', 'b']]);
+});
+
+test('sequence: runs=N needs N distinct events for the step; one event never fills two stages', () => {
+  const q = query('sequence', [step('k', { runs: 2 }), step('k')]);
+  assert.deepEqual(run(q, [[ev(1, { id: 'a', k: 1 }), 1], [ev(2, { id: 'b', k: 1 }), 2]]), []);
+  assert.deepEqual(run(q, [[ev(1, { id: 'a', k: 1 }), 1], [ev(2, { id: 'a2', k: 1 }), 1], [ev(3, { id: 'b', k: 1 }), 2]]).map((r) => r.ids), [['a', 'a2', 'b']]);
+  const both = query('sequence', [step('k'), step('k')]);
+  assert.deepEqual(run(both, [[ev(1, { id: 'ab', k: 1 }), 0b11]]), [], 'matching both steps at once starts a sequence only');
+});
+
+test('sequence: results come in completion order, not start order', () => {
+  const q = query('sequence', [step('k'), step('k')]);
+  const out = run(q, [[ev(1, { id: 'a1', k: 1 }), 1], [ev(2, { id: 'a2', k: 2 }), 1], [ev(3, { id: 'b2', k: 2 }), 2], [ev(4, { id: 'b1', k: 1 }), 2]]);
+  assert.deepEqual(out.map((r) => r.ids), [['a2', 'b2'], ['a1', 'b1']]);
+});
+
+test('missing event between: dropped when it occurs between the positives, placeholder otherwise', () => {
+  const q = query('sequence', [step('k'), step('k', { missing: true }), step('k')]);
+  assert.deepEqual(run(q, [[ev(1, { id: 'a', k: 1 }), 0b001], [ev(2, { id: 'gap', k: 1 }), 0b010], [ev(3, { id: 'c', k: 1 }), 0b100]]), []);
+  assert.deepEqual(run(q, [[ev(1, { id: 'a', k: 1 }), 0b001], [ev(2, { id: 'gap', k: 2 }), 0b010], [ev(3, { id: 'c', k: 1 }), 0b100]]),
+    [{ ids: ['a', 'missing', 'c'], keys: [1] }], 'a missing-step event under another key does not count');
+});
+
+test('trailing missing event: the result waits for maxspan, and is dropped if the event comes inside it', () => {
+  const q = query('sequence', [step('k'), step('k'), step('k', { missing: true })], { maxspan: 10 });
+  assert.deepEqual(run(q, [[ev(0, { id: 'a', k: 1 }), 1], [ev(1, { id: 'b', k: 1 }), 2], [ev(5, { id: 'late', k: 1 }), 4]]), []);
+  assert.deepEqual(run(q, [[ev(0, { id: 'a', k: 1 }), 1], [ev(1, { id: 'b', k: 1 }), 2], [ev(11, { id: 'too-late', k: 1 }), 4]]).map((r) => r.ids), [['a', 'b', 'missing']]);
+});
+
+test('sample: groups by key with no time order, distinct events, keys ascending, a null key is no key', () => {
+  const q = query('sample', [step('k'), step('k')]);
+  const out = run(q, [
+    [ev(5, { id: 'b-first', k: 'x' }), 0b10],
+    [ev(1, { id: 'a', k: 'x' }), 0b01],
+    [ev(2, { id: 'both', k: 'a' }), 0b11],
+    [ev(3, { id: 'n1', k: null }), 0b01],
+  ]);
+  // Key 'a' has one event for both steps: a sample needs distinct events. A null key is no key.
+  assert.deepEqual(out, [{ ids: ['a', 'b-first'], keys: ['x'] }]);
+  const many = run(q, [[ev(1, { id: 'a1', k: 1 }), 1], [ev(2, { id: 'a2', k: 1 }), 1], [ev(3, { id: 'b1', k: 1 }), 2], [ev(4, { id: 'z', k: 0 }), 3], [ev(5, { id: 'z2', k: 0 }), 3]], { maxSamplesPerKey: 2 });
+  assert.deepEqual(many.map((r) => r.ids), [['z', 'z2'], ['z2', 'z'], ['a1', 'b1'], ['a2', 'b1']]);
+});

@@ -1,0 +1,50 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { test } from 'node:test';
+import fc from 'fast-check';
+import { readItems, splitFile, type InputItem, type ReadOptions } from '../../../src/input/index.js';
+
+async function read(file: string, opts: Partial<ReadOptions> = {}): Promise<InputItem[]> {
+  const out: InputItem[] = [];
+  for await (const batch of readItems({ index: 0, path: file }, { maxLineBytes: 40, ...opts })) out.push(...batch);
+  return out;
+}
+
+test('the byte ranges of a file, read on their own and renumbered, give exactly the whole read', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lolhunt-ranges-'));
+  const line = fc.oneof(fc.constant(''), fc.constant('   '), fc.string({ maxLength: 60 }).map((s) => JSON.stringify({ s })), fc.constant('{"crlf":1}\r'));
+  await fc.assert(fc.asyncProperty(fc.array(line, { maxLength: 30 }), fc.boolean(), fc.integer({ min: 1, max: 120 }), async (lines, trailing, rangeBytes) => {
+    const file = path.join(dir, 'f.ndjson');
+    const text = lines.join('\n') + (trailing ? '\n' : '');
+    fs.writeFileSync(file, text);
+    const whole = await read(file);
+    const size = Buffer.byteLength(text);
+    const got: InputItem[] = [];
+    let base = 0;
+    let bytes = 0;
+    for (let start = 0; start < size; start += rangeBytes) {
+      let lines = 0;
+      const items = await read(file, { range: { start, end: Math.min(size, start + rangeBytes) }, onLineCount: (n) => { lines = n; }, onBytes: (n) => { bytes += n; } });
+      got.push(...items.map((i) => ('line' in i && i.line !== undefined ? { ...i, line: i.line + base } : i)));
+      base += lines;
+    }
+    assert.deepEqual(got, whole);
+    assert.equal(bytes, size, 'the ranges add up to the file');
+  }), { numRuns: 300, seed: 12 });
+  fs.rmSync(dir, { recursive: true });
+});
+
+test('only plain NDJSON of at least two ranges is split', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lolhunt-ranges-'));
+  const plain = path.join(dir, 'a.ndjson');
+  fs.writeFileSync(plain, '{"a":1}\n'.repeat(100));
+  assert.deepEqual(await splitFile({ index: 0, path: plain }, 300), [{ start: 0, end: 267 }, { start: 267, end: 534 }, { start: 534, end: 800 }]);
+  assert.equal(await splitFile({ index: 0, path: plain }, 500), null, 'under two ranges');
+  const array = path.join(dir, 'b.json');
+  fs.writeFileSync(array, `[${'{"a":1},'.repeat(100)}{}]`);
+  assert.equal(await splitFile({ index: 0, path: array }, 100), null, 'a JSON array is read whole');
+  assert.equal(await splitFile({ index: 0, path: '-' }, 100), null);
+  fs.rmSync(dir, { recursive: true });
+});
