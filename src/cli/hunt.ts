@@ -5,7 +5,7 @@ import { scan, type Alert, type PortableCompile, type ScanQuery, type ScanSummar
 import { DEFAULT_MAX_LINE_BYTES, discoverInputs, type InputSource } from '../input/index.js';
 import { getField } from '../normalize/index.js';
 import {
-  createProgress, createWriter, EXTENSIONS, formatProblem, formatQuietLine, formatSummary, useColor, validTimeZone,
+  createProgress, createWriter, EXTENSIONS, formatInputTrouble, formatProblem, formatSummary, useColor, validTimeZone,
   type FormatName, FORMATS, type RunInfo,
 } from '../output/index.js';
 import { builtinRulesDir, SEVERITIES } from '../rules/index.js';
@@ -122,7 +122,7 @@ function reportSummary(summary: ScanSummary, opts: HuntOptions, run: RunInfo, in
     for (const p of summary.problems) if (p.kind === 'file') process.stderr.write(`lolhunt: ${formatProblem(p)}\n`);
   }
   if (inputTrouble) {
-    process.stderr.write(`lolhunt: input problems (exit 3): ${summary.fileErrors} file errors, ${summary.badLines} bad lines; results may be incomplete; ${formatQuietLine(summary)} found\n`);
+    process.stderr.write(`lolhunt: ${formatInputTrouble(summary)}\n`);
   }
 }
 

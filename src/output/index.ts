@@ -31,6 +31,6 @@ export { useColor } from './color.js';
 export { CSV_COLUMNS } from './csv.js';
 export { escapeControl } from './escape.js';
 export { createProgress, type Progress } from './progress.js';
-export { formatBytes, formatProblem, formatQuietLine, formatSummary } from './summary.js';
+export { formatBytes, formatInputTrouble, formatProblem, formatSummary } from './summary.js';
 export { validTimeZone } from './time.js';
 export type { ResultWriter, RunInfo, WriterOptions } from './types.js';

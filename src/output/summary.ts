@@ -21,6 +21,11 @@ export function formatQuietLine(s: ScanSummary): string {
   return `${plural(s.alerts, 'alert')}${parts.length ? ` (${parts.join(', ')})` : ''}`;
 }
 
+/** The last line of a run that ends in exit 3: what went wrong, and the alerts found all the same. */
+export function formatInputTrouble(s: ScanSummary): string {
+  return `input problems (exit 3): ${plural(s.fileErrors, 'file error')}, ${plural(s.badLines, 'bad line')}; results may be incomplete; ${formatQuietLine(s)} found`;
+}
+
 function topList(rows: { key: string; count: number }[]): string {
   if (rows.length === 0) return '';
   const shown = rows.slice(0, TOP).map((r) => `${escapeControl(r.key)} ${r.count}`);
