@@ -123,8 +123,11 @@ export async function collectUnit(unit: WorkUnit, queries: CompiledQuery[], opts
       }
       tally.events++;
       if (ts > tally.newest) tally.newest = ts;
-      tally.hosts.set(host, (tally.hosts.get(host) ?? 0) + 1);
-      for (const c of categoriesOf(view.get(categoryField))) tally.categories.set(c, (tally.categories.get(c) ?? 0) + 1);
+      bump(tally.hosts, host);
+      const category = view.get(categoryField);
+      if (typeof category === 'string') bump(tally.categories, category);
+      else if (Array.isArray(category)) for (const c of category) bump(tally.categories, typeof c === 'string' ? c : String(c));
+      else bump(tally.categories, '(none)');
       if (hits.length === 0) continue;
       const tiebreak = opts.tiebreakerField === undefined ? undefined : scalar(getField(doc, opts.tiebreakerField));
       sink.candidate({ event: { ts, tiebreak, fileIndex: source.index, part, line, raw }, hits });
@@ -144,10 +147,8 @@ function hostOf(view: EventView): string {
   return '(none)';
 }
 
-function categoriesOf(v: FieldValue | undefined): string[] {
-  if (typeof v === 'string') return [v];
-  if (Array.isArray(v)) return v.filter((x): x is string => typeof x === 'string');
-  return ['(none)'];
+function bump(counts: Map<string, number>, key: string): void {
+  counts.set(key, (counts.get(key) ?? 0) + 1);
 }
 
 function scalar(v: FieldValue | undefined): FieldValue | undefined {

@@ -3,7 +3,7 @@
  * categories), and a hostile input must not grow memory without bound. Past the cap,
  * new keys count under OTHER.
  */
-export const OTHER = '(other)';
+const OTHER = '(other)';
 
 export class Tally {
   readonly counts = new Map<string, number>();

@@ -28,7 +28,6 @@ export function createWriter(format: FormatName, out: Sink, opts: WriterOptions)
 }
 
 export { useColor } from './color.js';
-export { CSV_COLUMNS } from './csv.js';
 export { escapeControl } from './escape.js';
 export { createProgress, type Progress } from './progress.js';
 export { formatBytes, formatInputTrouble, formatProblem, formatSummary } from './summary.js';

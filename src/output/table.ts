@@ -25,7 +25,7 @@ const COLUMNS: Column[] = [
   { head: 'first event', min: 16, max: 40, drop: 0, grow: 5 },
 ];
 /** Width when stdout is not a terminal and COLUMNS is not set. */
-export const DEFAULT_COLUMNS = 160;
+const DEFAULT_COLUMNS = 160;
 const MIN_COLUMNS = 80;
 
 /** A human-readable table, one row per alert, printed when the run ends (widths need every row). */

@@ -39,7 +39,7 @@ export function emptySelection(): RuleSelection {
   return { include: [], exclude: [], tags: [], tactics: [], techniques: [], os: [], includeDeprecated: false };
 }
 
-export function isDeprecated(meta: RuleMeta): boolean {
+function isDeprecated(meta: RuleMeta): boolean {
   return meta.maturity.toLowerCase() === 'deprecated';
 }
 
@@ -64,7 +64,7 @@ function tactics(meta: RuleMeta): string[] {
   return meta.threat.flatMap((t) => [t.tactic.id, t.tactic.name]).map((s) => s.toLowerCase());
 }
 
-export function techniques(meta: RuleMeta): string[] {
+function techniques(meta: RuleMeta): string[] {
   return meta.threat.flatMap((t) => (t.technique ?? []).flatMap((x) => [x.id, ...(x.subtechnique ?? []).map((s) => s.id)]));
 }
 
