@@ -62,6 +62,12 @@ export function bySeverity(summary: ScanSummary): { severity: string; count: num
 
 const rank = (s: string) => (SEVERITY_ORDER.includes(s) ? SEVERITY_ORDER.indexOf(s) : SEVERITY_ORDER.length);
 
+/** The rules that fired, most severe first, then by alert count and name. */
+export function firedRules(summary: ScanSummary): ScanSummary['alertsByRule'] {
+  return summary.alertsByRule.filter((r) => r.count > 0)
+    .sort((a, b) => rank(a.severity) - rank(b.severity) || b.count - a.count || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
 /** ATT&CK technique ids (sub-techniques included) of the rules that fired, sorted. */
 export function techniquesSeen(summary: ScanSummary): string[] {
   const ids = new Set<string>();

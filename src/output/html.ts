@@ -1,6 +1,6 @@
 import type { Alert, ScanSummary } from '../engine/index.js';
 import { escapeControl } from './escape.js';
-import { alertFacts, alertsByHost, bySeverity, matchedFields, techniquesSeen } from './fields.js';
+import { alertFacts, alertsByHost, bySeverity, firedRules, matchedFields, techniquesSeen } from './fields.js';
 import { flushed } from './record.js';
 import { formatBytes } from './summary.js';
 import { displayTime } from './time.js';
@@ -51,7 +51,7 @@ function countTable(title: string, rows: { label: string; count: number }[]): st
 
 function render(s: ScanSummary, alerts: Alert[], opts: WriterOptions): string {
   const tz = opts.timeZone;
-  const fired = s.alertsByRule.filter((r) => r.count > 0);
+  const fired = firedRules(s);
   const silent = s.alertsByRule.length - fired.length;
   const parts: string[] = [];
   parts.push(`<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">

@@ -1,6 +1,6 @@
 import type { Alert, ScanSummary } from '../engine/index.js';
 import { escapeControl } from './escape.js';
-import { alertFacts, bySeverity, techniquesSeen } from './fields.js';
+import { alertFacts, bySeverity, firedRules, techniquesSeen } from './fields.js';
 import { flushed } from './record.js';
 import { formatBytes } from './summary.js';
 import { displayTime } from './time.js';
@@ -40,7 +40,7 @@ function render(s: ScanSummary, alerts: Alert[], opts: WriterOptions): string {
       `${s.badLines} bad line${s.badLines === 1 ? '' : 's'}, ${s.fileErrors} file error${s.fileErrors === 1 ? '' : 's'}.`,
     '',
   );
-  const fired = s.alertsByRule.filter((r) => r.count > 0);
+  const fired = firedRules(s);
   if (fired.length) {
     lines.push('| alerts | severity | rule | ATT&CK |', '|---:|---|---|---|');
     for (const r of fired) {

@@ -1,11 +1,13 @@
 import type { InputProblem, ScanSummary } from '../engine/index.js';
 import { paintSeverity, palette } from './color.js';
 import { escapeControl } from './escape.js';
-import { bySeverity, techniquesSeen } from './fields.js';
+import { bySeverity, firedRules, techniquesSeen } from './fields.js';
 import type { RunInfo } from './types.js';
 
 /** Keys listed on a per-category/per-host line before "N more". */
 const TOP = 6;
+/** ATT&CK technique ids listed before "N more". */
+const MAX_TECHNIQUES = 20;
 
 /** `file:line: reason`, safe for a terminal. */
 export function formatProblem(p: InputProblem): string {
@@ -61,7 +63,7 @@ export function formatSummary(s: ScanSummary, opts: { color: boolean; run?: RunI
     row('rules', `${set.rules.length} ran${out.length ? ` (left out: ${out.join(', ')})` : ''}`);
   }
   row('alerts', s.alerts ? c.bold(formatQuietLine(s).replace(/ alerts?/, '')) : '0');
-  const fired = s.alertsByRule.filter((r) => r.count > 0);
+  const fired = firedRules(s);
   const width = Math.max(0, ...fired.map((r) => String(r.count).length));
   for (const r of fired) {
     const severity = r.severity ? paintSeverity(c, r.severity) + ' '.repeat(Math.max(0, 9 - r.severity.length)) : '';
@@ -69,8 +71,12 @@ export function formatSummary(s: ScanSummary, opts: { color: boolean; run?: RunI
   }
   const silent = s.alertsByRule.length - fired.length;
   if (silent && fired.length) lines.push(`  ${plural(silent, 'other rule')} ran without alerts`);
-  const techniques = techniquesSeen(s);
-  if (techniques.length) row('ATT&CK', techniques.map(escapeControl).join(', '));
+  // Ids only here (names are in the reports); a long list is cut, the total kept.
+  const techniques = techniquesSeen(s).map((t) => escapeControl(t.split(' ')[0]!));
+  if (techniques.length) {
+    const more = techniques.length > MAX_TECHNIQUES ? `, ${techniques.length - MAX_TECHNIQUES} more` : '';
+    row('ATT&CK', `${techniques.slice(0, MAX_TECHNIQUES).join(', ')}${more}`);
+  }
 
   const seconds = s.elapsedMs / 1000;
   const rate = seconds > 0 ? ` · ${Math.round(s.events / seconds)} events/s · ${formatBytes(Math.round(s.bytes / seconds))}/s` : '';

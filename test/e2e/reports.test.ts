@@ -173,3 +173,18 @@ test('scan applies the selection options: alerts come only from the selected rul
     assert.deepEqual(parseNdjson(runs[i]!.stdout), expected, args.join(' '));
   });
 });
+
+test('many non-EQL rules are reported as one line of counts by rule type, a few one by one', async () => {
+  const dir = tmpDir();
+  fs.copyFileSync(path.join(ROOT, 'rules', 'network-connection-via-certutil.toml'), path.join(dir, 'eql.toml'));
+  const other = (type: string, language: string) => `[rule]\nname = "${type} rule"\ntype = "${type}"\nlanguage = "${language}"\nquery = "x"\n`;
+  const kinds: [string, string][] = [['query', 'kuery'], ['query', 'kuery'], ['query', 'kuery'], ['esql', 'esql'], ['esql', 'esql']];
+  kinds.forEach(([type, language], i) => fs.writeFileSync(path.join(dir, `other-${i}.toml`), other(type, language)));
+  const many = await runCli(['rules', 'list', '-r', dir]);
+  assert.equal(many.code, 0, many.stderr);
+  assert.equal(many.stderr, 'lolhunt: skipped 5 rules that are not EQL (query 3, esql 2)\n');
+  for (let i = 2; i < kinds.length; i++) fs.rmSync(path.join(dir, `other-${i}.toml`));
+  const few = await runCli(['rules', 'list', '-r', dir]);
+  assert.equal(few.stderr.split('\n').filter(Boolean).length, 2);
+  assert.match(few.stderr, /skipped .*other-0\.toml: rule type 'query' \(language kuery\) is not EQL/);
+});
