@@ -10,6 +10,7 @@ import {
 } from '../output/index.js';
 import { builtinRulesDir, SEVERITIES } from '../rules/index.js';
 import { CliError, EXIT, type ExitCode } from './exit-codes.js';
+import { fieldWarnings, type FieldCheck } from './field-warnings.js';
 import type { RuleSet } from './rules-loading.js';
 import { checkOutputTarget, fileSink, stdoutSink } from './sinks.js';
 import { version } from './version.js';
@@ -37,6 +38,10 @@ export interface HuntOptions {
   strict: boolean;
   quiet: boolean;
   color?: boolean;
+  /** Name every input's counts and every skipped file in the summary. */
+  verbose: boolean;
+  /** Map Windows event-log shapes to ECS (`--no-normalize` turns it off). */
+  normalize: boolean;
 }
 
 export const FAIL_ON_CHOICES = [...SEVERITIES, 'none'] as const;
@@ -110,19 +115,13 @@ function totalBytes(sources: InputSource[]): number {
   return n;
 }
 
-/**
- * The stderr report: the full summary, or with -q only file-level errors. Exit 3 (input
- * problems) always ends with a line naming the alert counts, so trouble never hides them.
- */
-function reportSummary(summary: ScanSummary, opts: HuntOptions, run: RunInfo, inputTrouble: boolean): void {
+/** The stderr report: the full summary, or with -q only file-level errors. */
+function reportSummary(summary: ScanSummary, opts: HuntOptions, run: RunInfo): void {
   const color = useColor({ flag: opts.color, stream: process.stderr, env: process.env });
   if (!opts.quiet) {
-    process.stderr.write(formatSummary(summary, { color, run }) + '\n');
+    process.stderr.write(formatSummary(summary, { color, verbose: opts.verbose, run }) + '\n');
   } else {
     for (const p of summary.problems) if (p.kind === 'file') process.stderr.write(`lolhunt: ${formatProblem(p)}\n`);
-  }
-  if (inputTrouble) {
-    process.stderr.write(`lolhunt: ${formatInputTrouble(summary)}\n`);
   }
 }
 
@@ -131,7 +130,11 @@ function reportSummary(summary: ScanSummary, opts: HuntOptions, run: RunInfo, in
  * written to a temporary file first and renamed at the end, so a failed run never
  * leaves a half-written report over a good one.
  */
-export async function hunt(paths: string[], queries: ScanQuery[], opts: HuntOptions, compile: PortableCompile, ruleSet?: RuleSet): Promise<ExitCode> {
+export async function hunt(
+  paths: string[], queries: ScanQuery[], opts: HuntOptions, compile: PortableCompile,
+  extra: { fields?: FieldCheck; ruleSet?: RuleSet } = {},
+): Promise<ExitCode> {
+  const { fields, ruleSet } = extra;
   if (!validTimeZone(opts.tz)) throw new CliError(`unknown time zone '${opts.tz}' (use an IANA name such as Europe/Berlin, or UTC)`);
   const run = runInfo(paths, ruleSet);
   const inputs = paths.length ? paths : ['-'];
@@ -161,6 +164,9 @@ export async function hunt(paths: string[], queries: ScanQuery[], opts: HuntOpti
       timestampField: opts.timestampField,
       ...(opts.tiebreakerField === undefined ? {} : { tiebreakerField: opts.tiebreakerField }),
       discoveryProblems: discovery.problems.map((p) => ({ kind: 'file', file: p.file, reason: p.reason })),
+      normalize: opts.normalize,
+      skippedFiles: discovery.skipped,
+      ...(fields && !opts.quiet ? { watchFields: fields.fields } : {}),
       ...filters.options,
     });
     filters.progress?.done();
@@ -176,9 +182,19 @@ export async function hunt(paths: string[], queries: ScanQuery[], opts: HuntOpti
     throw err;
   }
   const { alerts, summary } = result;
-  const inputTrouble = summary.fileErrors > 0 || (opts.strict && summary.badLines > 0);
-  reportSummary(summary, opts, run, inputTrouble);
-  if (inputTrouble) return EXIT.INPUT;
+  if (!opts.quiet) for (const w of fields ? fieldWarnings(fields, result.absentFields ?? [], summary.events) : []) process.stderr.write(`${w}\n`);
+  reportSummary(summary, opts, run);
+  if (summary.events === 0) {
+    // A CI job must not pass on nothing: an empty export is an input problem, whatever --strict says.
+    const why = summary.badLines + summary.fileErrors > 0 ? ` (${summary.badLines} bad lines, ${summary.fileErrors} file errors)` : '';
+    process.stderr.write(`lolhunt: nothing scanned: 0 events in ${summary.files} input${summary.files === 1 ? '' : 's'}${why}\n`);
+    return EXIT.INPUT;
+  }
+  if (summary.fileErrors > 0 || (opts.strict && summary.badLines > 0)) {
+    // Exit 3 names the alerts found all the same, -q or not: input trouble never hides them.
+    process.stderr.write(`lolhunt: ${formatInputTrouble(summary)}\n`);
+    return EXIT.INPUT;
+  }
   return alerts.some((a) => fails(a, opts.failOn)) ? EXIT.MATCHES : EXIT.OK;
 }
 

@@ -1,5 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { CliError, EXIT, type ExitCode } from './exit-codes.js';
+import { explainCommand } from './explain.js';
+import { normalizeCommand } from './normalize.js';
 import { queryCommand } from './query.js';
 import { rulesCommand } from './rules.js';
 import { scanCommand } from './scan.js';
@@ -16,6 +18,8 @@ export async function main(argv: string[]): Promise<ExitCode> {
   program.addCommand(scanCommand(done));
   program.addCommand(queryCommand(done));
   program.addCommand(rulesCommand(done));
+  program.addCommand(explainCommand(done));
+  program.addCommand(normalizeCommand(done));
   for (const cmd of allCommands(program)) {
     cmd.exitOverride().configureOutput({ writeErr: (s) => process.stderr.write(s) });
   }

@@ -7,7 +7,7 @@ import { SEVERITIES, type RuleSelection, type Severity } from '../rules/index.js
 import { DEFAULT_MAX_LINE_BYTES, FAIL_ON_CHOICES, type HuntOptions } from './hunt.js';
 import { parseTimeBound } from './window.js';
 
-function positiveInt(value: string): number {
+export function positiveInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('must be a positive whole number');
   return n;
@@ -67,6 +67,8 @@ export function addHuntOptions(cmd: Command): Command {
     .option('--wide', 'table: every column in full, even wider than the terminal', false)
     .option('--strict', 'exit 3 when any line had to be skipped', false)
     .option('-q, --quiet', 'no summary or progress on stderr, only errors (exit 3 still names the alert counts)', false)
+    .option('-v, --verbose', 'per-input counts and shapes, skipped files and every coverage warning in the summary', false)
+    .option('--no-normalize', 'read documents as they are: no mapping of Windows event-log shapes to ECS')
     .option('--color', 'force colours')
     .option('--no-color', 'no colours (NO_COLOR is honoured too)');
 }
@@ -107,6 +109,8 @@ export function huntOptions(o: Record<string, unknown>): HuntOptions {
     wide: o.wide === true,
     strict: o.strict === true,
     quiet: o.quiet === true,
+    verbose: o.verbose === true,
+    normalize: o.normalize !== false,
     ...(o.color === undefined ? {} : { color: o.color === true }),
   };
 }

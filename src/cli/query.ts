@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { compileOptionsOf } from '../engine/index.js';
 import { caretExcerpt, compileQuery, EqlSyntaxError, type CompiledQuery, type CompileOptions } from '../eql/index.js';
 import { CliError, type ExitCode } from './exit-codes.js';
+import { fieldCheck } from './field-warnings.js';
 import { hunt } from './hunt.js';
 import { addHuntOptions, huntOptions, portableCompile } from './options.js';
 
@@ -53,6 +54,7 @@ export function queryCommand(done: (code: ExitCode) => void): Command {
     }
     const compile = portableCompile(opts);
     const compiled = compileOrFail(source, origin, compileOptionsOf(compile));
-    done(await hunt(paths, [{ compiled, name: 'query' }], opts, compile));
+    const queries = [{ compiled, name: 'query' }];
+    done(await hunt(paths, queries, opts, compile, { fields: fieldCheck(queries, opts.categoryField, false) }));
   });
 }

@@ -1,8 +1,7 @@
-import type { CompileOptions } from '../eql/index.js';
+import { closest, type CompileOptions } from '../eql/index.js';
 import { discoverInputs } from '../input/index.js';
 import { builtinRulesDir, loadRuleFile, RuleError, selectRules, type Rule, type RuleSelection } from '../rules/index.js';
 import { CliError } from './exit-codes.js';
-import { didYouMean } from './suggest.js';
 
 /** Rule files under the given files and folders (recursive, sorted), and what could not be read, as messages. */
 export async function findRuleFiles(paths: string[]): Promise<{ files: string[]; errors: string[] }> {
@@ -78,7 +77,8 @@ export async function loadSelectedRules(paths: string[], selection: RuleSelectio
   const result = selectRules(all, selection);
   if (result.unmatched.length) {
     const names = all.flatMap((r) => [r.meta.name, r.meta.id]);
-    throw new CliError(result.unmatched.map((p) => `no rule matches '${p}'${didYouMean(p, names)}`).join('\n'));
+    const hint = (p: string) => { const near = closest(p, names); return near === null ? '' : ` (did you mean '${near}'?)`; };
+    throw new CliError(result.unmatched.map((p) => `no rule matches '${p}'${hint(p)}`).join('\n'));
   }
   if (result.selected.length === 0) {
     const why = result.deprecated && !selection.includeDeprecated ? ` (${result.deprecated} deprecated left out; --include-deprecated runs them)` : '';

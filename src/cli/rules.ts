@@ -1,9 +1,10 @@
 import { Command } from 'commander';
-import { loadRuleFile, RuleError, type Rule } from '../rules/index.js';
-import { CliError, EXIT, type ExitCode } from './exit-codes.js';
+import { builtinRulesDir, ECS_FIELDS, formatFinding, lintRuleFiles, loadRuleFile, RuleError } from '../rules/index.js';
+import { EXIT, type ExitCode } from './exit-codes.js';
+import { findRule } from './rule-lookup.js';
 import { addRulesPathOption, addRuleSelectionOptions, ruleSelection } from './options.js';
 import { findRuleFiles, loadRulesOrFail, loadSelectedRules, ruleSource } from './rules-loading.js';
-import { didYouMean } from './suggest.js';
+import { rulesTest } from './rules-test.js';
 
 const EXAMPLES = `
 Examples:
@@ -11,10 +12,44 @@ Examples:
   $ lolhunt rules list --rules ~/detection-rules/rules/windows/ --technique T1218
   $ lolhunt rules list --os macos --min-severity high
   $ lolhunt rules show 'Network Connection via Certutil'
-  $ lolhunt rules validate my-rules/                 # parse and check, no data needed (exit 2 on any error)`;
+  $ lolhunt rules validate rules/                    parse and check, no data needed (exit 2 on any error)
+  $ lolhunt rules test                               run the built-in rules' fixtures
+  $ lolhunt rules lint test/fixtures/rule-repo/rules/`;
+
+const TEST_HELP = `
+A rule's fixtures are NDJSON telemetry and the alerts it must and must not raise:
+  - <rule>.positive.ndjson beside <rule>.toml must raise at least one alert,
+    <rule>.negative.ndjson beside it none;
+  - [[lolhunt.fixture]] tables in the rule's TOML name them by join key:
+      [[lolhunt.fixture]]
+      events = "fixtures/certutil.ndjson"    # or a list; relative to the rule file
+      fire = ["proc-1"]                      # each key must raise an alert, no other key may
+      silent = ["proc-2"]                    # near misses that must stay silent
+      alerts = 1                             # optional: exact count (event rules have no key)
+    A key of several fields is a list: fire = [["host-1", "4242"]].
+A rule without fixtures is reported as "no fixtures", not as passing.
+
+Examples:
+  $ lolhunt rules test                                         the built-in rules, fixtures from samples/
+  $ lolhunt rules test test/fixtures/rule-repo/rules/ --junit rules-test.xml
+  $ lolhunt rules test test/fixtures/rule-repo/rules/ --require-fixtures
+
+Exit codes: 0 every rule with fixtures passed, 1 a mismatch (or, with --require-fixtures,
+            a rule without fixtures), 2 rule error or no rule has fixtures (nothing tested).`;
+
+const LINT_HELP = `
+Reports, as file:line:col: message, TOML and query errors, fields that are not in ECS
+${ECS_FIELDS.version}, ':' on a numeric field, wildcards that can never match, duplicate rule ids,
+and missing severity, risk_score or ATT&CK mapping ([[rule.threat]]).
+
+Examples:
+  $ lolhunt rules lint rules/
+  $ lolhunt rules lint test/fixtures/rule-repo/rules/
+
+Exit codes: 0 nothing found, 1 findings, 2 no such file or directory.`;
 
 export function rulesCommand(done: (code: ExitCode) => void): Command {
-  const cmd = new Command('rules').description('list, show and validate detection rules').addHelpText('after', EXAMPLES);
+  const cmd = new Command('rules').description('list, show, validate, lint and test detection rules').addHelpText('after', EXAMPLES);
 
   addRuleSelectionOptions(cmd.command('list').description('list rules: id, severity, risk score, name (the selection options of scan apply)'))
     .action(async (o: Record<string, unknown>) => {
@@ -29,11 +64,7 @@ export function rulesCommand(done: (code: ExitCode) => void): Command {
     .argument('<rule>', 'rule id, exact name, or file name without .toml'))
     .action(async (wanted: string, o: Record<string, unknown>) => {
       const rules = await loadRulesOrFail(ruleSource(o), { quiet: true });
-      const rule = rules.find((r) => r.meta.id === wanted || r.meta.name.toLowerCase() === wanted.toLowerCase() || fileStem(r) === wanted);
-      if (!rule) {
-        const hint = didYouMean(wanted, rules.flatMap((r) => [r.meta.name, fileStem(r)])) || ' (see lolhunt rules list)';
-        throw new CliError(`no rule '${wanted}'${hint}`);
-      }
+      const rule = findRule(rules, wanted);
       const threat = rule.meta.threat.flatMap((t) => [
         `${t.tactic.id} ${t.tactic.name}`,
         ...(t.technique ?? []).map((x) => `  ${x.id} ${x.name}${x.subtechnique?.length ? ` (${x.subtechnique.map((s) => s.id).join(', ')})` : ''}`),
@@ -60,23 +91,54 @@ export function rulesCommand(done: (code: ExitCode) => void): Command {
     .argument('<paths...>', 'rule files or folders')
     .action(async (paths: string[]) => done(await validate(paths)));
 
+  cmd.command('test')
+    .description("run each rule over its fixtures and check which alerts fire")
+    .argument('[rules...]', 'rule files or folders (default: the built-in rules)')
+    .option('--junit <file>', 'also write the results as JUnit XML to FILE')
+    .option('--require-fixtures', 'a rule without fixtures fails the run', false)
+    .addHelpText('after', TEST_HELP)
+    .action(async (paths: string[], o: Record<string, unknown>) => {
+      done(await rulesTest(paths.length ? paths : [builtinRulesDir()], {
+        ...(o.junit === undefined ? {} : { junit: String(o.junit) }),
+        requireFixtures: o.requireFixtures === true,
+      }));
+    });
+
+  cmd.command('lint')
+    .description('find mistakes in rule files: unknown fields, dead wildcards, duplicate ids, missing metadata')
+    .argument('[rules...]', 'rule files or folders (default: the built-in rules)')
+    .addHelpText('after', LINT_HELP)
+    .action(async (paths: string[]) => done(await lint(paths.length ? paths : [builtinRulesDir()])));
+
   return cmd;
 }
 
-function fileStem(r: Rule): string {
-  return r.path.replace(/^.*[\\/]/, '').replace(/\.toml$/, '');
+async function lint(paths: string[]): Promise<ExitCode> {
+  const { files, errors } = await findRuleFiles(paths);
+  for (const e of errors) process.stderr.write(`lolhunt: ${e}\n`);
+  if (errors.length) return EXIT.USAGE;
+  const findings = lintRuleFiles(files);
+  for (const f of findings) process.stdout.write(`${formatFinding(f)}\n`);
+  process.stderr.write(`${files.length} file${files.length === 1 ? '' : 's'}, ${findings.length} finding${findings.length === 1 ? '' : 's'}\n`);
+  return findings.length ? EXIT.MATCHES : EXIT.OK;
 }
 
-/** Checks every file; prints one line per problem and a count. Exit 2 on any error. */
+/**
+ * Checks every file; prints one line per problem, a warning per field not in ECS, and a
+ * count. Exit 2 on any error (warnings alone do not fail).
+ */
 async function validate(paths: string[]): Promise<ExitCode> {
   const { files, errors } = await findRuleFiles(paths);
   let ok = 0;
   let skipped = 0;
+  const loaded: string[] = [];
   for (const file of files) {
     try {
       const outcome = loadRuleFile(file);
-      if ('rule' in outcome) ok++;
-      else {
+      if ('rule' in outcome) {
+        ok++;
+        loaded.push(file);
+      } else {
         skipped++;
         process.stderr.write(`skipped ${file}: ${outcome.skipped}\n`);
       }
@@ -86,6 +148,8 @@ async function validate(paths: string[]): Promise<ExitCode> {
     }
   }
   for (const e of errors) process.stderr.write(`error: ${e}\n`);
-  process.stdout.write(`${ok} valid, ${errors.length} invalid, ${skipped} skipped (not EQL)\n`);
+  const warnings = lintRuleFiles(loaded).filter((f) => f.kind === 'unknown-field');
+  for (const w of warnings) process.stderr.write(`warning: ${formatFinding(w)}\n`);
+  process.stdout.write(`${ok} valid, ${errors.length} invalid, ${skipped} skipped (not EQL), ${warnings.length} field warning${warnings.length === 1 ? '' : 's'} (ECS ${ECS_FIELDS.version})\n`);
   return errors.length ? EXIT.USAGE : EXIT.OK;
 }

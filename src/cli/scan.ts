@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { compileOptionsOf, type ScanQuery } from '../engine/index.js';
 import type { ExitCode } from './exit-codes.js';
+import { fieldCheck } from './field-warnings.js';
 import { hunt } from './hunt.js';
 import { addHuntOptions, addRuleSelectionOptions, huntOptions, portableCompile, ruleSelection } from './options.js';
 import { loadSelectedRules, ruleSource } from './rules-loading.js';
@@ -30,6 +31,6 @@ export function scanCommand(done: (code: ExitCode) => void): Command {
     const compile = portableCompile(opts);
     const ruleSet = await loadSelectedRules(ruleSource(o), ruleSelection(o), { quiet: opts.quiet, compile: compileOptionsOf(compile) });
     const queries: ScanQuery[] = ruleSet.rules.map((r) => ({ compiled: r.compiled, rule: r.meta, name: r.meta.name }));
-    done(await hunt(paths, queries, opts, compile, ruleSet));
+    done(await hunt(paths, queries, opts, compile, { ruleSet, fields: fieldCheck(queries, opts.categoryField, true) }));
   });
 }

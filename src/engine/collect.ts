@@ -1,6 +1,9 @@
 import { compileWildcard, type CompiledQuery, type EventView, type FieldValue } from '../eql/index.js';
 import { readItems, type ByteRange, type InputSource } from '../input/index.js';
-import { documentView, getField, parseTimestamp } from '../normalize/index.js';
+import { Normalizer, parseDate } from '../normalize/index.js';
+import { coverageFields, UnitTally, type UnitCoverage } from './coverage.js';
+import { oneLine, parseItem } from './documents.js';
+import { FieldPresence, type FieldReport } from './fields.js';
 import { stepHit, type Hit } from './runner.js';
 import { emptyTally, type EventTally } from './tally.js';
 import type { TimelineEvent } from './timeline.js';
@@ -17,10 +20,20 @@ export interface CollectSettings {
   timestampField: string;
   tiebreakerField?: string;
   maxLineBytes: number;
-  /** Counted per event for the summary (default event.category). */
-  categoryField?: string;
+  /** Map Windows event-log shapes to ECS (false: `--no-normalize`). */
+  normalize: boolean;
+  /** The category field, for the coverage counts and events per category. */
+  categoryField: string;
   /** Host globs (case-insensitive): only events of a matching host are read on. */
   hosts?: string[];
+  /** Fields to watch for: the unit reports which it never met (field warnings). */
+  watchFields?: string[];
+}
+
+/** What a unit reports when it is done: its line count (to number the next range) and what it saw. */
+export interface UnitResult {
+  lines: number;
+  coverage: UnitCoverage;
 }
 
 /** A piece of work: a whole source, or one byte range (`part`) of a large plain file. */
@@ -37,20 +50,31 @@ export interface CollectSink {
   /** Events read (lines that are objects with a usable timestamp), counted per host and category, in batches. */
   events(t: EventTally): void;
   bytes(n: number): void;
+  /** What the unit saw of the watched fields, once at its end. */
+  fields?(report: FieldReport): void;
+  /** Every event read, candidate or not, with its view (explain; on this thread only). */
+  inspect?(event: TimelineEvent, view: EventView): void;
 }
+
+/** Field paths are sampled in the first units only, so many small files do not each pay for it. */
+const SAMPLED_SOURCES = 16;
 
 /**
  * The per-line stage: reads one unit, parses each line, places it in time and tests it
  * against every step of every query. Only events some step (or `until`) can use become
- * candidates; everything else is counted and dropped here. Resolves to the number of lines
- * read (to number the lines of the next range of the same file).
+ * candidates; everything else is counted and dropped here. Each document is read through
+ * its ECS view (../normalize). Resolves to the number of lines read (to number the lines of
+ * the next range of the same file) and the unit's coverage counts.
  */
-export async function collectUnit(unit: WorkUnit, queries: CompiledQuery[], opts: CollectSettings, sink: CollectSink): Promise<number> {
+export async function collectUnit(unit: WorkUnit, queries: CompiledQuery[], opts: CollectSettings, sink: CollectSink): Promise<UnitResult> {
   // Sample queries ignore time: when only they run, an event needs no timestamp.
   const timeless = queries.every((q) => q.type === 'sample');
   const { source, part } = unit;
   const file = source.path;
+  const normalizer = new Normalizer(opts.normalize);
+  const tally = new UnitTally(coverageFields(queries, opts.categoryField));
   let lines = 0;
+  const presence = opts.watchFields ? new FieldPresence(opts.watchFields, part === 0 && source.index < SAMPLED_SOURCES) : null;
   const read = {
     maxLineBytes: opts.maxLineBytes,
     onBytes: (n: number) => sink.bytes(n),
@@ -58,11 +82,10 @@ export async function collectUnit(unit: WorkUnit, queries: CompiledQuery[], opts
     ...(unit.range ? { range: unit.range } : {}),
   };
   const hostMatchers = (opts.hosts ?? []).map((h) => compileWildcard(h, true));
-  const categoryField = opts.categoryField ?? 'event.category';
-  let tally = emptyTally();
+  let counts = emptyTally();
   const flush = () => {
-    if (tally.events || tally.hostFiltered) sink.events(tally);
-    tally = emptyTally();
+    if (counts.events || counts.hostFiltered) sink.events(counts);
+    counts = emptyTally();
   };
   for await (const batch of readItems(source, read)) {
     flush();
@@ -76,31 +99,23 @@ export async function collectUnit(unit: WorkUnit, queries: CompiledQuery[], opts
         sink.problem({ kind: 'line', file, line, reason: item.reason });
         continue;
       }
-      let doc: unknown;
-      let raw: string;
-      try {
-        if (item.kind === 'line') {
-          raw = item.text;
-          doc = JSON.parse(raw);
-        } else {
-          doc = item.value;
-          raw = JSON.stringify(doc);
-        }
-      } catch (err) {
-        const reason = err instanceof RangeError ? 'value nested too deeply to serialise' : `invalid JSON: ${(err as Error).message}`;
-        sink.problem({ kind: 'line', file, line, reason });
+      const parsed = parseItem(item);
+      if ('reason' in parsed) {
+        sink.problem({ kind: 'line', file, line, reason: parsed.reason });
         continue;
       }
-      if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
-        sink.problem({ kind: 'line', file, line, reason: `not a JSON object (${Array.isArray(doc) ? 'array' : doc === null ? 'null' : typeof doc})` });
-        continue;
-      }
-      const view = documentView(doc);
+      const { doc, raw } = parsed;
       const hits: [number, Hit][] = [];
+      let view: EventView;
       let ts: number | null;
       try {
-        ts = parseTimestamp(view.get(opts.timestampField)) ?? (timeless ? 0 : null);
+        const normalized = normalizer.normalize(doc);
+        view = normalized.view;
+        const date = parseDate(view.get(opts.timestampField));
+        ts = date?.ms ?? (timeless ? 0 : null);
         if (ts !== null) {
+          if (date?.epoch) tally.epoch(date.epoch);
+          tally.event(normalized.shape, view);
           for (let q = 0; q < queries.length; q++) {
             const hit = stepHit(queries[q]!, view);
             if (hit) hits.push([q, hit]);
@@ -114,27 +129,32 @@ export async function collectUnit(unit: WorkUnit, queries: CompiledQuery[], opts
       }
       if (ts === null) {
         sink.problem({ kind: 'line', file, line, reason: `missing or unparsable ${opts.timestampField}` });
+        tally.missingTimestamp(doc);
         continue;
       }
       const host = hostOf(view);
       if (hostMatchers.length && !hostMatchers.some((m) => m(host))) {
-        tally.hostFiltered++;
+        counts.hostFiltered++;
         continue;
       }
-      tally.events++;
-      if (ts > tally.newest) tally.newest = ts;
-      bump(tally.hosts, host);
-      const category = view.get(categoryField);
-      if (typeof category === 'string') bump(tally.categories, category);
-      else if (Array.isArray(category)) for (const c of category) bump(tally.categories, typeof c === 'string' ? c : String(c));
-      else bump(tally.categories, '(none)');
-      if (hits.length === 0) continue;
-      const tiebreak = opts.tiebreakerField === undefined ? undefined : scalar(getField(doc, opts.tiebreakerField));
-      sink.candidate({ event: { ts, tiebreak, fileIndex: source.index, part, line, raw }, hits });
+      counts.events++;
+      if (ts > counts.newest) counts.newest = ts;
+      bump(counts.hosts, host);
+      const category = view.get(opts.categoryField);
+      if (typeof category === 'string') bump(counts.categories, category);
+      else if (Array.isArray(category)) for (const c of category) bump(counts.categories, typeof c === 'string' ? c : String(c));
+      else bump(counts.categories, '(none)');
+      presence?.observe(view, doc);
+      if (hits.length === 0 && !sink.inspect) continue;
+      const tiebreak = opts.tiebreakerField === undefined ? undefined : scalar(view.get(opts.tiebreakerField));
+      const event: TimelineEvent = { ts, tiebreak, fileIndex: source.index, part, line, raw: oneLine(raw) };
+      sink.inspect?.(event, view);
+      if (hits.length) sink.candidate({ event, hits });
     }
   }
   flush();
-  return lines;
+  if (presence) sink.fields?.(presence.report());
+  return { lines, coverage: tally.result() };
 }
 
 /** The host an event belongs to, for --host and the per-host counts. */

@@ -4,5 +4,10 @@ export { scan, type ScanOptions, type ScanQuery, type ScanResult } from './scan.
 export { createRunner, stepHit, type Hit, type QueryResult, type QueryRunner } from './runner.js';
 export { keyTuples } from './sequence.js';
 export { compareEvents, type TimelineEvent } from './timeline.js';
+export { explain, type EventRef, type ExplainOptions, type Explanation, type SequenceStop, type StepReport } from './explain.js';
+export { FieldPresence, type AbsentField } from './fields.js';
+export { testRule, type RuleTestOptions, type RuleTestResult } from './rule-test.js';
 export { DEFAULT_ORDER_BUDGET } from './order.js';
 export { compileOptionsOf, defaultThreads, type PortableCompile, type PortableFieldType } from './pool.js';
+export { normalizeInputs, type NormalizeResult } from './normalize.js';
+export { Coverage, requiredFieldGroups } from './coverage.js';

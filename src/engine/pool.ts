@@ -3,7 +3,8 @@ import { Worker } from 'node:worker_threads';
 import { compileQuery, type CompiledQuery, type CompileOptions, type FieldType } from '../eql/index.js';
 import { splitFile, type InputSource } from '../input/index.js';
 import { dateFormatParser, parseDate } from '../normalize/index.js';
-import { collectUnit, type Candidate, type CollectSettings, type CollectSink, type WorkUnit } from './collect.js';
+import { collectUnit, type Candidate, type CollectSettings, type CollectSink, type UnitResult, type WorkUnit } from './collect.js';
+import type { FieldReport } from './fields.js';
 import type { EventTally } from './tally.js';
 import type { InputProblem } from './types.js';
 
@@ -42,9 +43,7 @@ export async function planUnits(sources: InputSource[], threads: number, rangeBy
 }
 
 /** What a unit reported when it was done. */
-export interface UnitDone {
-  lines: number;
-}
+export type UnitDone = UnitResult;
 
 /** Messages from a worker to the main thread. */
 export type WorkerMessage =
@@ -52,7 +51,8 @@ export type WorkerMessage =
   | { kind: 'problem'; unit: number; problem: InputProblem }
   | { kind: 'events'; tally: EventTally }
   | { kind: 'bytes'; n: number }
-  | { kind: 'done'; unit: number; lines: number }
+  | { kind: 'fields'; report: FieldReport }
+  | { kind: 'done'; unit: number; result: UnitResult }
   | { kind: 'failed'; unit: number; message: string };
 
 export interface WorkerInit {
@@ -85,8 +85,7 @@ export async function runUnits(
   const done: UnitDone[] = [];
   if (pool === null || pool.threads <= 1 || units.length <= 1) {
     for (let id = 0; id < units.length; id++) {
-      const lines = await collectUnit(units[id]!, queries, settings, { ...sink, problem: (p) => sink.problem(p, id) });
-      done.push({ lines });
+      done.push(await collectUnit(units[id]!, queries, settings, { ...sink, problem: (p) => sink.problem(p, id) }));
       sink.unitDone?.(id);
     }
     return done;
@@ -107,7 +106,8 @@ export async function runUnits(
           case 'problem': sink.problem(m.problem, m.unit); break;
           case 'events': sink.events(m.tally); break;
           case 'bytes': sink.bytes(m.n); break;
-          case 'done': done[m.unit] = { lines: m.lines }; sink.unitDone?.(m.unit); give(); break;
+          case 'fields': sink.fields?.(m.report); break;
+          case 'done': done[m.unit] = m.result; sink.unitDone?.(m.unit); give(); break;
           case 'failed': reject(new Error(`worker failed on ${units[m.unit]!.source.path}: ${m.message}`)); break;
         }
       });

@@ -2,7 +2,10 @@ import type { CompiledQuery } from '../eql/index.js';
 import type { InputSource } from '../input/index.js';
 import { formatTimestamp } from '../normalize/index.js';
 import type { RuleMeta } from '../rules/index.js';
+import type { EventView } from '../eql/index.js';
 import type { CollectSettings } from './collect.js';
+import { Coverage } from './coverage.js';
+import { FieldPresence, type AbsentField, type FieldReport } from './fields.js';
 import { CandidateOrder } from './order.js';
 import { planUnits, runUnits, type PortableCompile } from './pool.js';
 import { createRunner, type QueryResult } from './runner.js';
@@ -24,8 +27,6 @@ export interface ScanOptions {
   maxLineBytes: number;
   timestampField: string;
   tiebreakerField?: string;
-  /** Field counted for "events per category" (default event.category). */
-  categoryField?: string;
   /** Host globs (case-insensitive; host.name, else host.hostname): only their events are read on. */
   hosts?: string[];
   /** Only events inside [from, to] can be part of an alert. */
@@ -49,11 +50,23 @@ export interface ScanOptions {
   compile?: PortableCompile;
   /** With threads, plain files of twice this size or more are read in ranges of about this size. */
   rangeBytes?: number;
+  /** Map Windows event-log shapes to ECS (default true; `--no-normalize`). */
+  normalize?: boolean;
+  /** The category field, for coverage warnings and events per category (default event.category). */
+  categoryField?: string;
+  /** Files left out of scanned folders, reported in the summary. */
+  skippedFiles?: string[];
+  /** Fields some query needs: the result names those no event held (field warnings). */
+  watchFields?: string[];
+  /** Called with every event read, candidate or not (explain); the scan then runs on this thread. */
+  inspect?: (event: TimelineEvent, view: EventView) => void;
 }
 
 export interface ScanResult {
   alerts: Alert[];
   summary: ScanSummary;
+  /** With watchFields: the watched fields no event held. */
+  absentFields?: AbsentField[];
 }
 
 /**
@@ -70,7 +83,12 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
     files: opts.sources.length, bytes: 0, events: 0, badLines: 0, fileErrors: 0, problems: [],
     badLinesByReason: [], eventsByCategory: [], eventsByHost: [], hostFiltered: 0,
     alertsByRule: [], alerts: 0, elapsedMs: 0, peakRssBytes: 0,
+    inputs: [], shapes: {}, normalized: opts.normalize ?? true, warnings: [], ruleWarnings: [],
+    skippedFiles: opts.skippedFiles ?? [],
   };
+  const categoryField = opts.categoryField ?? 'event.category';
+  // Rule warnings are for rules: an ad-hoc query's missing fields are named by field warnings.
+  const coverage = new Coverage(opts.sources.map((s) => s.path), opts.queries.map((q) => ({ name: q.name, ast: q.compiled.ast, fields: q.compiled.fields, rule: q.rule !== undefined })), categoryField);
   const badReasons = new Tally();
   const hosts = new Tally();
   const categories = new Tally();
@@ -86,7 +104,8 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
     for (const [k, n] of t.hosts) hosts.add(k, n);
     for (const [k, n] of t.categories) categories.add(k, n);
   };
-  const threads = opts.compile ? Math.max(1, opts.threads ?? 1) : 1;
+  const threads = opts.compile && !opts.inspect ? Math.max(1, opts.threads ?? 1) : 1;
+  const fieldReports: FieldReport[] = [];
   const units = await planUnits(opts.sources, threads, opts.rangeBytes);
   /** Per unit, its first problems (lines counted within the unit until the end). */
   const problems: InputProblem[][] = units.map(() => []);
@@ -106,11 +125,13 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
       timestampField: opts.timestampField,
       maxLineBytes: opts.maxLineBytes,
       ...(opts.tiebreakerField === undefined ? {} : { tiebreakerField: opts.tiebreakerField }),
-      ...(opts.categoryField === undefined ? {} : { categoryField: opts.categoryField }),
+      normalize: opts.normalize ?? true,
+      categoryField,
+      ...(opts.watchFields ? { watchFields: opts.watchFields } : {}),
       ...(opts.hosts?.length ? { hosts: opts.hosts } : {}),
     };
     const compiled = opts.queries.map((q) => q.compiled);
-    const pool = opts.compile ? { threads, compile: opts.compile } : null;
+    const pool = opts.compile && !opts.inspect ? { threads, compile: opts.compile } : null;
     const done = await runUnits(units, compiled, settings, pool, {
       candidate: (c) => {
         candidates++;
@@ -118,6 +139,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
       },
       problem: (p, unit) => {
         count(p);
+        if (p.kind === 'line') coverage.badLine(units[unit]!.source.index);
         if (problems[unit]!.length < shown) problems[unit]!.push(p);
       },
       events: tallied,
@@ -133,6 +155,8 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
         if (left === 0) filesDone++;
         progress();
       },
+      fields: (r) => fieldReports.push(r),
+      ...(opts.inspect ? { inspect: opts.inspect } : {}),
     });
 
     // Lines of a range count from the lines of the ranges before it in the same file.
@@ -146,6 +170,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
         summary.problems.push(p.line === undefined ? p : { ...p, line: p.line + base });
       }
       base += done[i]!.lines;
+      coverage.unit(u.source.index, done[i]!.coverage);
     });
     const lineOf = (e: TimelineEvent) => e.line + (lineBase.get(`${e.fileIndex}:${e.part}`) ?? 0);
 
@@ -162,13 +187,14 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
       return results.map((r) => ({ alert: toAlert(r, q, opts.sources, lineOf), last: r.events[r.events.length - 1]! }));
     });
     const alerts = mergeByCompletion(perQuery);
+    Object.assign(summary, coverage.finish(opts.timestampField));
     summary.alerts = alerts.length;
     summary.badLinesByReason = badReasons.sorted();
     summary.eventsByHost = hosts.sorted();
     summary.eventsByCategory = categories.sorted();
     summary.elapsedMs = performance.now() - started;
     summary.peakRssBytes = process.resourceUsage().maxRSS * 1024;
-    return { alerts, summary };
+    return { alerts, summary, ...(opts.watchFields ? { absentFields: FieldPresence.absent(opts.watchFields, fieldReports) } : {}) };
   } finally {
     order.dispose();
   }

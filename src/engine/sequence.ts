@@ -15,6 +15,16 @@ interface Partial {
   keys: FieldValue[];
 }
 
+/** Told why a sequence did not advance (explain); the normal scan passes none. */
+export interface SequenceTrace {
+  /** An event matched stage `stage` but no partial sequence of its key waited at the stage before. */
+  unmatched(ev: TimelineEvent, stage: number): void;
+  /** An event matched stage `stage` too long after the partial sequence's first event. */
+  expired(ev: TimelineEvent, stage: number, first: TimelineEvent): void;
+  /** An `until` event ended open partial sequences of its key (their last events). */
+  ended(ev: TimelineEvent, open: TimelineEvent[]): void;
+}
+
 /** How often (in pushed events) partial sequences past maxspan are swept out. */
 const SWEEP_EVERY = 4096;
 
@@ -39,7 +49,7 @@ export class SequenceRunner implements QueryRunner {
   private pending: (Candidate & { keys: FieldValue[] })[] = [];
   private pushed = 0;
 
-  constructor(private readonly query: CompiledQuery) {
+  constructor(private readonly query: CompiledQuery, private readonly trace?: SequenceTrace) {
     query.steps.forEach((step, i) => {
       if (step.missing) this.missingSteps.push({ bit: 1 << i, index: i });
       else for (let r = 0; r < step.runs; r++) this.stages.push({ index: i, bit: 1 << i });
@@ -69,7 +79,11 @@ export class SequenceRunner implements QueryRunner {
     // `until` ends the key's open partial sequences, but one this very event completed stands
     // (Elasticsearch's sequenceWithOptionalFieldsAndUntil_1/_2).
     if (mask & this.untilBit) {
-      for (const keys of hit.tuples[this.query.steps.length] ?? []) this.state.delete(keyOf(keys));
+      for (const keys of hit.tuples[this.query.steps.length] ?? []) {
+        const key = keyOf(keys);
+        if (this.trace) this.trace.ended(ev, (this.state.get(key) ?? []).flatMap((p) => (p ? [p.events[p.events.length - 1]!] : [])));
+        this.state.delete(key);
+      }
     }
   }
 
@@ -84,10 +98,10 @@ export class SequenceRunner implements QueryRunner {
       return;
     }
     const prev = slots?.[s - 1];
-    if (!prev) return;
+    if (!prev) return this.trace?.unmatched(ev, s);
     slots![s - 1] = undefined;
     const { maxspan } = this.query;
-    if (maxspan !== null && ev.ts - prev.events[0]!.ts > maxspan) return;
+    if (maxspan !== null && ev.ts - prev.events[0]!.ts > maxspan) return this.trace?.expired(ev, s, prev.events[0]!);
     const next = { events: [...prev.events, ev], keys };
     if (s === this.stages.length - 1) this.complete(next.events, keys, key);
     else slots![s] = next;
@@ -179,4 +193,9 @@ function keyValues(v: FieldValue, optional: boolean): FieldValue[] {
 /** Join keys as a map key; values keep their JSON type (1 and "1" differ). */
 export function keyOf(keys: FieldValue[]): string {
   return keys.length === 0 ? '' : JSON.stringify(keys);
+}
+
+/** Join key values as text, as a user names them (`--key`, fixtures): strings as they are, others as JSON. */
+export function keyText(keys: FieldValue[]): string[] {
+  return keys.map((v) => (typeof v === 'string' ? v : JSON.stringify(v)));
 }

@@ -38,6 +38,23 @@ export interface InputProblem {
   reason: string;
 }
 
+/** What one input gave: events, skipped lines, document shapes (issue #13). */
+export interface InputCoverage {
+  file: string;
+  events: number;
+  badLines: number;
+  /** Events per document shape (`ecs`, `sysmon-flat`, ...). */
+  shapes: Record<string, number>;
+  /** How bare-number timestamps were read, told apart by magnitude. */
+  epoch?: string[];
+}
+
+/** A rule that could not have fired: none of these fields occurs in the scanned events. */
+export interface RuleWarning {
+  rule: string;
+  fields: string[];
+}
+
 export interface ScanSummary {
   files: number;
   bytes: number;
@@ -62,6 +79,17 @@ export interface ScanSummary {
   elapsedMs: number;
   /** Peak resident set size of the process. */
   peakRssBytes: number;
+  /** Per input, in order. */
+  inputs: InputCoverage[];
+  /** Events per document shape, over all inputs. */
+  shapes: Record<string, number>;
+  /** Were Windows event-log shapes mapped to ECS (false with `--no-normalize`)? */
+  normalized: boolean;
+  /** Coverage problems worth a word (no timestamp field, no field the rules read). */
+  warnings: string[];
+  ruleWarnings: RuleWarning[];
+  /** Files left out of scanned folders (other extensions), as found. */
+  skippedFiles: string[];
 }
 
 /** Progress of a running scan, reported after every batch of lines. */

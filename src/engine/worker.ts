@@ -33,10 +33,11 @@ port.on('message', ({ id, unit }: { id: number; unit: WorkUnit }) => {
     problem: (problem) => send({ kind: 'problem', unit: id, problem }),
     events: (t) => { tallies.push(t); },
     bytes: (n) => { bytes += n; },
+    fields: (report) => send({ kind: 'fields', report }),
   }).then(
-    (lines) => {
+    (result) => {
       flush();
-      send({ kind: 'done', unit: id, lines });
+      send({ kind: 'done', unit: id, result });
     },
     (err: Error) => send({ kind: 'failed', unit: id, message: err.stack ?? String(err) }),
   );

@@ -129,6 +129,17 @@ export function foldExpression(source: string): FieldValue {
   return c.value;
 }
 
+/** One condition node of a query on its own (explain evaluates a step's tree node by node with it). */
+export function compileCondition(e: A.Expr, source: string, options: CompileOptions = {}): Predicate {
+  const c = compileExpr(e, { source, types: options.fieldTypes ?? new Map(), fields: new Set() });
+  if (c.constant) {
+    const b = truthy(c.value);
+    return () => b;
+  }
+  const fn = c.fn;
+  return (ev) => truthy(fn(ev));
+}
+
 function compileFilter(filter: A.EventFilter, categoryField: string, ctx: Context): Predicate {
   const cond = compileExpr(filter.condition, ctx);
   const category = filter.category;

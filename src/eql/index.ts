@@ -7,4 +7,7 @@ export type { DateParser, DateValue, FieldType, FieldTypes } from './field-types
 export { compareVersions } from './version.js';
 export { FUNCTIONS } from './functions.js';
 export { compileWildcard } from './wildcard.js';
+export { createExplainer, type ConditionFailure } from './explain.js';
+export { closest, editDistance } from './suggest.js';
+export { fieldRefs, nodeText, requiredFields, visitExpressions } from './walk.js';
 export { elements } from './values.js';

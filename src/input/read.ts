@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { Readable, pipeline } from 'node:stream';
 import streamArray from 'stream-json/streamers/stream-array.js';
+import { DocumentSplitter, detectContainer } from './documents.js';
 import { gunzip } from './gzip.js';
 import { LineSplitter } from './lines.js';
 import { sniff } from './sniff.js';
@@ -9,8 +10,9 @@ import type { ByteRange, InputItem, InputSource, ReadOptions } from './types.js'
 const BATCH = 512;
 
 /**
- * Reads one source as batches of items: NDJSON lines, or elements of a file whose first
- * character is `[` (a JSON array, streamed with stream-json). gzip is recognised by its
+ * Reads one source as batches of items: NDJSON lines, elements of a file whose first
+ * character is `[` (a JSON array, streamed with stream-json), or multi-line documents and
+ * search hits (./documents.ts). gzip is recognised by its
  * magic bytes, whatever the name; UTF-16 text with a byte-order mark is decoded; a file
  * that is binary as a whole (EVTX, an archive) is one error naming its type. Nothing here
  * throws: a failure mid-file becomes a final `error` item after everything read so far.
@@ -41,12 +43,18 @@ export async function* readItems(source: InputSource, opts: ReadOptions): AsyncG
     if (first.done) return;
     chunks = prepend(first.value, chunks);
   }
-  if (firstNonSpace(first.value) === 0x5b /* [ */) yield* readArray(chunks);
-  else yield* readLines(chunks, opts);
+  const container = detectContainer(first.value);
+  if (container === 'array') yield* readArray(chunks);
+  else if (container === 'lines') yield* readLines(chunks, opts);
+  else yield* readSplit(chunks, new DocumentSplitter(opts.maxLineBytes, container === 'search'), opts);
 }
 
 async function* readLines(chunks: AsyncIterator<Buffer>, opts: ReadOptions): AsyncGenerator<InputItem[]> {
-  const splitter = new LineSplitter(opts.maxLineBytes);
+  yield* readSplit(chunks, new LineSplitter(opts.maxLineBytes), opts);
+}
+
+/** Runs a splitter (lines, or multi-line documents) over the chunks; a read error ends with an `error` item. */
+async function* readSplit(chunks: AsyncIterator<Buffer>, splitter: LineSplitter | DocumentSplitter, opts: ReadOptions): AsyncGenerator<InputItem[]> {
   try {
     for (;;) {
       const r = await chunks.next();
@@ -70,7 +78,7 @@ async function* readLines(chunks: AsyncIterator<Buffer>, opts: ReadOptions): Asy
 }
 
 /**
- * Cuts a plain NDJSON file (not gzip, not a JSON array, not UTF-16) of at least two
+ * Cuts a plain NDJSON file (not gzip, not a JSON array or multi-line documents, not UTF-16) of at least two
  * `rangeBytes` into ranges of about that size that readItems can read on their own; null
  * when the file is smaller or cannot be read in parts.
  */
@@ -85,7 +93,7 @@ export async function splitFile(source: InputSource, rangeBytes: number): Promis
     const { bytesRead } = await handle.read(head, 0, head.length, 0);
     const start = head.subarray(0, bytesRead);
     const kind = sniff(start);
-    if (kind.binary !== undefined || kind.utf16 !== undefined || (start[0] === 0x1f && start[1] === 0x8b) || firstNonSpace(start) === 0x5b) return null;
+    if (kind.binary !== undefined || kind.utf16 !== undefined || (start[0] === 0x1f && start[1] === 0x8b) || detectContainer(start) !== 'lines') return null;
     const parts = Math.ceil(stat.size / rangeBytes);
     const size = Math.ceil(stat.size / parts);
     return Array.from({ length: parts }, (_, i) => ({ start: i * size, end: Math.min(stat.size, (i + 1) * size) }));
@@ -229,12 +237,6 @@ async function* iterable(it: AsyncIterator<Buffer>): AsyncGenerator<Buffer> {
     if (r.done) return;
     yield r.value;
   }
-}
-
-function firstNonSpace(buf: Buffer): number {
-  let i = buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
-  while (i < buf.length && (buf[i] === 0x20 || buf[i] === 0x0a || buf[i] === 0x0d || buf[i] === 0x09)) i++;
-  return i < buf.length ? buf[i]! : -1;
 }
 
 const MESSAGES: Record<string, string> = {

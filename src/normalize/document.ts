@@ -32,19 +32,27 @@ function lookup(node: unknown, joins: string[][], i: number): FieldValue | undef
   }
   const row = joins[i]!;
   const last = row.length - 1;
-  // Longest dotted key first: a flat key beats walking into objects.
+  // Every split of the remaining path counts (`{"a.b": 1, "a": {"b": 2}}` holds both 1 and
+  // 2, as Elasticsearch indexes both); the common case finds one and allocates nothing.
+  let found: FieldValue | undefined;
+  let more: FieldValue[] | undefined;
   for (let j = last; j >= i; j--) {
     const key = row[j]!;
     if (!hasOwn(node, key)) continue;
     const v = (node as Record<string, unknown>)[key];
-    if (j === last) return v as FieldValue;
-    const r = lookup(v, joins, j + 1);
-    if (r !== undefined) return r;
+    const r = j === last ? (v as FieldValue) : lookup(v, joins, j + 1);
+    if (r === undefined) continue;
+    if (found === undefined) found = r;
+    else (more ??= []).push(r);
   }
-  return undefined;
+  return more ? [found!, ...more].flat() : found;
 }
 
-/** Reads a field of a parsed JSON document: nested objects, dotted keys and arrays alike. */
+/**
+ * Reads a field of a parsed JSON document: nested objects, dotted keys and arrays alike.
+ * When several spellings hold it (a flat dotted key and a nested object), the values of all
+ * of them come back as one multi-valued field, longest dotted key first.
+ */
 export function getField(doc: unknown, path: string): FieldValue | undefined {
   return lookup(doc, joinsOf(path), 0);
 }

@@ -1,3 +1,6 @@
 export { documentView, getField } from './document.js';
-export { formatTimestamp, parseDate, parseTimestamp } from './timestamp.js';
+export { ecsDocument, Normalizer, type Normalized } from './normalizer.js';
+export { detectShape, mayBeMapped, type ShapeName } from './shape.js';
+export { formatTimestamp, parseDate, parseTimestamp, type EpochUnit, type ParsedDate } from './timestamp.js';
+export { splitCommandLine } from './transforms.js';
 export { dateFormatParser } from './date-format.js';

@@ -28,7 +28,9 @@ export function createWriter(format: FormatName, out: Sink, opts: WriterOptions)
 }
 
 export { useColor } from './color.js';
-export { escapeControl } from './escape.js';
+export { escapeControl, escapeJsonText, stringify } from './escape.js';
+export { formatExplanation } from './explain.js';
+export { formatJunit } from './junit.js';
 export { createProgress, type Progress } from './progress.js';
 export { formatBytes, formatInputTrouble, formatProblem, formatSummary } from './summary.js';
 export { validTimeZone } from './time.js';

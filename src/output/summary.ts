@@ -28,17 +28,17 @@ export function formatInputTrouble(s: ScanSummary): string {
   return `input problems (exit 3): ${plural(s.fileErrors, 'file error')}, ${plural(s.badLines, 'bad line')}; results may be incomplete; ${formatQuietLine(s)} found`;
 }
 
+/** "a 3, b 2, 4 more": the largest counts first. */
 function topList(rows: { key: string; count: number }[]): string {
-  if (rows.length === 0) return '';
   const shown = rows.slice(0, TOP).map((r) => `${escapeControl(r.key)} ${r.count}`);
-  return ` (${shown.join(', ')}${rows.length > TOP ? `, ${rows.length - TOP} more` : ''})`;
+  return `${shown.join(', ')}${rows.length > TOP ? `, ${rows.length - TOP} more` : ''}`;
 }
 
 /**
  * The end-of-run report for stderr, in blocks: input problems; what was read; what ran and
- * what fired (rules without alerts as one line); [room for coverage and warnings]; cost.
+ * what fired (rules without alerts as one line); coverage and warnings (issue #13); cost.
  */
-export function formatSummary(s: ScanSummary, opts: { color: boolean; run?: RunInfo }): string {
+export function formatSummary(s: ScanSummary, opts: { color: boolean; verbose?: boolean; run?: RunInfo }): string {
   const c = palette(opts.color);
   const lines: string[] = [];
   const row = (label: string, value: string) => lines.push(`${label.padEnd(12)} ${value}`);
@@ -48,9 +48,11 @@ export function formatSummary(s: ScanSummary, opts: { color: boolean; run?: RunI
   if (hidden > 0) lines.push(c.yellow(`lolhunt: … and ${hidden} more input problem${hidden === 1 ? '' : 's'} (counted below)`));
 
   row('files', `${s.files} (${formatBytes(s.bytes)})`);
-  row('events', `${s.events}${topList(s.eventsByCategory)}`);
-  row('hosts', `${s.eventsByHost.length}${topList(s.eventsByHost)}`);
-  row('bad lines', s.badLines ? c.yellow(`${s.badLines}${topList(s.badLinesByReason)}`) : '0');
+  row('events', String(s.events));
+  if (s.eventsByCategory.length) row('categories', topList(s.eventsByCategory));
+  row('hosts', `${s.eventsByHost.length}${s.eventsByHost.length ? `: ${topList(s.eventsByHost)}` : ''}`);
+  row('bad lines', s.badLines ? c.yellow(String(s.badLines)) : '0');
+  if (s.badLinesByReason.length) row('bad reasons', c.yellow(topList(s.badLinesByReason)));
   row('file errors', s.fileErrors ? c.red(String(s.fileErrors)) : '0');
   if (s.hostFiltered) row('host filter', `${s.hostFiltered} events of other hosts left out`);
   if (s.window) {
@@ -77,11 +79,45 @@ export function formatSummary(s: ScanSummary, opts: { color: boolean; run?: RunI
     const more = techniques.length > MAX_TECHNIQUES ? `, ${techniques.length - MAX_TECHNIQUES} more` : '';
     row('ATT&CK', `${techniques.slice(0, MAX_TECHNIQUES).join(', ')}${more}`);
   }
+  lines.push(...formatCoverage(s, opts));
 
   const seconds = s.elapsedMs / 1000;
   const rate = seconds > 0 ? ` · ${Math.round(s.events / seconds)} events/s · ${formatBytes(Math.round(s.bytes / seconds))}/s` : '';
   row('elapsed', `${formatElapsed(s.elapsedMs)}${rate} · peak memory ${formatBytes(s.peakRssBytes)}`);
   return lines.join('\n');
+}
+
+const RULE_WARNINGS_SHOWN = 5;
+
+/**
+ * What was read and what could not have matched (issue #13): shapes, skipped files,
+ * per-input counts with --verbose, coverage warnings.
+ */
+export function formatCoverage(s: ScanSummary, opts: { color: boolean; verbose?: boolean }): string[] {
+  const c = palette(opts.color);
+  const lines: string[] = [];
+  const shapes = Object.entries(s.shapes);
+  const asRead = !s.normalized && shapes.some(([k]) => k !== 'ecs') ? ' (not mapped to ECS: --no-normalize)' : '';
+  if (shapes.length) lines.push(`${'shapes'.padEnd(12)} ${shapes.map(([k, n]) => `${k} ${n}`).join(', ')}${asRead}`);
+  for (const f of s.inputs) {
+    if (f.epoch) lines.push(escapeControl(`${f.file}: epoch timestamps read as ${f.epoch.join(' and ')} (by magnitude)`));
+  }
+  if (opts.verbose) {
+    for (const f of s.inputs) {
+      const shape = Object.entries(f.shapes).map(([k, n]) => `${k} ${n}`).join(', ') || 'no events';
+      lines.push(escapeControl(`  ${f.file}: ${plural(f.events, 'event')}, ${plural(f.badLines, 'bad line')} (${shape})`));
+    }
+  }
+  if (s.skippedFiles.length) {
+    lines.push(`${'skipped'.padEnd(12)} ${plural(s.skippedFiles.length, 'file')} in folders (not .ndjson, .jsonl or .json(.gz))${opts.verbose ? ':' : '; --verbose names them'}`);
+    if (opts.verbose) for (const f of s.skippedFiles) lines.push(escapeControl(`  ${f}`));
+  }
+  for (const w of s.warnings) lines.push(c.yellow(escapeControl(`warning: ${w}`)));
+  const shown = opts.verbose ? s.ruleWarnings : s.ruleWarnings.slice(0, RULE_WARNINGS_SHOWN);
+  for (const w of shown) lines.push(c.yellow(escapeControl(`warning: rule '${w.rule}' could not have fired: no scanned event has ${w.fields.join(' or ')}`)));
+  const more = s.ruleWarnings.length - shown.length;
+  if (more > 0) lines.push(c.yellow(`warning: … and ${plural(more, 'more rule')} that could not have fired (--verbose lists them)`));
+  return lines;
 }
 
 export function formatBytes(n: number): string {

@@ -13,6 +13,8 @@ export interface Rule {
   compiled: CompiledQuery;
   /** File the rule came from. */
   path: string;
+  /** The rule file's `[lolhunt]` table (fixtures), as read. */
+  lolhunt?: unknown;
 }
 
 /** A rule file that could not be loaded; `line`/`column` point into the file when known. */
@@ -83,6 +85,7 @@ export function loadRuleFile(file: string, options: CompileOptions = {}): LoadOu
       description: typeof rule.description === 'string' ? rule.description : '',
       index: Array.isArray(rule.index) ? rule.index.map(String) : [],
       query, compiled, path: file,
+      ...(doc.lolhunt === undefined ? {} : { lolhunt: doc.lolhunt }),
     },
   };
 }
@@ -105,7 +108,7 @@ function requireString(file: string, table: Record<string, unknown>, key: string
  * Maps an offset in the query to line:column in the TOML file, by finding where the
  * query string starts (`query = '''` drops a newline right after the opening quotes).
  */
-function queryPosition(text: string, offset: number, query: string): { line: number; column: number } | null {
+export function queryPosition(text: string, offset: number, query: string): { line: number; column: number } | null {
   const m = /^[ \t]*query[ \t]*=[ \t]*('''|"""|'|")(\r?\n)?/m.exec(text);
   if (!m) return null;
   // Exact for literal strings ('''); in basic strings an escape before the error shifts the column.

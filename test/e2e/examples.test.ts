@@ -5,20 +5,25 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import zlib from 'node:zlib';
+import { splitDescription } from '../helpers/examples.js';
 import { BIN, ROOT, runCli } from '../helpers/run-cli.js';
 
 /**
- * Every example of the README (```sh lines and the CI job's `run:` lines that mention lolhunt)
- * and of every --help text (`$ ...` lines) runs here exactly as written, through bash, in a
- * temporary folder holding what the examples name: samples/, logs/, captures/, export.ndjson,
- * hunt.eql, my-rules/ and ~/detection-rules/rules/windows/ (HOME points into the folder).
- * `lolhunt` on PATH is bin/lolhunt; `npx CMD` runs CMD and `npm ci` does nothing (the suite
- * runs from a built checkout already).
+ * Every example of the README (```sh lines, and the `run:` lines of the CI section's job, that
+ * mention lolhunt) and of every --help text (`$ ...` lines, without a description set off by
+ * two spaces) runs here as written, through bash, in a temporary folder holding what the
+ * examples name: samples/, logs/, captures/, export.ndjson, hunt.eql, my-rules/,
+ * ~/detection-rules/rules/windows/ (HOME points into the folder), and the repository's rules/
+ * and test/ (fixtures). `lolhunt` on PATH is bin/lolhunt; `npx CMD` runs CMD and `npm ci` does
+ * nothing (the suite runs from a built checkout already). The rule authors' workflow is
+ * checked against its example repository by its own test.
  */
 function readmeExamples(): { source: string; command: string }[] {
   const text = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  const ci = /^## CI\n[\s\S]*?(?=^## )/m.exec(text)?.[0] ?? '';
   const out: { source: string; command: string }[] = [];
   for (const m of text.matchAll(/```(sh|yaml)\n([\s\S]*?)```/g)) {
+    if (m[1] === 'yaml' && !ci.includes(m[0])) continue;
     for (const line of m[2]!.split('\n')) {
       const command = m[1] === 'sh' ? line.trim() : /^\s*(?:- )?run: (.*)$/.exec(line)?.[1]?.trim();
       if (command && command.includes('lolhunt')) out.push({ source: `README (${m[1]})`, command });
@@ -29,9 +34,9 @@ function readmeExamples(): { source: string; command: string }[] {
 
 async function helpExamples(): Promise<{ source: string; command: string }[]> {
   const out: { source: string; command: string }[] = [];
-  for (const args of [['scan'], ['query'], ['rules'], ['rules', 'list'], ['rules', 'show'], ['rules', 'validate'], []]) {
+  for (const args of [['scan'], ['query'], ['rules'], ['rules', 'list'], ['rules', 'show'], ['rules', 'validate'], ['rules', 'test'], ['rules', 'lint'], ['explain'], ['normalize'], []]) {
     const run = await runCli([...args, '--help']);
-    for (const m of run.stdout.matchAll(/^\s+\$ (.*)$/gm)) out.push({ source: `lolhunt ${args.join(' ')} --help`, command: m[1]!.trim() });
+    for (const m of run.stdout.matchAll(/^\s+\$ (.*)$/gm)) out.push({ source: `lolhunt ${args.join(' ')} --help`, command: splitDescription(m[1]!).trim() });
   }
   return out;
 }
@@ -67,6 +72,7 @@ function workspace(): string {
   fs.writeFileSync(path.join(dir, 'hunt.eql'), 'process where process.name : "certutil.exe"\n');
   copyDir(path.join(ROOT, 'rules'), path.join(dir, 'my-rules'));
   copyDir(path.join(ROOT, 'rules'), path.join(dir, 'home/detection-rules/rules/windows'));
+  for (const shared of ['rules', 'test']) fs.symlinkSync(path.join(ROOT, shared), path.join(dir, shared));
   const bin = path.join(dir, '.bin');
   fs.mkdirSync(bin);
   fs.writeFileSync(path.join(bin, 'lolhunt'), `#!/bin/sh\nexec "${process.execPath}" "${BIN}" "$@"\n`, { mode: 0o755 });

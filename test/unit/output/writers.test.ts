@@ -9,6 +9,7 @@ type Summary = Parameters<ResultWriter['end']>[0];
 const SUMMARY: Summary = {
   files: 1, bytes: 10, events: 2, badLines: 0, fileErrors: 0, problems: [], alertsByRule: [], alerts: 2, elapsedMs: 1,
   badLinesByReason: [], eventsByCategory: [], eventsByHost: [], hostFiltered: 0, peakRssBytes: 0,
+  inputs: [], shapes: {}, normalized: true, warnings: [], ruleWarnings: [], skippedFiles: [],
 };
 
 const start = { '@timestamp': '2024-05-14T08:00:00Z', host: { name: 'WS01' }, process: { name: 'certutil.exe', pid: 4242, command_line: 'certutil -urlcache\u001b[31m' } };

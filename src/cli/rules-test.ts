@@ -1,0 +1,53 @@
+import fs from 'node:fs';
+import { testRule, type RuleTestResult } from '../engine/index.js';
+import { DEFAULT_MAX_LINE_BYTES } from '../input/index.js';
+import { formatJunit } from '../output/index.js';
+import { CliError, EXIT, type ExitCode } from './exit-codes.js';
+import { compileOptions } from './options.js';
+import { displayPath } from './rule-lookup.js';
+import { loadRulesOrFail } from './rules-loading.js';
+
+export interface RulesTestOptions {
+  junit?: string;
+  requireFixtures: boolean;
+}
+
+const LABEL = { pass: 'pass', fail: 'FAIL', none: 'no fixtures' } as const;
+
+/**
+ * Runs every rule's fixtures and prints one line per rule. Exit 1 on any mismatch (and, with
+ * --require-fixtures, on a rule without fixtures); 2 when no rule has fixtures at all, since
+ * nothing was proven.
+ */
+export async function rulesTest(paths: string[], opts: RulesTestOptions): Promise<ExitCode> {
+  const started = performance.now();
+  const rules = await loadRulesOrFail(paths, { quiet: true, compile: compileOptions({ timestampField: '@timestamp', categoryField: 'event.category' }) });
+  const results: RuleTestResult[] = [];
+  for (const rule of rules) {
+    const r = await testRule({ ...rule, path: displayPath(rule.path) }, { maxLineBytes: DEFAULT_MAX_LINE_BYTES, timestampField: '@timestamp', display: displayPath });
+    if (r.status === 'none' && opts.requireFixtures) {
+      r.status = 'fail';
+      r.failures.push('no fixtures (--require-fixtures)');
+    }
+    results.push(r);
+    const detail = r.status === 'pass' ? ` (${r.fixtures} fixture${r.fixtures === 1 ? '' : 's'}, ${r.alerts} alert${r.alerts === 1 ? '' : 's'})`
+      : r.status === 'fail' ? ` (${r.file})` : '';
+    process.stdout.write(`${LABEL[r.status].padEnd(12)} ${r.rule.name}${detail}\n`);
+    for (const f of r.failures) process.stdout.write(`               ${f}\n`);
+  }
+  const count = (s: RuleTestResult['status']) => results.filter((r) => r.status === s).length;
+  process.stdout.write(`${results.length} rule${results.length === 1 ? '' : 's'}: ${count('pass')} passed, ${count('fail')} failed, ${count('none')} without fixtures\n`);
+  if (opts.junit !== undefined) {
+    try {
+      fs.writeFileSync(opts.junit, formatJunit(results, performance.now() - started));
+    } catch (err) {
+      throw new CliError(`cannot write ${opts.junit}: ${(err as Error).message}`);
+    }
+  }
+  if (count('fail')) return EXIT.MATCHES;
+  if (count('pass') === 0) {
+    process.stderr.write('lolhunt: no rule has fixtures: nothing was tested (see lolhunt rules test --help)\n');
+    return EXIT.USAGE;
+  }
+  return EXIT.OK;
+}
