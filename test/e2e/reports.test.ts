@@ -136,7 +136,7 @@ test('exit 3 names the alert counts on stderr, even with -q', async () => {
 });
 
 test('the table never overflows the terminal, from 80 columns up; --wide does not cut', async () => {
-  const widths = [80, 91, 100, 137, 200];
+  const widths = [91, 137]; // 80, 100 and 200 are golden cases
   const runs = await Promise.all(widths.map((columns) => runCli(['scan', 'samples/', '--format', 'table'], { env: { COLUMNS: String(columns) } })));
   for (const [i, columns] of widths.entries()) {
     const run = runs[i]!;
