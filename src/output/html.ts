@@ -116,13 +116,14 @@ function timeline(alerts: Alert[], tz: string | undefined): string {
   const axis = top + lanes.length * lane;
   out.push(`<line x1="${left}" x2="${left + plot}" y1="${axis}" y2="${axis}" stroke="#888"/>`);
   // Within one day the ticks show the time only; the date range is in the caption.
-  const sameDay = new Date(lo).toISOString().slice(0, 10) === new Date(hi).toISOString().slice(0, 10);
+  const day = (t: number) => displayTime(new Date(t).toISOString(), tz).slice(0, 10);
+  const sameDay = day(lo) === day(hi);
   for (let k = 0; k <= 4; k++) {
     const t = lo + ((hi - lo) * k) / 4;
     const shown = displayTime(new Date(t).toISOString(), tz).slice(0, 19).replace('T', ' ');
     out.push(`<text x="${x(t)}" y="${axis + 16}" text-anchor="${k === 0 ? 'start' : k === 4 ? 'end' : 'middle'}">${esc(sameDay ? shown.slice(11) : shown)}</text>`);
   }
-  const caption = `${displayTime(new Date(lo).toISOString(), tz).slice(0, 10)}${sameDay ? '' : ` to ${displayTime(new Date(hi).toISOString(), tz).slice(0, 10)}`} (${tz ?? 'UTC'})`;
+  const caption = `${day(lo)}${sameDay ? '' : ` to ${day(hi)}`} (${tz ?? 'UTC'})`;
   out.push(`<text x="${left}" y="${axis + 32}">${esc(caption)}</text>`);
   // Dots that would overlap in a lane are stacked a little above and below.
   const taken = new Map<string, number>();

@@ -21,6 +21,9 @@ export function summaryRecord(s: ScanSummary, run: RunInfo | undefined): Record<
     alerts: s.alerts,
     alerts_by_severity: Object.fromEntries(bySeverity(s).map((r) => [r.severity, r.count])),
     techniques: techniquesSeen(s),
+    shapes: s.shapes,
+    warnings: s.warnings,
+    rule_warnings: s.ruleWarnings.map((w) => ({ rule: w.rule, fields: w.fields })),
     rule_set: run?.ruleSet
       ? { paths: run.ruleSet.paths, loaded: run.ruleSet.loaded, ran: run.ruleSet.rules.length, deprecated_skipped: run.ruleSet.deprecated, filtered_out: run.ruleSet.filtered }
       : null,
