@@ -1,13 +1,19 @@
+import fs from 'node:fs';
 import { once } from 'node:events';
 import path from 'node:path';
-import { scan, type Alert, type PortableCompile, type PrefilterMode, type ScanQuery } from '../engine/index.js';
-import { DEFAULT_MAX_LINE_BYTES, discoverInputs } from '../input/index.js';
+import { scan, type Alert, type PortableCompile, type PrefilterMode, type ScanQuery, type ScanSummary, type TimeBound } from '../engine/index.js';
+import { DEFAULT_MAX_LINE_BYTES, discoverInputs, type InputSource } from '../input/index.js';
 import { getField } from '../normalize/index.js';
-import { createWriter, formatProblem, formatSummary, useColor, type FormatName, FORMATS } from '../output/index.js';
-import { SEVERITIES } from '../rules/index.js';
+import {
+  createProgress, createWriter, EXTENSIONS, formatInputTrouble, formatProblem, formatSummary, useColor, validTimeZone,
+  type FormatName, FORMATS, type RunInfo,
+} from '../output/index.js';
+import { builtinRulesDir, SEVERITIES } from '../rules/index.js';
 import { CliError, EXIT, type ExitCode } from './exit-codes.js';
 import { fieldWarnings, type FieldCheck } from './field-warnings.js';
+import type { RuleSet } from './rules-loading.js';
 import { checkOutputTarget, fileSink, stdoutSink } from './sinks.js';
+import { version } from './version.js';
 
 /** Options shared by every command that reads telemetry. */
 export interface HuntOptions {
@@ -23,6 +29,12 @@ export interface HuntOptions {
   tiebreakerField?: string;
   /** Elasticsearch mapping file giving field types. */
   mapping?: string;
+  from?: TimeBound;
+  to?: TimeBound;
+  /** Host globs (any may match). */
+  hosts: string[];
+  tz: string;
+  wide: boolean;
   strict: boolean;
   /** The literal prefilter's mode. */
   prefilter: PrefilterMode;
@@ -50,8 +62,75 @@ function pickFormat(opts: HuntOptions): FormatName {
     }
     return opts.format as FormatName;
   }
-  if (opts.output !== undefined) return path.extname(opts.output).toLowerCase() === '.json' ? 'json' : 'ndjson';
+  if (opts.output !== undefined) return formatOfFile(opts.output);
   return process.stdout.isTTY ? 'table' : 'ndjson';
+}
+
+/** `-o report.html` writes html: the extension decides, and one lolhunt does not know is an error, not silent NDJSON. */
+function formatOfFile(file: string): FormatName {
+  const ext = path.extname(file).toLowerCase();
+  const format = EXTENSIONS[ext];
+  if (format) return format;
+  const known = Object.keys(EXTENSIONS).join(' ');
+  throw new CliError(`cannot tell the format of ${file} from ${ext ? `its extension '${ext}'` : 'its name (no extension)'}: use one of ${known}, or give --format`);
+}
+
+/** Terminal width for the table: the terminal's, else $COLUMNS, else the table's default. */
+function tableColumns(): { columns?: number } {
+  if (process.stdout.isTTY && process.stdout.columns) return { columns: process.stdout.columns };
+  const env = Number(process.env.COLUMNS);
+  return Number.isInteger(env) && env > 0 ? { columns: env } : {};
+}
+
+/** What reports say about the run besides the alerts. */
+function runInfo(paths: string[], ruleSet: RuleSet | undefined): RunInfo {
+  return {
+    version: version(), inputs: paths,
+    ...(ruleSet ? { ruleSet: { paths: ruleSet.paths.map((p) => (p === builtinRulesDir() ? '(built-in)' : p)), loaded: ruleSet.loaded, deprecated: ruleSet.deprecated, filtered: ruleSet.filtered, rules: ruleSet.rules.map((r) => r.meta) } } : {}),
+  };
+}
+
+/** Scan options from --host, --from/--to and the progress line (stderr on a terminal, not with -q). */
+function scanFilters(opts: HuntOptions, sources: InputSource[]) {
+  const progress = !opts.quiet && process.stderr.isTTY ? createProgress(process.stderr, { bytes: totalBytes(sources), files: sources.length }) : undefined;
+  return {
+    progress,
+    options: {
+      categoryField: opts.categoryField,
+      ...(opts.hosts.length ? { hosts: opts.hosts } : {}),
+      ...(opts.from || opts.to ? { window: { ...(opts.from ? { from: opts.from } : {}), ...(opts.to ? { to: opts.to } : {}) } } : {}),
+      ...(progress ? { onProgress: progress.update } : {}),
+    },
+  };
+}
+
+function reportUnfiltered(names: string[]): void {
+  if (!names.length) return void process.stderr.write('lolhunt: prefilter: every rule step has literals to search for\n');
+  process.stderr.write(`lolhunt: prefilter: ${names.length} rule${names.length === 1 ? ' has a step' : 's have steps'} with no literal to search for (evaluated on every line; --prefilter skip skips nothing):\n`);
+  for (const n of names) process.stderr.write(`  ${n}\n`);
+}
+
+function totalBytes(sources: InputSource[]): number {
+  let n = 0;
+  for (const s of sources) {
+    if (s.path === '-') continue;
+    try {
+      n += fs.statSync(s.path).size;
+    } catch {
+      // Unreadable files are reported by the scan.
+    }
+  }
+  return n;
+}
+
+/** The stderr report: the full summary, or with -q only file-level errors. */
+function reportSummary(summary: ScanSummary, opts: HuntOptions, run: RunInfo): void {
+  const color = useColor({ flag: opts.color, stream: process.stderr, env: process.env });
+  if (!opts.quiet) {
+    process.stderr.write(formatSummary(summary, { color, verbose: opts.verbose, run }) + '\n');
+  } else {
+    for (const p of summary.problems) if (p.kind === 'file') process.stderr.write(`lolhunt: ${formatProblem(p)}\n`);
+  }
 }
 
 /**
@@ -59,22 +138,28 @@ function pickFormat(opts: HuntOptions): FormatName {
  * written to a temporary file first and renamed at the end, so a failed run never
  * leaves a half-written report over a good one.
  */
-export async function hunt(paths: string[], queries: ScanQuery[], opts: HuntOptions, compile: PortableCompile, fields?: FieldCheck): Promise<ExitCode> {
-  const format = pickFormat(opts);
+export async function hunt(
+  paths: string[], queries: ScanQuery[], opts: HuntOptions, compile: PortableCompile,
+  extra: { fields?: FieldCheck; ruleSet?: RuleSet } = {},
+): Promise<ExitCode> {
+  const { fields, ruleSet } = extra;
+  if (!validTimeZone(opts.tz)) throw new CliError(`unknown time zone '${opts.tz}' (use an IANA name such as Europe/Berlin, or UTC)`);
+  const run = runInfo(paths, ruleSet);
   const inputs = paths.length ? paths : ['-'];
   if (inputs.length === 1 && inputs[0] === '-' && process.stdin.isTTY) {
     throw new CliError('no input: give files or directories to scan, or pipe NDJSON to stdin (see --help)');
   }
   const discovery = await discoverInputs(inputs);
   if (opts.output !== undefined) checkOutputTarget(opts.output, discovery);
+  const format = pickFormat(opts);
   const sink = opts.output === undefined ? stdoutSink() : fileSink(opts.output);
-  const stderrColor = useColor({ flag: opts.color, stream: process.stderr, env: process.env });
   const outColor = opts.output === undefined && useColor({ flag: opts.color, stream: process.stdout, env: process.env });
   const writer = createWriter(format, sink.stream, {
     color: outColor,
-    ...(opts.output === undefined && process.stdout.columns ? { columns: process.stdout.columns } : {}),
-    lookup: getField,
+    ...(opts.output === undefined ? tableColumns() : {}),
+    lookup: getField, timeZone: opts.tz, wide: opts.wide, run,
   });
+  const filters = scanFilters(opts, discovery.sources);
 
   let result: Awaited<ReturnType<typeof scan>>;
   try {
@@ -85,15 +170,16 @@ export async function hunt(paths: string[], queries: ScanQuery[], opts: HuntOpti
       threads: opts.threads,
       compile,
       timestampField: opts.timestampField,
-      prefilter: opts.prefilter,
-      ...(opts.verbose ? { onPrefilter: (names: string[]) => reportUnfiltered(names) } : {}),
       ...(opts.tiebreakerField === undefined ? {} : { tiebreakerField: opts.tiebreakerField }),
       discoveryProblems: discovery.problems.map((p) => ({ kind: 'file', file: p.file, reason: p.reason })),
       normalize: opts.normalize,
-      categoryField: opts.categoryField,
+      prefilter: opts.prefilter,
+      ...(opts.verbose && !opts.quiet ? { onPrefilter: reportUnfiltered } : {}),
       skippedFiles: discovery.skipped,
       ...(fields && !opts.quiet ? { watchFields: fields.fields } : {}),
+      ...filters.options,
     });
+    filters.progress?.done();
     for (const a of result.alerts) {
       writer.write(a);
       if (sink.stream.writableNeedDrain) await once(sink.stream, 'drain');
@@ -101,31 +187,25 @@ export async function hunt(paths: string[], queries: ScanQuery[], opts: HuntOpti
     await writer.end(result.summary);
     await sink.commit();
   } catch (err) {
+    filters.progress?.done();
     sink.abort();
     throw err;
   }
   const { alerts, summary } = result;
-  if (!opts.quiet) {
-    for (const w of fields ? fieldWarnings(fields, result.absentFields ?? [], summary.events) : []) process.stderr.write(`${w}\n`);
-    process.stderr.write(formatSummary(summary, { color: stderrColor, verbose: opts.verbose }) + '\n');
-  } else {
-    // -q keeps errors: file-level problems still reach stderr.
-    for (const p of summary.problems) if (p.kind === 'file') process.stderr.write(`lolhunt: ${formatProblem(p)}\n`);
-  }
+  if (!opts.quiet) for (const w of fields ? fieldWarnings(fields, result.absentFields ?? [], summary.events) : []) process.stderr.write(`${w}\n`);
+  reportSummary(summary, opts, run);
   if (summary.events === 0) {
     // A CI job must not pass on nothing: an empty export is an input problem, whatever --strict says.
     const why = summary.badLines + summary.fileErrors > 0 ? ` (${summary.badLines} bad lines, ${summary.fileErrors} file errors)` : '';
     process.stderr.write(`lolhunt: nothing scanned: 0 events in ${summary.files} input${summary.files === 1 ? '' : 's'}${why}\n`);
     return EXIT.INPUT;
   }
-  if (summary.fileErrors > 0 || (opts.strict && summary.badLines > 0)) return EXIT.INPUT;
+  if (summary.fileErrors > 0 || (opts.strict && summary.badLines > 0)) {
+    // Exit 3 names the alerts found all the same, -q or not: input trouble never hides them.
+    process.stderr.write(`lolhunt: ${formatInputTrouble(summary)}\n`);
+    return EXIT.INPUT;
+  }
   return alerts.some((a) => fails(a, opts.failOn)) ? EXIT.MATCHES : EXIT.OK;
-}
-
-function reportUnfiltered(names: string[]): void {
-  if (!names.length) return void process.stderr.write('lolhunt: prefilter: every rule step has literals to search for\n');
-  process.stderr.write(`lolhunt: prefilter: ${names.length} rule${names.length === 1 ? ' has a step' : 's have steps'} with no literal to search for (evaluated on every line; --prefilter skip skips nothing):\n`);
-  for (const n of names) process.stderr.write(`  ${n}\n`);
 }
 
 export { DEFAULT_MAX_LINE_BYTES };

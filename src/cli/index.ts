@@ -1,19 +1,11 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { Command, CommanderError } from 'commander';
-import { packageRoot } from '../rules/index.js';
 import { CliError, EXIT, type ExitCode } from './exit-codes.js';
 import { explainCommand } from './explain.js';
 import { normalizeCommand } from './normalize.js';
 import { queryCommand } from './query.js';
 import { rulesCommand } from './rules.js';
 import { scanCommand } from './scan.js';
-
-/** lolhunt's version, as its package.json gives it. */
-function version(): string {
-  const doc: unknown = JSON.parse(fs.readFileSync(path.join(packageRoot(), 'package.json'), 'utf8'));
-  return typeof doc === 'object' && doc !== null && 'version' in doc && typeof doc.version === 'string' ? doc.version : 'unknown';
-}
+import { version } from './version.js';
 
 /** Runs lolhunt with process.argv-style arguments; resolves to the exit code. */
 export async function main(argv: string[]): Promise<ExitCode> {

@@ -55,6 +55,6 @@ export function queryCommand(done: (code: ExitCode) => void): Command {
     const compile = portableCompile(opts);
     const compiled = compileOrFail(source, origin, compileOptionsOf(compile));
     const queries = [{ compiled, name: 'query' }];
-    done(await hunt(paths, queries, opts, compile, fieldCheck(queries, opts.categoryField, false)));
+    done(await hunt(paths, queries, opts, compile, { fields: fieldCheck(queries, opts.categoryField, false) }));
   });
 }

@@ -1,6 +1,6 @@
-import type { CompileOptions } from '../eql/index.js';
+import { closest, type CompileOptions } from '../eql/index.js';
 import { discoverInputs } from '../input/index.js';
-import { builtinRulesDir, loadRuleFile, RuleError, type Rule } from '../rules/index.js';
+import { builtinRulesDir, loadRuleFile, RuleError, selectRules, type Rule, type RuleSelection } from '../rules/index.js';
 import { CliError } from './exit-codes.js';
 
 /** Rule files under the given files and folders (recursive, sorted), and what could not be read, as messages. */
@@ -28,21 +28,61 @@ export function ruleSource(o: Record<string, unknown>): string[] {
 export async function loadRulesOrFail(paths: string[], opts: { quiet: boolean; compile?: CompileOptions }): Promise<Rule[]> {
   const { files, errors } = await findRuleFiles(paths);
   const rules: Rule[] = [];
-  let skipped = 0;
+  const skipped: { file: string; reason: string }[] = [];
   for (const file of files) {
     try {
       const outcome = loadRuleFile(file, opts.compile);
       if ('rule' in outcome) rules.push(outcome.rule);
-      else {
-        skipped++;
-        if (!opts.quiet) process.stderr.write(`lolhunt: skipped ${file}: ${outcome.skipped}\n`);
-      }
+      else skipped.push({ file, reason: outcome.skipped });
     } catch (err) {
       if (!(err instanceof RuleError)) throw err;
       errors.push(err.excerpt ? `${err.message}\n${err.excerpt}` : err.message);
     }
   }
   if (errors.length) throw new CliError(errors.join('\n'));
-  if (rules.length === 0) throw new CliError(`no EQL rules found in ${paths.join(', ')}${skipped ? ` (${skipped} non-EQL skipped)` : ''}`);
+  if (rules.length === 0) throw new CliError(`no EQL rules found in ${paths.join(', ')}${skipped.length ? ` (${skipped.length} non-EQL skipped)` : ''}`);
+  if (!opts.quiet && skipped.length) process.stderr.write(`${skippedReport(skipped)}\n`);
   return rules;
+}
+
+/** A few skipped rules one per line; many (Elastic's folders hold ~1,000 non-EQL rules) as one line of counts by rule type. */
+function skippedReport(skipped: { file: string; reason: string }[]): string {
+  if (skipped.length <= 3) return skipped.map((s) => `lolhunt: skipped ${s.file}: ${s.reason}`).join('\n');
+  const byType = new Map<string, number>();
+  for (const s of skipped) {
+    const type = /rule type '([^']*)'/.exec(s.reason)?.[1] ?? s.reason;
+    byType.set(type, (byType.get(type) ?? 0) + 1);
+  }
+  const counts = [...byType].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([type, n]) => `${type} ${n}`);
+  return `lolhunt: skipped ${skipped.length} rules that are not EQL (${counts.join(', ')})`;
+}
+
+/** The rule set of a run: where it came from and what the selection kept, for summaries and reports. */
+export interface RuleSet {
+  paths: string[];
+  loaded: number;
+  rules: Rule[];
+  /** Deprecated rules left out. */
+  deprecated: number;
+  /** Rules the selection options left out. */
+  filtered: number;
+}
+
+/**
+ * Loads the rules and applies the selection. A --rule/--exclude-rule that names no rule is a
+ * usage error (a typo must not silently run everything or nothing), with close names suggested.
+ */
+export async function loadSelectedRules(paths: string[], selection: RuleSelection, opts: { quiet: boolean; compile?: CompileOptions }): Promise<RuleSet> {
+  const all = await loadRulesOrFail(paths, opts);
+  const result = selectRules(all, selection);
+  if (result.unmatched.length) {
+    const names = all.flatMap((r) => [r.meta.name, r.meta.id]);
+    const hint = (p: string) => { const near = closest(p, names); return near === null ? '' : ` (did you mean '${near}'?)`; };
+    throw new CliError(result.unmatched.map((p) => `no rule matches '${p}'${hint(p)}`).join('\n'));
+  }
+  if (result.selected.length === 0) {
+    const why = result.deprecated && !selection.includeDeprecated ? ` (${result.deprecated} deprecated left out; --include-deprecated runs them)` : '';
+    throw new CliError(`no rule left to run: ${all.length} loaded, ${result.filtered} left out by the selection options${why}`);
+  }
+  return { paths, loaded: all.length, rules: result.selected, deprecated: result.deprecated, filtered: result.filtered };
 }

@@ -2,13 +2,15 @@ import { Command } from 'commander';
 import { builtinRulesDir, ECS_FIELDS, formatFinding, lintRuleFiles, loadRuleFile, RuleError } from '../rules/index.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
 import { findRule } from './rule-lookup.js';
-import { findRuleFiles, loadRulesOrFail, ruleSource } from './rules-loading.js';
+import { addRulesPathOption, addRuleSelectionOptions, ruleSelection } from './options.js';
+import { findRuleFiles, loadRulesOrFail, loadSelectedRules, ruleSource } from './rules-loading.js';
 import { rulesTest } from './rules-test.js';
 
 const EXAMPLES = `
 Examples:
-  $ lolhunt rules list                               the built-in rules
-  $ lolhunt rules list --rules ~/detection-rules/rules/windows/
+  $ lolhunt rules list                               # the built-in rules
+  $ lolhunt rules list --rules ~/detection-rules/rules/windows/ --technique T1218
+  $ lolhunt rules list --os macos --min-severity high
   $ lolhunt rules show 'Network Connection via Certutil'
   $ lolhunt rules validate rules/                    parse and check, no data needed (exit 2 on any error)
   $ lolhunt rules test                               run the built-in rules' fixtures
@@ -49,20 +51,17 @@ Exit codes: 0 nothing found, 1 findings, 2 no such file or directory.`;
 export function rulesCommand(done: (code: ExitCode) => void): Command {
   const cmd = new Command('rules').description('list, show, validate, lint and test detection rules').addHelpText('after', EXAMPLES);
 
-  cmd.command('list')
-    .description('list rules: id, severity, risk score, name')
-    .option('-r, --rules <paths...>', 'rule files or folders instead of the built-in rules')
+  addRuleSelectionOptions(cmd.command('list').description('list rules: id, severity, risk score, name (the selection options of scan apply)'))
     .action(async (o: Record<string, unknown>) => {
-      for (const r of await loadRulesOrFail(ruleSource(o), { quiet: false })) {
+      for (const r of (await loadSelectedRules(ruleSource(o), ruleSelection(o), { quiet: false })).rules) {
         process.stdout.write(`${r.meta.id}  ${r.meta.severity.padEnd(8)} ${String(r.meta.riskScore).padStart(3)}  ${r.meta.name}\n`);
       }
       done(EXIT.OK);
     });
 
-  cmd.command('show')
+  addRulesPathOption(cmd.command('show')
     .description('show one rule (by id, name, or file name) with its query')
-    .argument('<rule>', 'rule id, exact name, or file name without .toml')
-    .option('-r, --rules <paths...>', 'rule files or folders instead of the built-in rules')
+    .argument('<rule>', 'rule id, exact name, or file name without .toml'))
     .action(async (wanted: string, o: Record<string, unknown>) => {
       const rules = await loadRulesOrFail(ruleSource(o), { quiet: true });
       const rule = findRule(rules, wanted);
@@ -74,6 +73,8 @@ export function rulesCommand(done: (code: ExitCode) => void): Command {
         `name:        ${rule.meta.name}`,
         `id:          ${rule.meta.id}`,
         `severity:    ${rule.meta.severity} (risk ${rule.meta.riskScore})`,
+        ...(rule.meta.maturity ? [`maturity:    ${rule.meta.maturity}`] : []),
+        ...(rule.meta.tags.length ? [`tags:        ${rule.meta.tags.join(', ')}`] : []),
         `file:        ${rule.path}`,
         `index:       ${rule.index.join(', ')}`,
         `ATT&CK:      ${threat.join('\n             ')}`,

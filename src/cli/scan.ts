@@ -3,16 +3,20 @@ import { compileOptionsOf, type ScanQuery } from '../engine/index.js';
 import type { ExitCode } from './exit-codes.js';
 import { fieldCheck } from './field-warnings.js';
 import { hunt } from './hunt.js';
-import { addHuntOptions, huntOptions, portableCompile } from './options.js';
-import { loadRulesOrFail, ruleSource } from './rules-loading.js';
+import { addHuntOptions, addRuleSelectionOptions, huntOptions, portableCompile, ruleSelection } from './options.js';
+import { loadSelectedRules, ruleSource } from './rules-loading.js';
 
 const EXAMPLES = `
 Examples:
-  $ lolhunt scan samples/                          all built-in rules over a folder (recursive)
+  $ lolhunt scan samples/                                  # all built-in rules over a folder (recursive)
   $ lolhunt scan 'logs/**/*.ndjson.gz' -o alerts.ndjson
-  $ cat export.ndjson | lolhunt scan -              read stdin
+  $ cat export.ndjson | lolhunt scan -                     # read stdin
   $ lolhunt scan --rules ~/detection-rules/rules/windows/ logs/
-  $ lolhunt scan logs/ --fail-on high -q            CI: exit 1 only on high/critical alerts
+  $ lolhunt scan -r my-rules/ -r ~/detection-rules/rules/windows/ --technique T1218 logs/
+  $ lolhunt scan logs/ --rule '*Certutil*' --min-severity low --host 'WS-*'
+  $ lolhunt scan logs/ --from 24h --tz Europe/Berlin       # the last 24h of the export
+  $ lolhunt scan logs/ -o report.html                      # also .csv .json .ndjson .md
+  $ lolhunt scan logs/ --fail-on high -q                   # CI: exit 1 only on high/critical alerts
 
 Exit codes: 0 no alert at or above --fail-on, 1 alerts at or above --fail-on,
             2 usage or rule error (nothing scanned), 3 input problems (results may be incomplete).`;
@@ -20,14 +24,13 @@ Exit codes: 0 no alert at or above --fail-on, 1 alerts at or above --fail-on,
 export function scanCommand(done: (code: ExitCode) => void): Command {
   const cmd = new Command('scan')
     .description('run detection rules (the five built-in ones by default) over NDJSON telemetry')
-    .argument('[paths...]', "files, directories, quoted globs, or '-' for stdin")
-    .option('-r, --rules <paths...>', 'rule files or folders (Elastic detection-rules TOML) instead of the built-in rules');
-  addHuntOptions(cmd).addHelpText('after', EXAMPLES);
+    .argument('[paths...]', "files, directories, quoted globs, or '-' for stdin");
+  addHuntOptions(addRuleSelectionOptions(cmd)).addHelpText('after', EXAMPLES);
   return cmd.action(async (paths: string[], o: Record<string, unknown>) => {
     const opts = huntOptions(o);
     const compile = portableCompile(opts);
-    const rules = await loadRulesOrFail(ruleSource(o), { quiet: opts.quiet, compile: compileOptionsOf(compile) });
-    const queries: ScanQuery[] = rules.map((r) => ({ compiled: r.compiled, rule: r.meta, name: r.meta.name }));
-    done(await hunt(paths, queries, opts, compile, fieldCheck(queries, opts.categoryField, true)));
+    const ruleSet = await loadSelectedRules(ruleSource(o), ruleSelection(o), { quiet: opts.quiet, compile: compileOptionsOf(compile) });
+    const queries: ScanQuery[] = ruleSet.rules.map((r) => ({ compiled: r.compiled, rule: r.meta, name: r.meta.name }));
+    done(await hunt(paths, queries, opts, compile, { ruleSet, fields: fieldCheck(queries, opts.categoryField, true) }));
   });
 }

@@ -1,4 +1,4 @@
-import type { CompiledQuery, EventView, FieldValue } from '../eql/index.js';
+import { compileWildcard, type CompiledQuery, type EventView, type FieldValue } from '../eql/index.js';
 import { readItems, type ByteRange, type InputSource } from '../input/index.js';
 import { Normalizer, parseDate } from '../normalize/index.js';
 import { coverageFields, UnitTally, type UnitCoverage } from './coverage.js';
@@ -8,6 +8,7 @@ import { cachedView } from './cached-view.js';
 import { buildPrefilter, type Prefilter } from './prefilter.js';
 import { RuleIndex } from './rule-index.js';
 import { hitOf, type Hit } from './runner.js';
+import { emptyTally, type EventTally } from './tally.js';
 import type { TimelineEvent } from './timeline.js';
 import type { InputProblem } from './types.js';
 
@@ -31,8 +32,10 @@ export interface CollectSettings {
    * nothing and leaves the choice of steps to the rule index alone.
    */
   prefilter?: PrefilterMode;
-  /** The category field, for the coverage counts. */
+  /** The category field, for the coverage counts and events per category. */
   categoryField: string;
+  /** Host globs (case-insensitive): only events of a matching host are read on. */
+  hosts?: string[];
   /** Fields to watch for: the unit reports which it never met (field warnings). */
   watchFields?: string[];
 }
@@ -54,10 +57,10 @@ export interface WorkUnit {
 export interface CollectSink {
   candidate(c: Candidate): void;
   problem(p: InputProblem): void;
-  /** One more event read (a line that is an object with a usable timestamp). */
-  event(): void;
+  /** Events read (lines that are objects with a usable timestamp), counted per host and category, in batches. */
+  events(t: EventTally): void;
   /** `n` more lines the prefilter skipped unparsed (no step can match them): events too. */
-  unparsed(n: number): void;
+  unparsed?(n: number): void;
   bytes(n: number): void;
   /** What the unit saw of the watched fields, once at its end. */
   fields?(report: FieldReport): void;
@@ -91,9 +94,16 @@ export async function collectUnit(unit: WorkUnit, queries: CompiledQuery[], opts
     onBytes: (n: number) => sink.bytes(n),
     onLineCount: (n: number) => { lines = n; },
     ...(unit.range ? { range: unit.range } : {}),
-    ...(filter ? { filter, onSkipped: (n: number) => sink.unparsed(n) } : {}),
+    ...(filter ? { filter, onSkipped: (n: number) => sink.unparsed?.(n) } : {}),
+  };
+  const hostMatchers = (opts.hosts ?? []).map((h) => compileWildcard(h, true));
+  let counts = emptyTally();
+  const flush = () => {
+    if (counts.events || counts.hostFiltered) sink.events(counts);
+    counts = emptyTally();
   };
   for await (const batch of readItems(source, read)) {
+    flush();
     for (const item of batch) {
       if (item.kind === 'error') {
         sink.problem({ kind: 'file', file, ...(item.line === undefined ? {} : { line: item.line }), reason: item.reason });
@@ -135,7 +145,18 @@ export async function collectUnit(unit: WorkUnit, queries: CompiledQuery[], opts
         tally.missingTimestamp(doc);
         continue;
       }
-      sink.event();
+      const host = hostOf(view);
+      if (hostMatchers.length && !hostMatchers.some((m) => m(host))) {
+        counts.hostFiltered++;
+        continue;
+      }
+      counts.events++;
+      if (ts > counts.newest) counts.newest = ts;
+      bump(counts.hosts, host);
+      const category = view.get(opts.categoryField);
+      if (typeof category === 'string') bump(counts.categories, category);
+      else if (Array.isArray(category)) for (const c of category) bump(counts.categories, typeof c === 'string' ? c : String(c));
+      else bump(counts.categories, '(none)');
       presence?.observe(view, doc);
       if (hits.length === 0 && !sink.inspect) continue;
       const tiebreak = opts.tiebreakerField === undefined ? undefined : scalar(view.get(opts.tiebreakerField));
@@ -144,8 +165,23 @@ export async function collectUnit(unit: WorkUnit, queries: CompiledQuery[], opts
       if (hits.length) sink.candidate({ event, hits });
     }
   }
+  flush();
   if (presence) sink.fields?.(presence.report());
   return { lines, coverage: tally.result() };
+}
+
+/** The host an event belongs to, for --host and the per-host counts. */
+function hostOf(view: EventView): string {
+  for (const field of ['host.name', 'host.hostname']) {
+    const v = view.get(field);
+    const s = Array.isArray(v) ? v[0] : v;
+    if (typeof s === 'string' && s !== '') return s;
+  }
+  return '(none)';
+}
+
+function bump(counts: Map<string, number>, key: string): void {
+  counts.set(key, (counts.get(key) ?? 0) + 1);
 }
 
 export type PrefilterMode = 'tag' | 'skip' | 'off';

@@ -5,6 +5,7 @@ import { splitFile, type InputSource } from '../input/index.js';
 import { dateFormatParser, parseDate } from '../normalize/index.js';
 import { collectUnit, type Candidate, type CollectSettings, type CollectSink, type UnitResult, type WorkUnit } from './collect.js';
 import type { FieldReport } from './fields.js';
+import type { EventTally } from './tally.js';
 import type { InputProblem } from './types.js';
 
 /** A field type that crosses threads: a date names its formats (null: ISO-8601 or epoch) instead of holding a parser. */
@@ -48,7 +49,7 @@ export type UnitDone = UnitResult;
 export type WorkerMessage =
   | { kind: 'candidates'; list: Candidate[] }
   | { kind: 'problem'; unit: number; problem: InputProblem }
-  | { kind: 'events'; n: number }
+  | { kind: 'events'; tally: EventTally }
   | { kind: 'unparsed'; n: number }
   | { kind: 'bytes'; n: number }
   | { kind: 'fields'; report: FieldReport }
@@ -68,7 +69,7 @@ export interface PoolOptions {
 }
 
 /** A CollectSink told which unit (by index) each problem comes from, since problems carry unit-local lines. */
-export type UnitSink = Omit<CollectSink, 'problem'> & { problem(p: InputProblem, unit: number): void };
+export type UnitSink = Omit<CollectSink, 'problem'> & { problem(p: InputProblem, unit: number): void; unitDone?(unit: number): void };
 
 /**
  * Runs every unit, on this thread (threads = 1) or on a pool of workers, feeding the sink;
@@ -86,6 +87,7 @@ export async function runUnits(
   if (pool === null || pool.threads <= 1 || units.length <= 1) {
     for (let id = 0; id < units.length; id++) {
       done.push(await collectUnit(units[id]!, queries, settings, { ...sink, problem: (p) => sink.problem(p, id) }));
+      sink.unitDone?.(id);
     }
     return done;
   }
@@ -103,11 +105,11 @@ export async function runUnits(
         switch (m.kind) {
           case 'candidates': for (const c of m.list) sink.candidate(c); break;
           case 'problem': sink.problem(m.problem, m.unit); break;
-          case 'events': for (let i = 0; i < m.n; i++) sink.event(); break;
-          case 'unparsed': sink.unparsed(m.n); break;
+          case 'events': sink.events(m.tally); break;
+          case 'unparsed': sink.unparsed?.(m.n); break;
           case 'bytes': sink.bytes(m.n); break;
           case 'fields': sink.fields?.(m.report); break;
-          case 'done': done[m.unit] = m.result; give(); break;
+          case 'done': done[m.unit] = m.result; sink.unitDone?.(m.unit); give(); break;
           case 'failed': reject(new Error(`worker failed on ${units[m.unit]!.source.path}: ${m.message}`)); break;
         }
       });

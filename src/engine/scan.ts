@@ -9,8 +9,9 @@ import { FieldPresence, type AbsentField, type FieldReport } from './fields.js';
 import { CandidateOrder } from './order.js';
 import { planUnits, runUnits, type PortableCompile } from './pool.js';
 import { createRunner, type QueryResult } from './runner.js';
+import { reasonKind, Tally, type EventTally } from './tally.js';
 import { compareEvents, type TimelineEvent } from './timeline.js';
-import type { Alert, InputProblem, MatchedEvent, ScanSummary } from './types.js';
+import type { Alert, InputProblem, MatchedEvent, ScanProgress, ScanSummary, TimeBound } from './types.js';
 
 export interface ScanQuery {
   compiled: CompiledQuery;
@@ -26,6 +27,12 @@ export interface ScanOptions {
   maxLineBytes: number;
   timestampField: string;
   tiebreakerField?: string;
+  /** Host globs (case-insensitive; host.name, else host.hostname): only their events are read on. */
+  hosts?: string[];
+  /** Only events inside [from, to] can be part of an alert. */
+  window?: { from?: TimeBound; to?: TimeBound };
+  /** Called as bytes are read and units finish; the caller throttles. */
+  onProgress?: (p: ScanProgress) => void;
   /** Problems found before the scan (discovery), counted as file errors. */
   discoveryProblems?: InputProblem[];
   onBytes?: (n: number) => void;
@@ -45,7 +52,7 @@ export interface ScanOptions {
   rangeBytes?: number;
   /** Map Windows event-log shapes to ECS (default true; `--no-normalize`). */
   normalize?: boolean;
-  /** The category field, for the coverage warnings (default event.category). */
+  /** The category field, for coverage warnings and events per category (default event.category). */
   categoryField?: string;
   /** Files left out of scanned folders, reported in the summary. */
   skippedFiles?: string[];
@@ -78,19 +85,41 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   const shown = opts.maxProblemsShown ?? 20;
   const summary: ScanSummary = {
     files: opts.sources.length, bytes: 0, events: 0, unparsed: 0, badLines: 0, fileErrors: 0, problems: [],
-    alertsByRule: [], alerts: 0, elapsedMs: 0, inputs: [], shapes: {}, normalized: opts.normalize ?? true, warnings: [], ruleWarnings: [],
+    badLinesByReason: [], eventsByCategory: [], eventsByHost: [], hostFiltered: 0,
+    alertsByRule: [], alerts: 0, elapsedMs: 0, peakRssBytes: 0,
+    inputs: [], shapes: {}, normalized: opts.normalize ?? true, warnings: [], ruleWarnings: [],
     skippedFiles: opts.skippedFiles ?? [],
   };
   const categoryField = opts.categoryField ?? 'event.category';
   // Rule warnings are for rules: an ad-hoc query's missing fields are named by field warnings.
   const coverage = new Coverage(opts.sources.map((s) => s.path), opts.queries.map((q) => ({ name: q.name, ast: q.compiled.ast, fields: q.compiled.fields, rule: q.rule !== undefined })), categoryField);
-  const count = (p: InputProblem) => { summary[p.kind === 'file' ? 'fileErrors' : 'badLines']++; };
+  const badReasons = new Tally();
+  const hosts = new Tally();
+  const categories = new Tally();
+  let newest = -Infinity;
+  const count = (p: InputProblem) => {
+    summary[p.kind === 'file' ? 'fileErrors' : 'badLines']++;
+    if (p.kind === 'line') badReasons.add(reasonKind(p.reason));
+  };
+  const tallied = (t: EventTally) => {
+    summary.events += t.events;
+    summary.hostFiltered += t.hostFiltered;
+    if (t.newest > newest) newest = t.newest;
+    for (const [k, n] of t.hosts) hosts.add(k, n);
+    for (const [k, n] of t.categories) categories.add(k, n);
+  };
   const threads = opts.compile && !opts.inspect ? Math.max(1, opts.threads ?? 1) : 1;
   const fieldReports: FieldReport[] = [];
   const units = await planUnits(opts.sources, threads, opts.rangeBytes);
   /** Per unit, its first problems (lines counted within the unit until the end). */
   const problems: InputProblem[][] = units.map(() => []);
   const order = new CandidateOrder(opts.maxMemory);
+  /** Units left per source, for "files done". */
+  const unitsLeft = new Map<number, number>();
+  for (const u of units) unitsLeft.set(u.source.index, (unitsLeft.get(u.source.index) ?? 0) + 1);
+  let candidates = 0;
+  let filesDone = 0;
+  const progress = () => opts.onProgress?.({ bytes: summary.bytes, events: summary.events, candidates, filesDone });
   try {
     for (const p of opts.discoveryProblems ?? []) {
       count(p);
@@ -103,6 +132,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
       normalize: opts.normalize ?? true,
       categoryField,
       ...(opts.watchFields ? { watchFields: opts.watchFields } : {}),
+      ...(opts.hosts?.length ? { hosts: opts.hosts } : {}),
       // explain inspects every event, so nothing may be skipped unparsed.
       ...(opts.prefilter ? { prefilter: opts.inspect && opts.prefilter === 'skip' ? 'tag' : opts.prefilter } : {}),
     };
@@ -111,13 +141,16 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
     if (prefilter) opts.onPrefilter?.(prefilter.unfiltered.map((qi) => opts.queries[qi]!.name));
     const pool = opts.compile && !opts.inspect ? { threads, compile: opts.compile } : null;
     const done = await runUnits(units, compiled, settings, pool, {
-      candidate: (c) => order.add(c),
+      candidate: (c) => {
+        candidates++;
+        order.add(c);
+      },
       problem: (p, unit) => {
         count(p);
         if (p.kind === 'line') coverage.badLine(units[unit]!.source.index);
         if (problems[unit]!.length < shown) problems[unit]!.push(p);
       },
-      event: () => { summary.events++; },
+      events: tallied,
       unparsed: (n) => {
         summary.events += n;
         summary.unparsed += n;
@@ -125,6 +158,14 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
       bytes: (n) => {
         summary.bytes += n;
         opts.onBytes?.(n);
+        progress();
+      },
+      unitDone: (unit) => {
+        const index = units[unit]!.source.index;
+        const left = unitsLeft.get(index)! - 1;
+        unitsLeft.set(index, left);
+        if (left === 0) filesDone++;
+        progress();
       },
       fields: (r) => fieldReports.push(r),
       ...(opts.inspect ? { inspect: opts.inspect } : {}),
@@ -147,20 +188,50 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
 
     const samples = opts.maxSamplesPerKey ? { maxSamplesPerKey: opts.maxSamplesPerKey } : {};
     const runners = opts.queries.map((q) => createRunner(q.compiled, samples));
-    for await (const c of order.ordered()) for (const [q, hit] of c.hits) runners[q]!.push(c.event, hit);
+    const inside = windowTest(opts.window, newest, summary);
+    for await (const c of order.ordered()) {
+      if (!inside(c.event.ts)) continue;
+      for (const [q, hit] of c.hits) runners[q]!.push(c.event, hit);
+    }
     const perQuery = opts.queries.map((q, qi) => {
       const results = runners[qi]!.finish();
-      summary.alertsByRule.push({ name: q.name, severity: q.rule?.severity ?? '', count: results.length });
-      return results.map((r) => ({ alert: toAlert(r, q.rule, opts.sources, lineOf), last: r.events[r.events.length - 1]! }));
+      summary.alertsByRule.push({ name: q.name, severity: q.rule?.severity ?? '', count: results.length, ...(q.rule ? { rule: q.rule } : {}) });
+      return results.map((r) => ({ alert: toAlert(r, q, opts.sources, lineOf), last: r.events[r.events.length - 1]! }));
     });
     const alerts = mergeByCompletion(perQuery);
     Object.assign(summary, coverage.finish(opts.timestampField));
     summary.alerts = alerts.length;
+    summary.badLinesByReason = badReasons.sorted();
+    summary.eventsByHost = hosts.sorted();
+    summary.eventsByCategory = categories.sorted();
     summary.elapsedMs = performance.now() - started;
+    summary.peakRssBytes = process.resourceUsage().maxRSS * 1024;
     return { alerts, summary, ...(opts.watchFields ? { absentFields: FieldPresence.absent(opts.watchFields, fieldReports) } : {}) };
   } finally {
     order.dispose();
   }
+}
+
+/**
+ * Whether a candidate's time is inside the window, counting those outside into the summary.
+ * Relative bounds count back from the newest event read, so "the last 24h" of an export
+ * means the last 24 hours it covers, not of today.
+ */
+function windowTest(window: ScanOptions['window'], newest: number, summary: ScanSummary): (ts: number) => boolean {
+  if (!window) return () => true;
+  const resolve = (b: TimeBound | undefined) => (b === undefined ? undefined : 'at' in b ? b.at : newest - b.beforeNewest);
+  const from = resolve(window.from);
+  const to = resolve(window.to);
+  const iso = (ms: number | undefined) => (ms === undefined || !Number.isFinite(ms) ? undefined : formatTimestamp(ms));
+  const f = iso(from);
+  const t = iso(to);
+  const shown = { ...(f === undefined ? {} : { from: f }), ...(t === undefined ? {} : { to: t }), outside: 0 };
+  summary.window = shown;
+  return (ts) => {
+    if ((from === undefined || ts >= from) && (to === undefined || ts <= to)) return true;
+    shown.outside++;
+    return false;
+  };
 }
 
 /**
@@ -182,7 +253,7 @@ function mergeByCompletion(lists: { alert: Alert; last: TimelineEvent }[][]): Al
   }
 }
 
-function toAlert(r: QueryResult, rule: RuleMeta | undefined, sources: InputSource[], lineOf: (e: TimelineEvent) => number): Alert {
+function toAlert(r: QueryResult, q: ScanQuery, sources: InputSource[], lineOf: (e: TimelineEvent) => number): Alert {
   const events = r.events.map((e): MatchedEvent => e.missing ? { file: '', line: 0, timestamp: '', source: null, missing: true } : ({
     file: sources[e.fileIndex]!.path,
     line: lineOf(e),
@@ -191,5 +262,5 @@ function toAlert(r: QueryResult, rule: RuleMeta | undefined, sources: InputSourc
     raw: e.raw,
   }));
   const first = events.find((e) => !e.missing)!;
-  return { ...(rule ? { rule } : {}), joinKeys: r.joinKeys, timestamp: first.timestamp, events };
+  return { ...(q.rule ? { rule: q.rule } : {}), joinKeys: r.joinKeys, timestamp: first.timestamp, events, fields: q.compiled.fields };
 }

@@ -25,6 +25,8 @@ export interface Alert {
   /** Timestamp of the first event. */
   timestamp: string;
   events: MatchedEvent[];
+  /** Every field the query reads: what a report shows as "the fields that matched". */
+  fields: string[];
 }
 
 /** One problem with the input: a skipped line or an unreadable file. */
@@ -65,10 +67,21 @@ export interface ScanSummary {
   fileErrors: number;
   /** First problems, in input order (all are counted in badLines/fileErrors). */
   problems: InputProblem[];
+  /** Bad lines per kind of reason ("invalid JSON", "not a JSON object", ...), largest first. */
+  badLinesByReason: { key: string; count: number }[];
+  /** Events per category and per host (host.name, else host.hostname, else "(none)"), largest first. */
+  eventsByCategory: { key: string; count: number }[];
+  eventsByHost: { key: string; count: number }[];
+  /** Events left out by the host filter. */
+  hostFiltered: number;
+  /** The time window as resolved (ISO-8601 UTC), and matching events left out by it. */
+  window?: { from?: string; to?: string; outside: number };
   /** Alerts per rule name, for every rule that ran (zero included), in rule order. */
-  alertsByRule: { name: string; severity: string; count: number }[];
+  alertsByRule: { name: string; severity: string; count: number; rule?: RuleMeta }[];
   alerts: number;
   elapsedMs: number;
+  /** Peak resident set size of the process. */
+  peakRssBytes: number;
   /** Per input, in order. */
   inputs: InputCoverage[];
   /** Events per document shape, over all inputs. */
@@ -81,3 +94,17 @@ export interface ScanSummary {
   /** Files left out of scanned folders (other extensions), as found. */
   skippedFiles: string[];
 }
+
+/** Progress of a running scan, reported after every batch of lines. */
+export interface ScanProgress {
+  bytes: number;
+  events: number;
+  /** Events some rule step can use. */
+  candidates: number;
+  filesDone: number;
+}
+
+/** One end of a time window: an absolute time, or a span before the newest event read. */
+export type TimeBound = { at: number } | { beforeNewest: number };
+
+export type { RuleMeta };

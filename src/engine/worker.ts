@@ -1,6 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { collectUnit, type Candidate, type WorkUnit } from './collect.js';
 import { compileAll, type WorkerInit, type WorkerMessage } from './pool.js';
+import type { EventTally } from './tally.js';
 
 /**
  * A worker of the pool (pool.ts): compiles the queries once, then runs the per-line stage
@@ -13,17 +14,17 @@ const BATCH = 256;
 
 port.on('message', ({ id, unit }: { id: number; unit: WorkUnit }) => {
   let batch: Candidate[] = [];
-  let events = 0;
+  let tallies: EventTally[] = [];
   let unparsed = 0;
   let bytes = 0;
   const send = (m: WorkerMessage) => port.postMessage(m);
   const flush = () => {
     if (batch.length) send({ kind: 'candidates', list: batch });
-    if (events) send({ kind: 'events', n: events });
+    for (const tally of tallies) send({ kind: 'events', tally });
     if (unparsed) send({ kind: 'unparsed', n: unparsed });
     if (bytes) send({ kind: 'bytes', n: bytes });
     batch = [];
-    events = 0;
+    tallies = [];
     unparsed = 0;
     bytes = 0;
   };
@@ -33,7 +34,7 @@ port.on('message', ({ id, unit }: { id: number; unit: WorkUnit }) => {
       if (batch.length >= BATCH) flush();
     },
     problem: (problem) => send({ kind: 'problem', unit: id, problem }),
-    event: () => { events++; },
+    events: (t) => { tallies.push(t); },
     unparsed: (n) => { unparsed += n; },
     bytes: (n) => { bytes += n; },
     fields: (report) => send({ kind: 'fields', report }),

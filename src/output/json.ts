@@ -1,15 +1,26 @@
+import { escapeJsonText, stringify } from './escape.js';
 import { alertJson, flushed } from './record.js';
-import type { ResultWriter, Sink } from './types.js';
+import { rulesRecord, summaryRecord } from './run-record.js';
+import type { ResultWriter, Sink, WriterOptions } from './types.js';
 
-/** A single JSON array of results, one per line, valid JSON even when empty. */
-export function jsonWriter(out: Sink): ResultWriter {
-  let count = 0;
+/**
+ * One JSON object `{"version", "summary", "rules", "alerts"}`; alerts are the ndjson records,
+ * one per line. Written at the end, since the summary comes first.
+ */
+export function jsonWriter(out: Sink, opts: WriterOptions): ResultWriter {
+  const alerts: string[] = [];
+  const json = (v: unknown) => escapeJsonText(stringify(v));
   return {
     write(alert) {
-      out.write((count++ === 0 ? '[\n' : ',\n') + alertJson(alert));
+      alerts.push(alertJson(alert));
     },
-    end() {
-      out.write(count === 0 ? '[]\n' : '\n]\n');
+    end(summary) {
+      const head = [
+        `"version":${json(opts.run?.version ?? '')}`,
+        `"summary":${json(summaryRecord(summary, opts.run))}`,
+        `"rules":${json(rulesRecord(summary))}`,
+      ];
+      out.write(`{${head.join(',\n')},\n"alerts":${alerts.length ? `[\n${alerts.join(',\n')}\n]` : '[]'}}\n`);
       return flushed(out);
     },
   };

@@ -1,6 +1,13 @@
 import type { InputProblem, ScanSummary } from '../engine/index.js';
 import { paintSeverity, palette } from './color.js';
 import { escapeControl } from './escape.js';
+import { bySeverity, firedRules, techniquesSeen } from './fields.js';
+import type { RunInfo } from './types.js';
+
+/** Keys listed on a per-category/per-host line before "N more". */
+const TOP = 6;
+/** ATT&CK technique ids listed before "N more". */
+const MAX_TECHNIQUES = 20;
 
 /** `file:line: reason`, safe for a terminal. */
 export function formatProblem(p: InputProblem): string {
@@ -8,30 +15,78 @@ export function formatProblem(p: InputProblem): string {
   return escapeControl(`${where}: ${p.reason}`);
 }
 
-/** The end-of-run report for stderr: problems first, then counts. */
-export function formatSummary(s: ScanSummary, opts: { color: boolean; verbose?: boolean }): string {
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** "12 alerts (2 high, 5 medium, 5 low)": the line -q and exit 3 still print. */
+export function formatQuietLine(s: ScanSummary): string {
+  const parts = bySeverity(s).map((x) => `${x.count} ${x.severity}`);
+  return `${plural(s.alerts, 'alert')}${parts.length ? ` (${parts.join(', ')})` : ''}`;
+}
+
+/** The last line of a run that ends in exit 3: what went wrong, and the alerts found all the same. */
+export function formatInputTrouble(s: ScanSummary): string {
+  return `input problems (exit 3): ${plural(s.fileErrors, 'file error')}, ${plural(s.badLines, 'bad line')}; results may be incomplete; ${formatQuietLine(s)} found`;
+}
+
+/** "a 3, b 2, 4 more": the largest counts first. */
+function topList(rows: { key: string; count: number }[]): string {
+  const shown = rows.slice(0, TOP).map((r) => `${escapeControl(r.key)} ${r.count}`);
+  return `${shown.join(', ')}${rows.length > TOP ? `, ${rows.length - TOP} more` : ''}`;
+}
+
+/**
+ * The end-of-run report for stderr, in blocks: input problems; what was read; what ran and
+ * what fired (rules without alerts as one line); coverage and warnings (issue #13); cost.
+ */
+export function formatSummary(s: ScanSummary, opts: { color: boolean; verbose?: boolean; run?: RunInfo }): string {
   const c = palette(opts.color);
   const lines: string[] = [];
+  const row = (label: string, value: string) => lines.push(`${label.padEnd(12)} ${value}`);
+
   for (const p of s.problems) lines.push(c.yellow(`lolhunt: ${formatProblem(p)}`));
   const hidden = s.badLines + s.fileErrors - s.problems.length;
   if (hidden > 0) lines.push(c.yellow(`lolhunt: … and ${hidden} more input problem${hidden === 1 ? '' : 's'} (counted below)`));
-  const row = (label: string, value: string) => lines.push(`${label.padEnd(12)} ${value}`);
+
   row('files', `${s.files} (${formatBytes(s.bytes)})`);
   row('events', s.unparsed ? `${s.events} (${s.unparsed} not parsed: no rule can match them)` : String(s.events));
+  if (s.eventsByCategory.length) row('categories', topList(s.eventsByCategory));
+  row('hosts', `${s.eventsByHost.length}${s.eventsByHost.length ? `: ${topList(s.eventsByHost)}` : ''}`);
   row('bad lines', s.badLines ? c.yellow(String(s.badLines)) : '0');
+  if (s.badLinesByReason.length) row('bad reasons', c.yellow(topList(s.badLinesByReason)));
   row('file errors', s.fileErrors ? c.red(String(s.fileErrors)) : '0');
-  row('alerts', s.alerts ? c.bold(String(s.alerts)) : '0');
-  const width = Math.max(0, ...s.alertsByRule.map((r) => String(r.count).length));
-  for (const r of s.alertsByRule) {
+  if (s.hostFiltered) row('host filter', `${s.hostFiltered} events of other hosts left out`);
+  if (s.window) {
+    row('window', `${s.window.from ?? '…'} to ${s.window.to ?? '…'} (${plural(s.window.outside, 'matching event')} outside left out)`);
+  }
+
+  const set = opts.run?.ruleSet;
+  if (set) {
+    const out = [set.deprecated ? `${set.deprecated} deprecated` : '', set.filtered ? `${set.filtered} by selection` : ''].filter(Boolean);
+    row('rules', `${set.rules.length} ran${out.length ? ` (left out: ${out.join(', ')})` : ''}`);
+  }
+  row('alerts', s.alerts ? c.bold(formatQuietLine(s).replace(/ alerts?/, '')) : '0');
+  const fired = firedRules(s);
+  const width = Math.max(0, ...fired.map((r) => String(r.count).length));
+  for (const r of fired) {
     const severity = r.severity ? paintSeverity(c, r.severity) + ' '.repeat(Math.max(0, 9 - r.severity.length)) : '';
     lines.push(`  ${String(r.count).padStart(width)}  ${severity}${escapeControl(r.name)}`);
   }
+  const silent = s.alertsByRule.length - fired.length;
+  if (silent && fired.length) lines.push(`  ${plural(silent, 'other rule')} ran without alerts`);
+  // Ids only here (names are in the reports); a long list is cut, the total kept.
+  const techniques = techniquesSeen(s).map((t) => escapeControl(t.split(' ')[0]!));
+  if (techniques.length) {
+    const more = techniques.length > MAX_TECHNIQUES ? `, ${techniques.length - MAX_TECHNIQUES} more` : '';
+    row('ATT&CK', `${techniques.slice(0, MAX_TECHNIQUES).join(', ')}${more}`);
+  }
   lines.push(...formatCoverage(s, opts));
-  row('elapsed', formatElapsed(s.elapsedMs));
+
+  const seconds = s.elapsedMs / 1000;
+  const rate = seconds > 0 ? ` · ${Math.round(s.events / seconds)} events/s · ${formatBytes(Math.round(s.bytes / seconds))}/s` : '';
+  row('elapsed', `${formatElapsed(s.elapsedMs)}${rate} · peak memory ${formatBytes(s.peakRssBytes)}`);
   return lines.join('\n');
 }
 
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 const RULE_WARNINGS_SHOWN = 5;
 
 /**

@@ -1,15 +1,32 @@
 import Table from 'cli-table3';
 import type { Alert, ScanSummary } from '../engine/index.js';
 import { paintSeverity, palette } from './color.js';
-import { escapeControl, stringify } from './escape.js';
+import { escapeControl } from './escape.js';
+import { alertFacts } from './fields.js';
 import { flushed } from './record.js';
+import { displayTime } from './time.js';
 import type { ResultWriter, Sink, WriterOptions } from './types.js';
 
-const HEAD = ['time', 'severity', 'rule', 'host', 'process', 'command line', 'destination'];
-/** Caps for every column but the command line, which takes what the terminal has left. */
-const CAPS = [24, 8, 36, 20, 26, 0, 40];
+/**
+ * Columns in display order. Each gets `min` (cells wrap inside it; the command line is cut
+ * with … instead), then spare width in `grow` order up to `max`, then up to its widest cell.
+ * `drop` is the order in which columns go when even the minimum widths do not fit (highest
+ * first, 0 = never).
+ */
+interface Column { head: string; min: number; max: number; drop: number; grow: number; cut?: true }
+const COLUMNS: Column[] = [
+  { head: 'time', min: 10, max: Infinity, drop: 0, grow: 1 },
+  { head: 'severity', min: Infinity, max: Infinity, drop: 0, grow: 0 },
+  { head: 'rule', min: 18, max: 40, drop: 0, grow: 2 },
+  { head: 'host', min: 10, max: 16, drop: 1, grow: 3 },
+  { head: 'process', min: 14, max: 26, drop: 4, grow: 7 },
+  { head: 'command line', min: 20, max: 40, drop: 3, grow: 6, cut: true },
+  { head: 'destination', min: 16, max: 24, drop: 2, grow: 4 },
+  { head: 'first event', min: 16, max: 40, drop: 0, grow: 5 },
+];
+/** Width when stdout is not a terminal and COLUMNS is not set. */
 const DEFAULT_COLUMNS = 160;
-const MIN_COMMAND = 20;
+const MIN_COLUMNS = 80;
 
 /** A human-readable table, one row per alert, printed when the run ends (widths need every row). */
 export function tableWriter(out: Sink, opts: WriterOptions): ResultWriter {
@@ -17,24 +34,27 @@ export function tableWriter(out: Sink, opts: WriterOptions): ResultWriter {
   const c = palette(opts.color);
   return {
     write(alert) {
-      rows.push(cells(alert, opts.lookup));
+      rows.push(cells(alert, opts));
     },
     end(_summary: ScanSummary) {
       if (rows.length === 0) {
         out.write('No alerts.\n');
         return flushed(out);
       }
-      const widths = columnWidths(rows, opts.columns ?? DEFAULT_COLUMNS);
+      const widths = opts.wide ? naturalWidths(rows) : fitWidths(rows, Math.max(MIN_COLUMNS, opts.columns ?? DEFAULT_COLUMNS));
+      const shown = COLUMNS.map((_, i) => i).filter((i) => widths[i]! > 0);
       const table = new Table({
-        head: HEAD.map((h) => c.bold(h)),
+        head: shown.map((i) => c.bold(COLUMNS[i]!.head)),
         style: { head: [], border: [] },
-        colWidths: widths.map((w) => w + 2),
+        colWidths: shown.map((i) => widths[i]! + 2),
         wordWrap: false,
       });
       for (const row of rows) {
-        const fitted = row.map((cell, i) => truncate(cell, widths[i]!));
-        fitted[1] = paintSeverity(c, fitted[1]!);
-        table.push(fitted);
+        table.push(shown.map((i) => {
+          const w = widths[i]!;
+          const text = COLUMNS[i]!.cut ? truncate(row[i]!, w) : wrap(row[i]!, w).join('\n');
+          return i === 1 ? paintSeverity(c, text) : text;
+        }));
       }
       out.write(table.toString() + '\n');
       return flushed(out);
@@ -42,41 +62,77 @@ export function tableWriter(out: Sink, opts: WriterOptions): ResultWriter {
   };
 }
 
-function cells(alert: Alert, lookup: WriterOptions['lookup']): string[] {
-  const docs = alert.events.map((e) => e.source);
-  const first = (path: string) => docs.map((d) => show(lookup(d, path))).find((v) => v !== '') ?? '';
-  const last = (path: string) => docs.map((d) => show(lookup(d, path))).reverse().find((v) => v !== '') ?? '';
-  const name = first('process.name');
-  const pid = first('process.pid');
-  const ip = last('destination.ip');
-  const port = last('destination.port');
-  const destination = ip ? (ip.includes(':') && port ? `[${ip}]:${port}` : port ? `${ip}:${port}` : ip) : last('dns.question.name');
-  return [
-    alert.timestamp,
-    alert.rule?.severity ?? '',
-    alert.rule?.name ?? 'query match',
-    first('host.name') || first('host.hostname'),
-    name && pid ? `${name} (${pid})` : name || pid,
-    first('process.command_line'),
-    destination,
-  ].map(escapeControl);
+function cells(alert: Alert, opts: WriterOptions): string[] {
+  const f = alertFacts(alert, opts.lookup);
+  const time = displayTime(alert.timestamp, opts.timeZone).replace('T', ' ').replace(/\.\d+/, '');
+  return [time, alert.rule?.severity ?? '', alert.rule?.name ?? 'query match', f.host, f.process, f.commandLine, f.destination, f.where].map(escapeControl);
 }
 
-function show(value: unknown): string {
-  if (value === undefined || value === null) return '';
-  if (Array.isArray(value)) return value.map(show).filter((s) => s !== '').join(', ');
-  if (typeof value === 'object') return stringify(value);
-  return String(value);
+function naturalWidths(rows: string[][]): number[] {
+  return COLUMNS.map((col, i) => Math.max(col.head.length, ...rows.map((r) => r[i]!.length)));
 }
 
-/** Every column as wide as its widest cell up to its cap; the command line gets the rest of the terminal. */
-function columnWidths(rows: string[][], columns: number): number[] {
-  const widths = HEAD.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const capped = widths.map((w, i) => (CAPS[i] ? Math.min(w, CAPS[i]!) : w));
-  const borders = 3 * HEAD.length + 1;
-  const others = capped.reduce((sum, w, i) => (i === 5 ? sum : sum + w), 0);
-  capped[5] = Math.min(widths[5]!, Math.max(MIN_COMMAND, columns - others - borders));
-  return capped;
+/**
+ * Widths that fit `columns`: every column at its minimum (dropping columns by `drop` while
+ * even that overflows), then spare width handed out by `grow` order up to each column's
+ * natural width and cap; the command line takes what is left.
+ */
+export function fitWidths(rows: string[][], columns: number): number[] {
+  const natural = naturalWidths(rows);
+  const min = COLUMNS.map((col, i) => Math.min(col.min, natural[i]!));
+  const visible = new Set(COLUMNS.map((_, i) => i));
+  const used = () => [...visible].reduce((sum, i) => sum + min[i]! + 3, 1);
+  const byDrop = COLUMNS.map((col, i) => ({ col, i })).filter((x) => x.col.drop > 0).sort((a, b) => b.col.drop - a.col.drop);
+  for (const { i } of byDrop) {
+    if (used() <= columns) break;
+    visible.delete(i);
+  }
+  const widths = COLUMNS.map((_, i) => (visible.has(i) ? min[i]! : 0));
+  let spare = columns - used();
+  const byGrow = [...visible].sort((a, b) => COLUMNS[a]!.grow - COLUMNS[b]!.grow);
+  for (const pass of [(i: number) => Math.min(natural[i]!, COLUMNS[i]!.max), (i: number) => natural[i]!]) {
+    for (const i of byGrow) {
+      const add = Math.max(0, Math.min(spare, pass(i) - widths[i]!));
+      widths[i]! += add;
+      spare -= add;
+    }
+  }
+  return widths;
+}
+
+/** An escape written by escapeControl (`\x1b`, `\u{202e}`, `\n`): a line break must not split one. */
+const ESCAPE = /\\(?:x[0-9a-f]{2}|u\{[0-9a-f]+\}|[nrt])/g;
+
+/** Cut positions that would split an escape. */
+function insideEscapes(text: string): Set<number> {
+  const inside = new Set<number>();
+  for (const m of text.matchAll(ESCAPE)) for (let k = m.index + 1; k < m.index + m[0].length; k++) inside.add(k);
+  return inside;
+}
+
+/**
+ * Lines of at most `width` characters, broken after a space, slash, backslash or comma when
+ * one is near, never inside an escape sequence (unless one is wider than the column).
+ */
+export function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let rest = text;
+  while (rest.length > width) {
+    const inside = insideEscapes(rest);
+    let cut = width;
+    while (inside.has(cut) && cut > 1) cut--;
+    if (cut === 1 && inside.has(cut)) cut = width;
+    for (let k = rest[width] === ' ' ? 0 : width; k > width / 3; k--) {
+      if (' /\\,'.includes(rest[k - 1]!) && !inside.has(k)) {
+        cut = k;
+        break;
+      }
+    }
+    lines.push(rest.slice(0, cut).trimEnd());
+    rest = rest.slice(cut).trimStart();
+  }
+  lines.push(rest);
+  return lines;
 }
 
 function truncate(text: string, width: number): string {

@@ -1,9 +1,27 @@
-import type { Alert, ScanSummary } from '../engine/index.js';
+import type { Alert, RuleMeta, ScanSummary } from '../engine/index.js';
 
 /** One output format: results go to `write` as they are final, `end` flushes after the last. */
 export interface ResultWriter {
   write(alert: Alert): void;
   end(summary: ScanSummary): Promise<void>;
+}
+
+/** What a report says about the run besides the alerts. */
+export interface RunInfo {
+  version: string;
+  /** Inputs as given on the command line. */
+  inputs: string[];
+  /** Absent for `lolhunt query`. */
+  ruleSet?: {
+    paths: string[];
+    /** Rules loaded from the paths. */
+    loaded: number;
+    /** Deprecated rules left out, rules the selection options left out. */
+    deprecated: number;
+    filtered: number;
+    /** The rules that ran. */
+    rules: RuleMeta[];
+  };
 }
 
 export interface WriterOptions {
@@ -12,6 +30,11 @@ export interface WriterOptions {
   columns?: number;
   /** Reads a field of an event's source document (dotted or nested), for formats that show fields. */
   lookup: (doc: unknown, path: string) => unknown;
+  /** IANA zone for displayed times (table, markdown, html); UTC when absent. */
+  timeZone?: string;
+  /** Table: every column at full width, even past the terminal. */
+  wide?: boolean;
+  run?: RunInfo;
 }
 
 export type Sink = NodeJS.WritableStream;

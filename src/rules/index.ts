@@ -1,6 +1,7 @@
 export type * from './types.js';
 export { loadRuleFile, RuleError, type LoadOutcome, type Rule } from './load.js';
 export { builtinRulesDir, packageRoot } from './builtin.js';
+export { emptySelection, ruleOs, selectRules, type RuleSelection, type SelectionResult } from './select.js';
 export { isSeverity, SEVERITIES } from './severity.js';
 export { ECS_FIELDS } from './ecs.js';
 export { formatKey, ruleFixtures, sameKey, type FixtureKey, type FixtureSpec } from './fixtures.js';

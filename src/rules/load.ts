@@ -53,6 +53,7 @@ export function loadRuleFile(file: string, options: CompileOptions = {}): LoadOu
     throw new RuleError(file, `invalid TOML: ${err.message.split('\n')[0]}`, err.line, err.column);
   }
   const rule = doc.rule;
+  const metadata = isTable(doc.metadata) ? doc.metadata : undefined;
   if (!isTable(rule)) throw new RuleError(file, 'missing [rule] table');
   const name = requireString(file, rule, 'name');
   const type = typeof rule.type === 'string' ? rule.type : 'query';
@@ -78,6 +79,8 @@ export function loadRuleFile(file: string, options: CompileOptions = {}): LoadOu
         id: typeof rule.rule_id === 'string' ? rule.rule_id : path.basename(file, '.toml'),
         name, severity, riskScore,
         threat: Array.isArray(rule.threat) ? rule.threat.filter(isThreat) : [],
+        tags: Array.isArray(rule.tags) ? rule.tags.map(String) : [],
+        maturity: typeof metadata?.maturity === 'string' ? metadata.maturity : '',
       },
       description: typeof rule.description === 'string' ? rule.description : '',
       index: Array.isArray(rule.index) ? rule.index.map(String) : [],

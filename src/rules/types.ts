@@ -22,4 +22,8 @@ export interface RuleMeta {
   severity: Severity;
   riskScore: number;
   threat: Threat[];
+  /** `[rule] tags`, e.g. "OS: Windows", "Tactic: Defense Evasion". */
+  tags: string[];
+  /** `[metadata] maturity` ("production", "development", "deprecated"), '' when absent. */
+  maturity: string;
 }

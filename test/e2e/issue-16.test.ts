@@ -68,12 +68,12 @@ test('issue-16 #2: an event nested 5,000 levels deep is written, in every format
   const deep = JSON.stringify(start).replace(/}$/, `,"blob":${'{"x":'.repeat(depth)}1${'}'.repeat(depth)}}`);
   const file = path.join(dir, 'deep.ndjson');
   fs.writeFileSync(file, `${deep}\n${JSON.stringify(net)}\n`);
-  for (const format of ['ndjson', 'json', 'table']) {
+  for (const format of ['ndjson', 'json', 'table', 'csv', 'html', 'markdown']) {
     const run = await runCli(['scan', good, file, '--format', format]);
     assert.equal(run.code, 1, `${format}: ${run.stderr}`);
     assert.match(run.stderr, /alerts\s+2/, format);
-    if (format === 'table') continue;
-    const alerts = format === 'json' ? (JSON.parse(run.stdout) as Record<string, unknown>[]) : parseNdjson(run.stdout);
+    if (format !== 'ndjson' && format !== 'json') continue;
+    const alerts = format === 'json' ? (JSON.parse(run.stdout) as { alerts: Record<string, unknown>[] }).alerts : parseNdjson(run.stdout);
     const deepAlert = alerts.find((a) => (a.join_keys as string[])[0] === '{deep}')!;
     let blob = ((deepAlert.events as { source: Record<string, unknown> }[])[0]!.source.blob) as Record<string, unknown>;
     let levels = 0;
@@ -230,7 +230,7 @@ test('issue-16 #12: bidi and invisible characters are escaped in table cells and
   start!.process!.command_line = 'certutil.exe -urlcache \u202Eexe.txt\u2066 \u200B\u2028';
   const file = path.join(dir, 'evil\u202Egpj.ndjson');
   fs.writeFileSync(file, `not json\n${ndjson([start!, net!])}`);
-  const run = await runCli(['scan', file, '--format', 'table']);
+  const run = await runCli(['scan', file, '--format', 'table', '--wide']);
   assert.equal(run.code, 1);
   const visible = run.stdout + run.stderr;
   assert.doesNotMatch(visible, /[\u202a-\u202e\u2066-\u2069\u200b\u2028]/);

@@ -5,16 +5,19 @@ import { test } from 'node:test';
 import { ROOT, runCli } from '../helpers/run-cli.js';
 
 /**
- * Each test/golden/<case>/ holds `args` (a JSON array), optionally `stdin`, and the expected
+ * Each test/golden/<case>/ holds `args` (a JSON array), optionally `stdin` and `env` (a JSON
+ * object of environment variables, e.g. COLUMNS), and the expected
  * `stdout`, `stderr` and `exit`. The CLI runs from the repository root on samples/.
  * UPDATE_GOLDEN=1 rewrites the expectations (review the diff before committing).
  */
 const GOLDEN = path.join(ROOT, 'test', 'golden');
 const update = process.env.UPDATE_GOLDEN === '1';
 
-/** Elapsed time and throughput change from run to run. */
-export function stable(stderr: string): string {
-  return stderr.replace(/elapsed\s+\S+/g, 'elapsed <T>');
+/** Elapsed time, throughput and memory change from run to run (summary line and json summary). */
+export function stable(text: string): string {
+  return text
+    .replace(/^elapsed .*$/gm, 'elapsed <T>')
+    .replace(/"(elapsed_ms|events_per_second|bytes_per_second|peak_rss_bytes)":\d+/g, '"$1":<N>');
 }
 
 const cases = fs.readdirSync(GOLDEN, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
@@ -29,8 +32,10 @@ for (const name of cases) {
     const args = JSON.parse(fs.readFileSync(path.join(dir, 'args'), 'utf8')) as string[];
     const stdinFile = path.join(dir, 'stdin');
     const stdin = fs.existsSync(stdinFile) ? fs.readFileSync(path.join(ROOT, fs.readFileSync(stdinFile, 'utf8').trim())) : undefined;
-    const run = await runCli(args, stdin === undefined ? {} : { stdin });
-    const got = { stdout: run.stdout, stderr: stable(run.stderr), exit: `${run.code}\n` };
+    const envFile = path.join(dir, 'env');
+    const env = fs.existsSync(envFile) ? (JSON.parse(fs.readFileSync(envFile, 'utf8')) as Record<string, string>) : {};
+    const run = await runCli(args, { env, ...(stdin === undefined ? {} : { stdin }) });
+    const got = { stdout: stable(run.stdout), stderr: stable(run.stderr), exit: `${run.code}\n` };
     for (const key of ['stdout', 'stderr', 'exit'] as const) {
       const file = path.join(dir, key);
       if (update) fs.writeFileSync(file, got[key]);

@@ -38,7 +38,7 @@ export function helpExamples(help: string): string[][] {
 }
 
 /** The command part of `command   description`, minding quotes. */
-function splitDescription(text: string): string {
+export function splitDescription(text: string): string {
   let quote: string | null = null;
   for (let i = 0; i < text.length; i++) {
     const ch = text[i]!;

@@ -6,24 +6,29 @@ import { createWriter, FORMATS, type FormatName, type ResultWriter } from '../..
 type Alert = Parameters<ResultWriter['write']>[0];
 type Summary = Parameters<ResultWriter['end']>[0];
 
-const SUMMARY: Summary = { files: 1, bytes: 10, events: 2, unparsed: 0, badLines: 0, fileErrors: 0, problems: [], alertsByRule: [], alerts: 2, elapsedMs: 1,
-  inputs: [], shapes: {}, normalized: true, warnings: [], ruleWarnings: [], skippedFiles: [] };
+const SUMMARY: Summary = {
+  files: 1, bytes: 10, events: 2, unparsed: 0, badLines: 0, fileErrors: 0, problems: [], alertsByRule: [], alerts: 2, elapsedMs: 1,
+  badLinesByReason: [], eventsByCategory: [], eventsByHost: [], hostFiltered: 0, peakRssBytes: 0,
+  inputs: [], shapes: {}, normalized: true, warnings: [], ruleWarnings: [], skippedFiles: [],
+};
 
 const start = { '@timestamp': '2024-05-14T08:00:00Z', host: { name: 'WS01' }, process: { name: 'certutil.exe', pid: 4242, command_line: 'certutil -urlcache\u001b[31m' } };
 const net = { '@timestamp': '2024-05-14T08:00:01Z', destination: { ip: '203.0.113.9', port: 80 } };
 const ALERT: Alert = {
-  rule: { id: 'r1', name: 'Network Connection via Certutil', severity: 'low', riskScore: 21, threat: [] },
+  rule: { id: 'r1', name: 'Network Connection via Certutil', severity: 'low', riskScore: 21, threat: [], tags: [], maturity: 'production' },
   joinKeys: ['{e1}'],
   timestamp: '2024-05-14T08:00:00.000Z',
   events: [
     { file: 'a.ndjson', line: 1, timestamp: '2024-05-14T08:00:00.000Z', source: start },
     { file: 'b.ndjson', line: 7, timestamp: '2024-05-14T08:00:01.000Z', source: net },
   ],
+  fields: ['process.name'],
 };
 const QUERY_MATCH: Alert = {
   joinKeys: [],
   timestamp: '2024-05-14T08:00:00.000Z',
   events: [{ file: 'a.ndjson', line: 1, timestamp: '2024-05-14T08:00:00.000Z', source: start }, { file: '', line: 0, timestamp: '', source: null, missing: true }],
+  fields: [],
 };
 
 /** A lookup like the CLI's for these nested documents. */
@@ -41,7 +46,7 @@ async function render(format: FormatName, alerts: Alert[], columns = 200): Promi
 }
 
 test('every format name has a writer', () => {
-  assert.deepEqual([...FORMATS].sort(), ['json', 'ndjson', 'table']);
+  assert.deepEqual([...FORMATS].sort(), ['csv', 'html', 'json', 'markdown', 'ndjson', 'table']);
 });
 
 test('ndjson: one object per alert, documented key order, rule absent for a query match, missing events as placeholders', async () => {
@@ -61,10 +66,11 @@ test('ndjson: one object per alert, documented key order, rule absent for a quer
   assert.deepEqual((second.events as unknown[])[1], { missing: true });
 });
 
-test('json: one array, valid when empty, same records as ndjson', async () => {
-  assert.deepEqual(JSON.parse(await render('json', [])), []);
-  assert.equal(await render('json', []), '[]\n');
-  const records = JSON.parse(await render('json', [ALERT, QUERY_MATCH])) as unknown[];
+test('json: one object {version, summary, rules, alerts}, alerts the same records as ndjson', async () => {
+  const empty = JSON.parse(await render('json', [])) as Record<string, unknown>;
+  assert.deepEqual(Object.keys(empty), ['version', 'summary', 'rules', 'alerts']);
+  assert.deepEqual(empty.alerts, []);
+  const records = (JSON.parse(await render('json', [ALERT, QUERY_MATCH])) as { alerts: unknown[] }).alerts;
   const ndjson = (await render('ndjson', [ALERT, QUERY_MATCH])).trim().split('\n').map((l) => JSON.parse(l) as unknown);
   assert.deepEqual(records, ndjson);
 });
@@ -72,10 +78,10 @@ test('json: one array, valid when empty, same records as ndjson', async () => {
 test('table: a row per alert with the fields a responder reads, control characters escaped, no colour codes', async () => {
   assert.equal(await render('table', []), 'No alerts.\n');
   const text = await render('table', [ALERT, QUERY_MATCH]);
-  const rows = text.split('\n').filter((l) => l.includes('2024-05-14T08:00:00.000Z'));
+  const rows = text.split('\n').filter((l) => l.includes('2024-05-14 08:00:00Z'));
   assert.equal(rows.length, 2);
   const [certutil, query] = rows;
-  for (const cell of ['low', 'Network Connection via Certutil', 'WS01', 'certutil.exe (4242)', '203.0.113.9:80']) assert.ok(certutil?.includes(cell), cell);
+  for (const cell of ['low', 'Network Connection via Certutil', 'WS01', 'certutil.exe (4242)', '203.0.113.9:80', 'a.ndjson:1']) assert.ok(certutil?.includes(cell), cell);
   assert.ok(query?.includes('query match'));
   assert.ok(!text.includes('\u001b'), 'the ESC from the log is escaped and no colour is added');
   assert.ok(text.includes('\\u001b[31m') || text.includes('\\x1b[31m'), 'the escaped ESC is visible');

@@ -24,9 +24,17 @@ test('an EQL rule loads with its metadata and a compiled query', () => {
   const outcome = loadRuleFile(file);
   assert.ok('rule' in outcome);
   const { meta, compiled, path: from } = outcome.rule;
-  assert.deepEqual(meta, { id: 'abc-123', name: 'Test rule', severity: 'high', riskScore: 73, threat: [] });
+  assert.deepEqual(meta, { id: 'abc-123', name: 'Test rule', severity: 'high', riskScore: 73, threat: [], tags: [], maturity: '' });
   assert.equal(compiled.type, 'event');
   assert.equal(from, file);
+});
+
+test('tags and [metadata] maturity are read (issue #14: selection and deprecated rules)', () => {
+  const text = `[metadata]\nmaturity = "deprecated"\n\n[rule]\nname = "Old"\n${EQL}tags = ["OS: Windows", "Tactic: Execution"]\nquery = 'process where true'\n`;
+  const outcome = loadRuleFile(write(tmpDir(), 'old.toml', text));
+  assert.ok('rule' in outcome);
+  assert.deepEqual(outcome.rule.meta.tags, ['OS: Windows', 'Tactic: Execution']);
+  assert.equal(outcome.rule.meta.maturity, 'deprecated');
 });
 
 test('a non-EQL rule is skipped, not an error', () => {

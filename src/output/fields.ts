@@ -1,0 +1,92 @@
+import type { Alert, ScanSummary } from '../engine/index.js';
+import { stringify } from './escape.js';
+import type { WriterOptions } from './types.js';
+
+/** A field value as one line of text: arrays joined, objects as JSON, absent as ''. */
+export function show(value: unknown): string {
+  if (value === undefined || value === null) return '';
+  if (Array.isArray(value)) return value.map(show).filter((s) => s !== '').join(', ');
+  if (typeof value === 'object') return stringify(value);
+  return String(value);
+}
+
+/** What a person reads first about an alert, taken from its events (raw text: escape for the medium). */
+export interface AlertFacts {
+  host: string;
+  user: string;
+  process: string;
+  commandLine: string;
+  destination: string;
+  /** file:line of the first event. */
+  where: string;
+}
+
+export function alertFacts(alert: Alert, lookup: WriterOptions['lookup']): AlertFacts {
+  const docs = alert.events.filter((e) => !e.missing).map((e) => e.source);
+  const first = (path: string) => docs.map((d) => show(lookup(d, path))).find((v) => v !== '') ?? '';
+  const last = (path: string) => docs.map((d) => show(lookup(d, path))).reverse().find((v) => v !== '') ?? '';
+  const name = first('process.name');
+  const pid = first('process.pid');
+  const ip = last('destination.ip');
+  const port = last('destination.port');
+  const destination = ip ? (ip.includes(':') && port ? `[${ip}]:${port}` : port ? `${ip}:${port}` : ip) : last('dns.question.name');
+  const firstEvent = alert.events.find((e) => !e.missing);
+  return {
+    host: first('host.name') || first('host.hostname'),
+    user: first('user.name'),
+    process: name && pid ? `${name} (${pid})` : name || pid,
+    commandLine: first('process.command_line'),
+    destination,
+    where: firstEvent ? `${firstEvent.file}:${firstEvent.line}` : '',
+  };
+}
+
+/** The fields of one event that its query reads, with their values (absent ones left out). */
+export function matchedFields(alert: Alert, source: unknown, lookup: WriterOptions['lookup']): [string, string][] {
+  const out: [string, string][] = [];
+  for (const f of alert.fields) {
+    const v = show(lookup(source, f));
+    if (v !== '') out.push([f, v]);
+  }
+  return out;
+}
+
+export const SEVERITY_ORDER = ['critical', 'high', 'medium', 'low'];
+
+/** Alert counts per severity, highest first, zeros left out. */
+export function bySeverity(summary: ScanSummary): { severity: string; count: number }[] {
+  const counts = new Map<string, number>();
+  for (const r of summary.alertsByRule) if (r.count) counts.set(r.severity || 'query', (counts.get(r.severity || 'query') ?? 0) + r.count);
+  return [...counts].map(([severity, count]) => ({ severity, count })).sort((a, b) => rank(a.severity) - rank(b.severity));
+}
+
+const rank = (s: string) => (SEVERITY_ORDER.includes(s) ? SEVERITY_ORDER.indexOf(s) : SEVERITY_ORDER.length);
+
+/** The rules that fired, most severe first, then by alert count and name. */
+export function firedRules(summary: ScanSummary): ScanSummary['alertsByRule'] {
+  return summary.alertsByRule.filter((r) => r.count > 0)
+    .sort((a, b) => rank(a.severity) - rank(b.severity) || b.count - a.count || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/** ATT&CK technique ids (sub-techniques included) of the rules that fired, sorted. */
+export function techniquesSeen(summary: ScanSummary): string[] {
+  const ids = new Set<string>();
+  for (const r of summary.alertsByRule) {
+    if (!r.count || !r.rule) continue;
+    for (const t of r.rule.threat) for (const x of t.technique ?? []) {
+      ids.add(`${x.id} ${x.name}`);
+      for (const s of x.subtechnique ?? []) ids.add(`${s.id} ${s.name}`);
+    }
+  }
+  return [...ids].sort();
+}
+
+/** Alert counts per host (first event's host), largest first. */
+export function alertsByHost(alerts: Alert[], lookup: WriterOptions['lookup']): { key: string; count: number }[] {
+  const counts = new Map<string, number>();
+  for (const a of alerts) {
+    const h = alertFacts(a, lookup).host || '(none)';
+    counts.set(h, (counts.get(h) ?? 0) + 1);
+  }
+  return [...counts].map(([key, count]) => ({ key, count })).sort((a, b) => b.count - a.count || (a.key < b.key ? -1 : 1));
+}

@@ -1,0 +1,145 @@
+import type { Alert, ScanSummary } from '../engine/index.js';
+import { escapeControl } from './escape.js';
+import { alertFacts, alertsByHost, bySeverity, firedRules, matchedFields, techniquesSeen } from './fields.js';
+import { flushed } from './record.js';
+import { formatBytes } from './summary.js';
+import { displayTime } from './time.js';
+import type { ResultWriter, Sink, WriterOptions } from './types.js';
+
+/** Alerts shown with their events; past this the report lists counts only (it stays openable). */
+const MAX_DETAILED = 1000;
+const COLOURS: Record<string, string> = { critical: '#7b1fa2', high: '#d32f2f', medium: '#f57c00', low: '#1976d2' };
+
+/** Text from the logs, inert in HTML (elements, attributes) and on screen (control characters). */
+export function esc(text: string): string {
+  return escapeControl(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+}
+
+/**
+ * One self-contained HTML file: inline CSS and SVG, no script, and a Content-Security-Policy
+ * that forbids every fetch, so opening a report never touches the network.
+ */
+export function htmlWriter(out: Sink, opts: WriterOptions): ResultWriter {
+  const alerts: Alert[] = [];
+  return {
+    write(alert) {
+      alerts.push(alert);
+    },
+    end(summary) {
+      out.write(render(summary, alerts, opts));
+      return flushed(out);
+    },
+  };
+}
+
+const CSS = `body{font:14px/1.4 system-ui,sans-serif;margin:24px;color:#222}h1{margin:0 0 4px}table{border-collapse:collapse;margin:8px 0 16px}
+td,th{border:1px solid #ccc;padding:3px 8px;text-align:left;vertical-align:top}th{background:#f3f3f3}.num{text-align:right}
+.meta{color:#555}.cards{display:flex;gap:12px;margin:12px 0}.card{border:1px solid #ccc;border-radius:6px;padding:8px 14px}
+.card b{display:block;font-size:22px}.sev{color:#fff;border-radius:3px;padding:0 6px;font-size:12px}
+.alert{border:1px solid #ddd;border-radius:6px;padding:6px 12px;margin:10px 0}.alert h3{margin:4px 0;font-size:15px}
+code{font-size:12px;word-break:break-all}.grid{display:flex;gap:32px;flex-wrap:wrap}svg text{font:11px system-ui,sans-serif}`;
+
+function badge(severity: string): string {
+  return `<span class="sev" style="background:${COLOURS[severity] ?? '#555'}">${esc(severity || 'query')}</span>`;
+}
+
+function countTable(title: string, rows: { label: string; count: number }[]): string {
+  if (rows.length === 0) return '';
+  const body = rows.map((r) => `<tr><td>${r.label}</td><td class="num">${r.count}</td></tr>`).join('');
+  return `<div><h3>${title}</h3><table><tr><th>${title.replace(/^By /, '')}</th><th>alerts</th></tr>${body}</table></div>`;
+}
+
+function render(s: ScanSummary, alerts: Alert[], opts: WriterOptions): string {
+  const tz = opts.timeZone;
+  const fired = firedRules(s);
+  const silent = s.alertsByRule.length - fired.length;
+  const parts: string[] = [];
+  parts.push(`<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
+<title>lolhunt report</title><style>${CSS}</style></head><body>`);
+  parts.push(`<h1>lolhunt report</h1><p class="meta">lolhunt ${esc(opts.run?.version ?? '')} · inputs: ${esc((opts.run?.inputs ?? []).join(' '))}` +
+    `${opts.run?.ruleSet ? ` · rules: ${esc(opts.run.ruleSet.paths.join(' '))}` : ''} · times in ${esc(tz ?? 'UTC')}</p>`);
+  parts.push(`<div class="cards"><div class="card" id="total-alerts"><b>${s.alerts}</b>alerts</div><div class="card"><b>${s.events}</b>events</div>` +
+    `<div class="card"><b>${s.files}</b>files (${esc(formatBytes(s.bytes))})</div><div class="card"><b>${s.badLines}</b>bad lines</div>` +
+    `<div class="card"><b>${s.fileErrors}</b>file errors</div></div>`);
+  parts.push('<h2>Summary</h2><div class="grid">');
+  parts.push(countTable('By rule', fired.map((r) => ({ label: `${badge(r.severity)} ${esc(r.name)}`, count: r.count }))));
+  parts.push(countTable('By severity', bySeverity(s).map((r) => ({ label: badge(r.severity), count: r.count }))));
+  parts.push(countTable('By host', alertsByHost(alerts, opts.lookup).map((r) => ({ label: esc(r.key), count: r.count }))));
+  parts.push('</div>');
+  if (silent) parts.push(`<p class="meta">${silent} other rule${silent === 1 ? '' : 's'} ran without alerts.</p>`);
+  const techniques = techniquesSeen(s);
+  if (techniques.length) parts.push(`<p>ATT&amp;CK techniques seen: ${techniques.map(esc).join('; ')}</p>`);
+  if (alerts.length) parts.push('<h2>Timeline</h2>', timeline(alerts, tz));
+  parts.push(`<h2>Alerts</h2>`);
+  if (alerts.length === 0) parts.push('<p>No alerts.</p>');
+  alerts.slice(0, MAX_DETAILED).forEach((a, i) => parts.push(alertSection(a, i, opts)));
+  if (alerts.length > MAX_DETAILED) parts.push(`<p>… and ${alerts.length - MAX_DETAILED} more alerts (see the json or ndjson output).</p>`);
+  if (s.problems.length) {
+    parts.push('<h2>Input problems</h2><ul>');
+    for (const p of s.problems) parts.push(`<li><code>${esc(p.line === undefined ? p.file : `${p.file}:${p.line}`)}</code>: ${esc(p.reason)}</li>`);
+    parts.push('</ul>');
+  }
+  parts.push('</body></html>\n');
+  return parts.join('\n');
+}
+
+function alertSection(a: Alert, i: number, opts: WriterOptions): string {
+  const f = alertFacts(a, opts.lookup);
+  const rows = a.events.map((e, n) => {
+    if (e.missing) return `<tr><td>${n + 1}</td><td colspan="3"><i>missing event (no event of this step occurred)</i></td></tr>`;
+    const fields = matchedFields(a, e.source, opts.lookup).map(([k, v]) => `<code>${esc(k)}</code> = <code>${esc(v)}</code>`).join('<br>');
+    return `<tr><td>${n + 1}</td><td>${esc(displayTime(e.timestamp, opts.timeZone))}</td><td><code>${esc(`${e.file}:${e.line}`)}</code></td><td>${fields}</td></tr>`;
+  });
+  return `<section class="alert" id="alert-${i + 1}"><h3>#${i + 1} ${badge(a.rule?.severity ?? '')} ${esc(a.rule?.name ?? 'query match')}</h3>` +
+    `<p class="meta">${esc(displayTime(a.timestamp, opts.timeZone))} · host ${esc(f.host || '(none)')} · ${esc(f.process)}` +
+    `${f.destination ? ` → ${esc(f.destination)}` : ''}</p>` +
+    `<table><tr><th>#</th><th>time</th><th>file:line</th><th>fields the rule reads</th></tr>${rows.join('')}</table></section>`;
+}
+
+/** Alerts as dots on a time axis, one lane per rule, linked to their details. */
+function timeline(alerts: Alert[], tz: string | undefined): string {
+  const lanes = [...new Set(alerts.map((a) => a.rule?.name ?? 'query match'))];
+  const times = alerts.map((a) => Date.parse(a.timestamp)).filter((t) => !Number.isNaN(t));
+  let lo = Math.min(...times);
+  let hi = Math.max(...times);
+  if (hi - lo < 60_000) { lo -= 30_000; hi += 30_000; }
+  const left = 300, width = 960, plot = width - left - 20, top = 24, lane = 24;
+  const height = top + lanes.length * lane + 44;
+  const x = (t: number) => left + ((t - lo) / (hi - lo)) * plot;
+  const out: string[] = [`<svg id="timeline" xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="alerts over time">`];
+  lanes.forEach((name, i) => {
+    const y = top + i * lane + lane / 2;
+    out.push(`<line x1="${left}" x2="${left + plot}" y1="${y}" y2="${y}" stroke="#eee"/>`);
+    out.push(`<text x="${left - 8}" y="${y + 4}" text-anchor="end">${esc(name.length > 46 ? `${name.slice(0, 45)}…` : name)}</text>`);
+  });
+  const axis = top + lanes.length * lane;
+  out.push(`<line x1="${left}" x2="${left + plot}" y1="${axis}" y2="${axis}" stroke="#888"/>`);
+  // Within one day the ticks show the time only; the date range is in the caption.
+  const day = (t: number) => displayTime(new Date(t).toISOString(), tz).slice(0, 10);
+  const sameDay = day(lo) === day(hi);
+  for (let k = 0; k <= 4; k++) {
+    const t = lo + ((hi - lo) * k) / 4;
+    const shown = displayTime(new Date(t).toISOString(), tz).slice(0, 19).replace('T', ' ');
+    out.push(`<text x="${x(t)}" y="${axis + 16}" text-anchor="${k === 0 ? 'start' : k === 4 ? 'end' : 'middle'}">${esc(sameDay ? shown.slice(11) : shown)}</text>`);
+  }
+  const caption = `${day(lo)}${sameDay ? '' : ` to ${day(hi)}`} (${tz ?? 'UTC'})`;
+  out.push(`<text x="${left}" y="${axis + 32}">${esc(caption)}</text>`);
+  // Dots that would overlap in a lane are stacked a little above and below.
+  const taken = new Map<string, number>();
+  alerts.forEach((a, i) => {
+    const t = Date.parse(a.timestamp);
+    if (Number.isNaN(t)) return;
+    const laneIndex = lanes.indexOf(a.rule?.name ?? 'query match');
+    const cx = x(t);
+    const slot = `${laneIndex}:${Math.round(cx / 8)}`;
+    const n = taken.get(slot) ?? 0;
+    taken.set(slot, n + 1);
+    const y = top + laneIndex * lane + lane / 2 + (n === 0 ? 0 : (n % 2 ? -1 : 1) * Math.min(10, 10 * Math.ceil(n / 2)));
+    const colour = COLOURS[a.rule?.severity ?? ''] ?? '#555';
+    out.push(`<a href="#alert-${i + 1}"><circle class="dot" cx="${cx.toFixed(1)}" cy="${y}" r="5" fill="${colour}" fill-opacity="0.8" stroke="#fff">` +
+      `<title>#${i + 1} ${esc(displayTime(a.timestamp, tz))} ${esc(a.rule?.name ?? 'query match')}</title></circle></a>`);
+  });
+  out.push('</svg>');
+  return out.join('');
+}

@@ -1,0 +1,73 @@
+import type { Alert, ScanSummary } from '../engine/index.js';
+import { escapeControl } from './escape.js';
+import { alertFacts, bySeverity, firedRules, techniquesSeen } from './fields.js';
+import { flushed } from './record.js';
+import { formatBytes } from './summary.js';
+import { displayTime } from './time.js';
+import type { ResultWriter, Sink, WriterOptions } from './types.js';
+
+/** Alerts listed in full; the rest are counted (a CI job summary should stay short). */
+const MAX_ROWS = 50;
+
+/** Text from the logs, inert in a Markdown table cell: no HTML, no links or emphasis, no cell breaks. */
+export function mdCell(text: string): string {
+  return escapeControl(text)
+    .replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+    .replace(/([\\`*_[\]|#!~])/g, '\\$1');
+}
+
+/** A short report for a CI job summary or a ticket: totals, rules that fired, the first alerts, input problems. */
+export function markdownWriter(out: Sink, opts: WriterOptions): ResultWriter {
+  const alerts: Alert[] = [];
+  return {
+    write(alert) {
+      alerts.push(alert);
+    },
+    end(summary) {
+      out.write(render(summary, alerts, opts));
+      return flushed(out);
+    },
+  };
+}
+
+function render(s: ScanSummary, alerts: Alert[], opts: WriterOptions): string {
+  const lines: string[] = ['# lolhunt report', ''];
+  const severities = bySeverity(s).map((x) => `${x.count} ${x.severity}`).join(', ');
+  const ran = s.alertsByRule.length;
+  lines.push(
+    `**${s.alerts} alert${s.alerts === 1 ? '' : 's'}**${severities ? ` (${severities})` : ''} from ${ran} rule${ran === 1 ? '' : 's'} ` +
+      `over ${s.events} events in ${s.files} file${s.files === 1 ? '' : 's'} (${formatBytes(s.bytes)}); ` +
+      `${s.badLines} bad line${s.badLines === 1 ? '' : 's'}, ${s.fileErrors} file error${s.fileErrors === 1 ? '' : 's'}.`,
+    '',
+  );
+  const fired = firedRules(s);
+  if (fired.length) {
+    lines.push('| alerts | severity | rule | ATT&CK |', '|---:|---|---|---|');
+    for (const r of fired) {
+      const attack = (r.rule?.threat ?? []).flatMap((t) => [t.tactic.id, ...(t.technique ?? []).map((x) => x.id)]).join(', ');
+      lines.push(`| ${r.count} | ${mdCell(r.severity)} | ${mdCell(r.name)} | ${mdCell(attack)} |`);
+    }
+    if (ran > fired.length) lines.push('', `${ran - fired.length} other rule${ran - fired.length === 1 ? '' : 's'} ran without alerts.`);
+    const techniques = techniquesSeen(s);
+    if (techniques.length) lines.push('', `ATT&CK techniques seen: ${techniques.map(mdCell).join('; ')}.`);
+    lines.push('');
+  }
+  if (alerts.length) {
+    lines.push(`## Alerts${alerts.length > MAX_ROWS ? ` (first ${MAX_ROWS} of ${alerts.length})` : ''}`, '');
+    lines.push('| time | severity | rule | host | process | first event |', '|---|---|---|---|---|---|');
+    for (const a of alerts.slice(0, MAX_ROWS)) {
+      const f = alertFacts(a, opts.lookup);
+      const cells = [displayTime(a.timestamp, opts.timeZone), a.rule?.severity ?? '', a.rule?.name ?? 'query match', f.host, f.process, f.where];
+      lines.push(`| ${cells.map(mdCell).join(' | ')} |`);
+    }
+    lines.push('');
+  }
+  if (s.problems.length) {
+    lines.push('## Input problems', '');
+    for (const p of s.problems) lines.push(`- ${mdCell(p.line === undefined ? p.file : `${p.file}:${p.line}`)}: ${mdCell(p.reason)}`);
+    const hidden = s.badLines + s.fileErrors - s.problems.length;
+    if (hidden > 0) lines.push(`- … and ${hidden} more`);
+    lines.push('');
+  }
+  return lines.join('\n');
+}
