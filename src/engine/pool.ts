@@ -1,4 +1,3 @@
-import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { compileQuery, type CompiledQuery, type CompileOptions, type FieldType } from '../eql/index.js';
 import { splitFile, type InputSource } from '../input/index.js';
@@ -122,10 +121,6 @@ export async function runUnits(
   return done;
 }
 
-/** The default thread count: one per core. */
-export function defaultThreads(): number {
-  return os.availableParallelism();
-}
 
 /** Compiles the query texts a worker was given. */
 export function compileAll(init: WorkerInit): CompiledQuery[] {

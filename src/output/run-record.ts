@@ -22,6 +22,9 @@ export function summaryRecord(s: ScanSummary, run: RunInfo | undefined): Record<
     alerts_by_severity: Object.fromEntries(bySeverity(s).map((r) => [r.severity, r.count])),
     techniques: techniquesSeen(s),
     shapes: s.shapes,
+    normalized: s.normalized,
+    per_file: s.inputs.map((i) => ({ file: i.file, events: i.events, bad_lines: i.badLines, shapes: i.shapes, ...(i.epoch ? { epoch: i.epoch } : {}) })),
+    skipped_files: s.skippedFiles,
     warnings: s.warnings,
     rule_warnings: s.ruleWarnings.map((w) => ({ rule: w.rule, fields: w.fields })),
     rule_set: run?.ruleSet

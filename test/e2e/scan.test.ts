@@ -135,3 +135,17 @@ test('--threads changes nothing in the output', async () => {
   assert.equal(three.stdout, one.stdout);
   assert.equal(three.code, one.code);
 });
+
+test('--format json carries coverage: per file events, bad lines and shapes, skipped files, warnings', async () => {
+  const dir = tmpDir();
+  const good = path.join(dir, 'good.ndjson');
+  fs.writeFileSync(good, ndjson(certutilPair('{json}', '2024-05-14T08:00:00Z', '2024-05-14T08:00:01Z')) + '{broken\n');
+  fs.writeFileSync(path.join(dir, 'notes.txt'), 'not telemetry\n');
+  const run = await runCli(['scan', dir, '--format', 'json']);
+  assert.equal(run.code, 1, run.stderr);
+  const report = JSON.parse(run.stdout) as { summary: { per_file: { file: string; events: number; bad_lines: number; shapes: Record<string, number> }[]; skipped_files: string[]; normalized: boolean; warnings: string[] } };
+  assert.deepEqual(report.summary.per_file, [{ file: good, events: 2, bad_lines: 1, shapes: { ecs: 2 } }]);
+  assert.deepEqual(report.summary.skipped_files, [path.join(dir, 'notes.txt')]);
+  assert.equal(report.summary.normalized, true);
+  assert.ok(Array.isArray(report.summary.warnings));
+});
