@@ -1,7 +1,7 @@
 import type { Alert, ScanSummary } from '../engine/index.js';
 import { escapeControl } from './escape.js';
 import { alertFacts, alertsByHost, bySeverity, firedRules, matchedFields, techniquesSeen } from './fields.js';
-import { flushed } from './record.js';
+import { reportWriter } from './record.js';
 import { formatBytes } from './summary.js';
 import { displayTime } from './time.js';
 import type { ResultWriter, Sink, WriterOptions } from './types.js';
@@ -20,16 +20,7 @@ export function esc(text: string): string {
  * that forbids every fetch, so opening a report never touches the network.
  */
 export function htmlWriter(out: Sink, opts: WriterOptions): ResultWriter {
-  const alerts: Alert[] = [];
-  return {
-    write(alert) {
-      alerts.push(alert);
-    },
-    end(summary) {
-      out.write(render(summary, alerts, opts));
-      return flushed(out);
-    },
-  };
+  return reportWriter(out, (summary, alerts) => render(summary, alerts, opts));
 }
 
 const CSS = `body{font:14px/1.4 system-ui,sans-serif;margin:24px;color:#222}h1{margin:0 0 4px}table{border-collapse:collapse;margin:8px 0 16px}

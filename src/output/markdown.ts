@@ -1,7 +1,7 @@
 import type { Alert, ScanSummary } from '../engine/index.js';
 import { escapeControl } from './escape.js';
 import { alertFacts, bySeverity, firedRules, techniquesSeen } from './fields.js';
-import { flushed } from './record.js';
+import { reportWriter } from './record.js';
 import { formatBytes } from './summary.js';
 import { displayTime } from './time.js';
 import type { ResultWriter, Sink, WriterOptions } from './types.js';
@@ -18,16 +18,7 @@ export function mdCell(text: string): string {
 
 /** A short report for a CI job summary or a ticket: totals, rules that fired, the first alerts, input problems. */
 export function markdownWriter(out: Sink, opts: WriterOptions): ResultWriter {
-  const alerts: Alert[] = [];
-  return {
-    write(alert) {
-      alerts.push(alert);
-    },
-    end(summary) {
-      out.write(render(summary, alerts, opts));
-      return flushed(out);
-    },
-  };
+  return reportWriter(out, (summary, alerts) => render(summary, alerts, opts));
 }
 
 function render(s: ScanSummary, alerts: Alert[], opts: WriterOptions): string {

@@ -1,5 +1,6 @@
-import type { Alert } from '../engine/index.js';
+import type { Alert, ScanSummary } from '../engine/index.js';
 import { escapeJsonText, stringify } from './escape.js';
+import type { ResultWriter } from './types.js';
 
 /**
  * One alert as JSON text, in the documented shape (key order is part of the contract). An
@@ -25,4 +26,18 @@ export function flushed(out: NodeJS.WritableStream): Promise<void> {
   return new Promise((resolve, reject) => {
     out.write('', (err?: Error | null) => (err ? reject(err) : resolve()));
   });
+}
+
+/** A report that needs every alert before it can say anything: alerts are kept, and `render` writes the whole report at the end. */
+export function reportWriter(out: NodeJS.WritableStream, render: (summary: ScanSummary, alerts: Alert[]) => string): ResultWriter {
+  const alerts: Alert[] = [];
+  return {
+    write(alert) {
+      alerts.push(alert);
+    },
+    end(summary) {
+      out.write(render(summary, alerts));
+      return flushed(out);
+    },
+  };
 }
