@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import path from 'node:path';
 import { scan, type Alert, type PortableCompile, type PrefilterMode, type ScanQuery, type ScanSummary, type TimeBound } from '../engine/index.js';
 import { DEFAULT_MAX_LINE_BYTES, discoverInputs, type InputSource } from '../input/index.js';
-import { getField } from '../normalize/index.js';
+import { Normalizer } from '../normalize/index.js';
 import {
   createProgress, createWriter, EXTENSIONS, formatInputTrouble, formatProblem, formatSummary, useColor, validTimeZone,
   type FormatName, FORMATS, type RunInfo,
@@ -157,7 +157,7 @@ export async function hunt(
   const writer = createWriter(format, sink.stream, {
     color: outColor,
     ...(opts.output === undefined ? tableColumns() : {}),
-    lookup: getField, timeZone: opts.tz, wide: opts.wide, run,
+    lookup: ecsLookup(opts.normalize), timeZone: opts.tz, wide: opts.wide, run,
   });
   const filters = scanFilters(opts, discovery.sources);
 
@@ -206,6 +206,12 @@ export async function hunt(
     return EXIT.INPUT;
   }
   return alerts.some((a) => fails(a, opts.failOn)) ? EXIT.MATCHES : EXIT.OK;
+}
+
+/** Reads an alert event's field through the same ECS view the rules saw (flat Sysmon's `Image` as `process.name`). */
+function ecsLookup(normalize: boolean): (doc: unknown, path: string) => unknown {
+  const normalizer = new Normalizer(normalize);
+  return (doc, path) => (typeof doc === 'object' && doc !== null && !Array.isArray(doc) ? normalizer.normalize(doc as Record<string, unknown>).view.get(path) : undefined);
 }
 
 export { DEFAULT_MAX_LINE_BYTES };

@@ -117,3 +117,15 @@ test('Elastic\'s Windows rules fire on the mapped OTRF subsets', { skip: noRules
     'Connection to Commonly Abused Web Services @ wmic_remote_xsl_jscript',
   ]) assert.ok(fired.includes(want), `${want} not in:\n${fired.join('\n')}`);
 });
+
+test('reports show flat Sysmon alerts through the ECS view the rules saw (process, host, destination)', { skip: absent }, async () => {
+  const regsvr32 = subset('empire_launcher_sct_regsvr32');
+  const csv = await runCli(['scan', regsvr32, '--format', 'csv']);
+  assert.equal(csv.code, 1, csv.stderr);
+  assert.match(csv.stdout, /regsvr32\.exe/i);
+  assert.match(csv.stdout, /10\.10\.10\.5/);
+  const table = await runCli(['scan', regsvr32, '--format', 'table', '--wide']);
+  assert.match(table.stdout, /regsvr32\.exe \(\d+\)/);
+  const raw = await runCli(['scan', regsvr32, '--format', 'csv', '--no-normalize']);
+  assert.equal(raw.code, 0, 'without the ECS view no rule can fire on flat Sysmon');
+});
