@@ -180,6 +180,8 @@ async function* lineAligned(chunks: AsyncGenerator<Buffer>, range: ByteRange, on
     if (pos + chunk.length <= range.end) {
       pos += chunk.length;
       yield chunk;
+      // The range ended with this chunk, on a newline: the next line is the next range's.
+      if (pos === range.end && chunk[chunk.length - 1] === 0x0a) return;
       continue;
     }
     // Past the end: finish the line that started inside the range.

@@ -36,6 +36,30 @@ test('the byte ranges of a file, read on their own and renumbered, give exactly 
   fs.rmSync(dir, { recursive: true });
 });
 
+test('issue-16 review: a range whose last read ends exactly on a newline does not take the next range\'s first line', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lolhunt-ranges-'));
+  const file = path.join(dir, 'aligned.ndjson');
+  // 30-byte lines put a newline at byte 131069; range 1 is read from 65534 in 64 KiB chunks,
+  // so its first read ends exactly at its end, 131070.
+  const lines = Array.from({ length: 6000 }, (_, i) => JSON.stringify({ n: String(i).padStart(21, '0') }));
+  assert.equal(lines[0]!.length, 29);
+  fs.writeFileSync(file, lines.join('\n') + '\n');
+  const rangeBytes = 65535;
+  const size = fs.statSync(file).size;
+  const whole = await read(file, { maxLineBytes: 100 });
+  const got: InputItem[] = [];
+  let base = 0;
+  for (let start = 0; start < size; start += rangeBytes) {
+    let count = 0;
+    const items = await read(file, { maxLineBytes: 100, range: { start, end: Math.min(size, start + rangeBytes) }, onLineCount: (n) => { count = n; } });
+    got.push(...items.map((i) => ('line' in i && i.line !== undefined ? { ...i, line: i.line + base } : i)));
+    base += count;
+  }
+  assert.equal(got.length, whole.length);
+  assert.deepEqual(got, whole);
+  fs.rmSync(dir, { recursive: true });
+});
+
 test('only plain NDJSON of at least two ranges is split', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lolhunt-ranges-'));
   const plain = path.join(dir, 'a.ndjson');
