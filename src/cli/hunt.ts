@@ -189,7 +189,8 @@ export async function hunt(
   } catch (err) {
     filters.progress?.done();
     sink.abort();
-    throw err;
+    // A write error (disk full) is an output error, exit 4, whatever surfaced it first.
+    throw sink.failure() ?? err;
   }
   const { alerts, summary } = result;
   if (!opts.quiet) for (const w of fields ? fieldWarnings(fields, result.absentFields ?? [], summary.events) : []) process.stderr.write(`${w}\n`);

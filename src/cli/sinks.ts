@@ -1,7 +1,7 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
+import { whenInterrupted } from '../engine/index.js';
 import type { Discovery } from '../input/index.js';
 import { CliError, EXIT } from './exit-codes.js';
 
@@ -12,6 +12,17 @@ export interface ResultSink {
   commit(): Promise<void>;
   /** Removes the temporary file (a failed run leaves nothing behind). */
   abort(): void;
+  /** Why writing failed (disk full, a closed stdout other than a reader leaving), once it has. */
+  failure(): CliError | null;
+}
+
+/** Records a stream's write error as an output error (exit 4), instead of an uncaught exception. */
+function watchErrors(stream: Writable, where: string): () => CliError | null {
+  let failure: CliError | null = null;
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    failure ??= new CliError(`cannot write ${where}: ${err.code === 'ENOSPC' ? 'no space left on the device' : err.message}`, EXIT.OUTPUT);
+  });
+  return () => failure;
 }
 
 const isPipeError = (err: NodeJS.ErrnoException) => err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED';
@@ -36,6 +47,7 @@ export function stdoutSink(): ResultSink {
     stream,
     commit: () => new Promise((resolve, reject) => stream.end((err?: Error | null) => (err ? reject(err) : resolve()))),
     abort: () => {},
+    failure: watchErrors(stream, 'the results to stdout'),
   };
 }
 
@@ -85,14 +97,8 @@ export function fileSink(target: string): ResultSink {
     throw new CliError(`cannot write ${target}: the file is read-only; not replaced (remove it or choose another -o)`, EXIT.OUTPUT);
   }
   const temp = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.tmp`);
-  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
-  const onSignal = (signal: NodeJS.Signals) => {
-    fs.rmSync(temp, { force: true });
-    process.exit(128 + os.constants.signals[signal]);
-  };
-  const release = () => { for (const s of signals) process.off(s, onSignal); };
-  // Handlers first: a signal right after the file appears must still remove it.
-  for (const s of signals) process.on(s, onSignal);
+  // Registered first: a signal right after the file appears must still remove it.
+  const release = whenInterrupted(() => fs.rmSync(temp, { force: true }));
   let fd: number;
   try {
     fd = fs.openSync(temp, 'wx', 0o644);
@@ -103,6 +109,7 @@ export function fileSink(target: string): ResultSink {
   const stream = fs.createWriteStream(temp, { fd });
   return {
     stream,
+    failure: watchErrors(stream, target),
     async commit() {
       try {
         await new Promise<void>((resolve, reject) => stream.end((err?: Error | null) => (err ? reject(err) : resolve())));

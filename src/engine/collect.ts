@@ -1,6 +1,6 @@
-import { compileWildcard, type CompiledQuery, type EventView, type FieldValue } from '../eql/index.js';
+import { compileWildcard, type CompiledQuery, type DateValue, type EventView, type FieldValue } from '../eql/index.js';
 import { readItems, type ByteRange, type InputSource } from '../input/index.js';
-import { Normalizer, parseDate } from '../normalize/index.js';
+import { dateFormatParser, Normalizer, parseDate, type EpochUnit } from '../normalize/index.js';
 import { coverageFields, UnitTally, type UnitCoverage } from './coverage.js';
 import { oneLine, parseItem } from './documents.js';
 import { FieldPresence, type FieldReport } from './fields.js';
@@ -21,6 +21,8 @@ export interface Candidate {
 /** What reading sources needs to know about the fields (the queries come apart: workers compile their own). */
 export interface CollectSettings {
   timestampField: string;
+  /** The timestamp field's date format when a mapping gives one (`yyyy-MM-dd HH:mm:ss||...`); else ISO-8601 or epoch. */
+  timestampFormat?: string;
   tiebreakerField?: string;
   maxLineBytes: number;
   /** Map Windows event-log shapes to ECS (false: `--no-normalize`). */
@@ -80,6 +82,10 @@ const SAMPLED_SOURCES = 16;
  */
 export async function collectUnit(unit: WorkUnit, queries: CompiledQuery[], opts: CollectSettings, sink: CollectSink): Promise<UnitResult> {
   // Sample queries ignore time: when only they run, an event needs no timestamp.
+  // The mapping's format when it gives the timestamp field one, as the queries compare it.
+  const parseTime: (v: FieldValue | undefined) => (DateValue & { epoch?: EpochUnit }) | null = opts.timestampFormat === undefined
+    ? parseDate
+    : ((format) => (v: FieldValue | undefined) => (v === undefined ? null : format(v)))(dateFormatParser(opts.timestampFormat));
   const timeless = queries.every((q) => q.type === 'sample');
   const { prefilter, index } = matchersFor(queries, opts);
   const filter = prefilter?.filter ?? null;
@@ -126,7 +132,8 @@ export async function collectUnit(unit: WorkUnit, queries: CompiledQuery[], opts
       try {
         const normalized = normalizer.normalize(doc);
         view = cachedView(normalized.view);
-        const date = parseDate(view.get(opts.timestampField));
+        const stamp = view.get(opts.timestampField);
+        const date = parseTime(stamp);
         ts = date?.ms ?? (timeless ? 0 : null);
         if (ts !== null) {
           if (date?.epoch) tally.epoch(date.epoch);

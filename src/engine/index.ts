@@ -12,3 +12,4 @@ export type { PrefilterMode } from './collect.js';
 export { compileOptionsOf, type PortableCompile, type PortableFieldType } from './pool.js';
 export { normalizeInputs, type NormalizeResult } from './normalize.js';
 export { Coverage, requiredFieldGroups } from './coverage.js';
+export { whenInterrupted } from './interrupt.js';

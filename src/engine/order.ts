@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import type { Candidate } from './collect.js';
+import { whenInterrupted } from './interrupt.js';
 import { compareEvents } from './timeline.js';
 
 /** Default memory for candidates waiting to be ordered, before they spill to temporary files. */
@@ -29,6 +30,7 @@ export class CandidateOrder {
   private readonly runs: string[] = [];
   private dir: string | null = null;
   private readonly cleanup = () => this.dispose();
+  private release: (() => void) | null = null;
 
   constructor(private readonly budgetBytes = DEFAULT_ORDER_BUDGET) {}
 
@@ -57,14 +59,18 @@ export class CandidateOrder {
 
   dispose(): void {
     process.off('exit', this.cleanup);
+    this.release?.();
+    this.release = null;
     if (this.dir) fs.rmSync(this.dir, { recursive: true, force: true });
     this.dir = null;
   }
 
   private spill(): void {
     if (!this.dir) {
-      this.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lolhunt-order-'));
+      // Removed on exit and on Ctrl-C or a kill (which end the process without 'exit').
       process.on('exit', this.cleanup);
+      this.release = whenInterrupted(this.cleanup);
+      this.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lolhunt-order-'));
     }
     const file = path.join(this.dir, `run-${this.runs.length}.ndjson`);
     const fd = fs.openSync(file, 'w', 0o600);

@@ -125,16 +125,19 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
       count(p);
       if (summary.problems.length < shown) summary.problems.push(p);
     }
+    const stampType = opts.compile?.fieldTypes.find(([field]) => field === opts.timestampField)?.[1];
     const settings: CollectSettings = {
       timestampField: opts.timestampField,
+      ...(stampType?.type === 'date' && stampType.format !== null ? { timestampFormat: stampType.format } : {}),
       maxLineBytes: opts.maxLineBytes,
       ...(opts.tiebreakerField === undefined ? {} : { tiebreakerField: opts.tiebreakerField }),
       normalize: opts.normalize ?? true,
       categoryField,
       ...(opts.watchFields ? { watchFields: opts.watchFields } : {}),
       ...(opts.hosts?.length ? { hosts: opts.hosts } : {}),
-      // explain inspects every event, so nothing may be skipped unparsed.
-      ...(opts.prefilter ? { prefilter: opts.inspect && opts.prefilter === 'skip' ? 'tag' : opts.prefilter } : {}),
+      // Lines skipped unparsed are never seen: not by explain, not by --host, not by the newest
+      // time a relative --from/--to counts back from. Then `skip` searches but parses all (`tag`).
+      ...(opts.prefilter ? { prefilter: opts.prefilter === 'skip' && needsEveryEvent(opts) ? 'tag' : opts.prefilter } : {}),
     };
     const compiled = opts.queries.map((q) => q.compiled);
     const { prefilter } = matchersFor(compiled, settings);
@@ -210,6 +213,11 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   } finally {
     order.dispose();
   }
+}
+
+function needsEveryEvent(opts: ScanOptions): boolean {
+  const relative = [opts.window?.from, opts.window?.to].some((b) => b !== undefined && !('at' in b));
+  return opts.inspect !== undefined || (opts.hosts?.length ?? 0) > 0 || relative;
 }
 
 /**

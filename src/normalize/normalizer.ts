@@ -59,12 +59,14 @@ export class Normalizer {
     const channel = CHANNELS.find((c) => c.channels.includes(String(h.channel(doc))) || c.providers.includes(String(h.provider(doc))))
       // A flat export without a channel column: Sysmon, when it has Sysmon's UtcTime.
       ?? (h.utcTime(doc) !== undefined ? SYSMON : undefined);
-    const code = String(h.code(doc) ?? '');
+    const raw = String(h.code(doc) ?? '');
+    // Event ids the maps do not know share one entry: ids come from the logs, and the cache must stay bounded.
+    const code = channel && Object.hasOwn(channel.events, raw) ? raw : '';
     const key = `${shape}\u0000${channel?.name ?? ''}\u0000${code}`;
     let rules = this.compiled.get(key);
     if (!rules) {
       const where = SHAPES[shape];
-      const event = channel?.events[code];
+      const event = code === '' ? undefined : channel?.events[code];
       const merged: FieldRules = { ...WINDOWS_COMMON, ...channel?.common, ...event?.fields };
       rules = Object.entries(merged).map(([field, sources]) => ({ field, get: compileSources(sources, where) }));
       if (event?.category) rules.push({ field: 'event.category', get: () => event.category });

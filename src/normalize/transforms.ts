@@ -22,6 +22,12 @@ function hash(kind: string): Transform {
   };
 }
 
+/** The ECS hive of a registry path's first segment; own keys only (the path comes from the logs: `__proto__` is no hive). */
+function hive(path: string): string | undefined {
+  const first = path.split('\\')[0]!;
+  return Object.hasOwn(HIVES, first) ? HIVES[first] : undefined;
+}
+
 const HIVES: Record<string, string> = {
   HKEY_CLASSES_ROOT: 'HKCR', HKCR: 'HKCR', HKEY_CURRENT_CONFIG: 'HKCC', HKCC: 'HKCC',
   HKEY_CURRENT_USER: 'HKCU', HKCU: 'HKCU', HKEY_LOCAL_MACHINE: 'HKLM', HKLM: 'HKLM',
@@ -86,13 +92,13 @@ export const TRANSFORMS: Record<string, Transform> = {
   list: (v) => (Array.isArray(v) ? v : [v]),
   registryHive: (v) => {
     const s = str(v);
-    return s === undefined ? undefined : HIVES[s.split('\\')[0]!];
+    return s === undefined ? undefined : hive(s);
   },
   registryKey: (v) => {
     const s = str(v);
     if (s === undefined) return undefined;
     const i = s.indexOf('\\');
-    return HIVES[s.split('\\')[0]!] && i > 0 ? s.slice(i + 1) : undefined;
+    return hive(s) && i > 0 ? s.slice(i + 1) : undefined;
   },
   // Sysmon's QueryResults: "type:  5 cname;::ffff:1.2.3.4;" → the addresses.
   dnsIps: (v) => {

@@ -1,4 +1,5 @@
 import type { Alert } from '../engine/index.js';
+import { escapeControlKeepingLayout } from './escape.js';
 import { alertFacts, show } from './fields.js';
 import { flushed } from './record.js';
 import type { ResultWriter, Sink, WriterOptions } from './types.js';
@@ -36,7 +37,7 @@ export function csvWriter(out: Sink, opts: WriterOptions): ResultWriter {
   out.write(CSV_COLUMNS.join(',') + '\r\n');
   return {
     write(alert) {
-      out.write(row(alert, opts.lookup).map(csvCell).join(',') + '\r\n');
+      out.write(row(alert, opts.lookup).map((cell) => csvCell(escapeControlKeepingLayout(cell))).join(',') + '\r\n');
     },
     end: () => flushed(out),
   };

@@ -7,11 +7,23 @@
 const MISLEADING = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
 const ESCAPES: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 
+/** The same without tab, line feed and carriage return, for formats where line breaks in a value are legitimate (CSV). */
+const MISLEADING_BUT_LAYOUT = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
+
 /** Makes attacker-controlled text safe to print on a terminal: misleading characters become visible escapes. */
 export function escapeControl(text: string): string {
-  MISLEADING.lastIndex = 0;
-  if (!MISLEADING.test(text)) return text;
-  return text.replace(MISLEADING, (c) => {
+  return escapeWith(MISLEADING, text);
+}
+
+/** escapeControl, but tabs and line breaks stay (a CSV cell may hold several lines). */
+export function escapeControlKeepingLayout(text: string): string {
+  return escapeWith(MISLEADING_BUT_LAYOUT, text);
+}
+
+function escapeWith(pattern: RegExp, text: string): string {
+  pattern.lastIndex = 0;
+  if (!pattern.test(text)) return text;
+  return text.replace(pattern, (c) => {
     const code = c.charCodeAt(0);
     return ESCAPES[c] ?? (code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u{${code.toString(16)}}`);
   });

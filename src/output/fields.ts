@@ -4,8 +4,23 @@ import type { WriterOptions } from './types.js';
 
 /** A field value as one line of text: arrays joined, objects as JSON, absent as ''. */
 export function show(value: unknown): string {
+  if (!Array.isArray(value)) return scalarText(value);
+  // Iterative: a hostile event can nest arrays deeper than the call stack.
+  const parts: string[] = [];
+  const stack: unknown[] = [value];
+  while (stack.length) {
+    const v = stack.pop();
+    if (Array.isArray(v)) for (let i = v.length - 1; i >= 0; i--) stack.push(v[i]);
+    else {
+      const text = scalarText(v);
+      if (text !== '') parts.push(text);
+    }
+  }
+  return parts.join(', ');
+}
+
+function scalarText(value: unknown): string {
   if (value === undefined || value === null) return '';
-  if (Array.isArray(value)) return value.map(show).filter((s) => s !== '').join(', ');
   if (typeof value === 'object') return stringify(value);
   return String(value);
 }

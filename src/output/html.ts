@@ -91,9 +91,15 @@ function alertSection(a: Alert, i: number, opts: WriterOptions): string {
 /** Alerts as dots on a time axis, one lane per rule, linked to their details. */
 function timeline(alerts: Alert[], tz: string | undefined): string {
   const lanes = [...new Set(alerts.map((a) => a.rule?.name ?? 'query match'))];
-  const times = alerts.map((a) => Date.parse(a.timestamp)).filter((t) => !Number.isNaN(t));
-  let lo = Math.min(...times);
-  let hi = Math.max(...times);
+  // Only times a Date can show (an event may claim 1e300 ms); loops, not spreads: alerts can be many.
+  const times = alerts.map((a) => Date.parse(a.timestamp)).filter((t) => Number.isFinite(t) && Math.abs(t) <= 8.64e15);
+  if (times.length === 0) return '<p>No alert time can be drawn.</p>';
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const t of times) {
+    if (t < lo) lo = t;
+    if (t > hi) hi = t;
+  }
   if (hi - lo < 60_000) { lo -= 30_000; hi += 30_000; }
   const left = 300, width = 960, plot = width - left - 20, top = 24, lane = 24;
   const height = top + lanes.length * lane + 44;

@@ -69,7 +69,7 @@ function cells(alert: Alert, opts: WriterOptions): string[] {
 }
 
 function naturalWidths(rows: string[][]): number[] {
-  return COLUMNS.map((col, i) => Math.max(col.head.length, ...rows.map((r) => r[i]!.length)));
+  return COLUMNS.map((col, i) => rows.reduce((w, r) => Math.max(w, r[i]!.length), col.head.length));
 }
 
 /**
@@ -103,6 +103,8 @@ export function fitWidths(rows: string[][], columns: number): number[] {
 /** An escape written by escapeControl (`\x1b`, `\u{202e}`, `\n`): a line break must not split one. */
 const ESCAPE = /\\(?:x[0-9a-f]{2}|u\{[0-9a-f]+\}|[nrt])/g;
 
+const MAX_CELL_LINES = 40;
+
 /** Cut positions that would split an escape. */
 function insideEscapes(text: string): Set<number> {
   const inside = new Set<number>();
@@ -116,7 +118,8 @@ function insideEscapes(text: string): Set<number> {
  */
 export function wrap(text: string, width: number): string[] {
   const lines: string[] = [];
-  let rest = text;
+  // A cell shows at most MAX_CELL_LINES lines: a huge value must not cost time quadratic in its length.
+  let rest = text.length > width * MAX_CELL_LINES ? `${text.slice(0, width * MAX_CELL_LINES - 1)}…` : text;
   while (rest.length > width) {
     const inside = insideEscapes(rest);
     let cut = width;
