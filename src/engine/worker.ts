@@ -11,6 +11,7 @@ const init = workerData as WorkerInit;
 const queries = compileAll(init);
 const port = parentPort!;
 const BATCH = 256;
+const TALLY_BATCHES = 32;
 
 port.on('message', ({ id, unit }: { id: number; unit: WorkUnit }) => {
   let batch: Candidate[] = [];
@@ -34,7 +35,12 @@ port.on('message', ({ id, unit }: { id: number; unit: WorkUnit }) => {
       if (batch.length >= BATCH) flush();
     },
     problem: (problem) => send({ kind: 'problem', unit: id, problem }),
-    events: (t) => { tallies.push(t); },
+    // Counts go back every few batches too, so a large file with few candidates holds no
+    // growing list and the progress line keeps moving.
+    events: (t) => {
+      tallies.push(t);
+      if (tallies.length >= TALLY_BATCHES) flush();
+    },
     unparsed: (n) => { unparsed += n; },
     bytes: (n) => { bytes += n; },
     fields: (report) => send({ kind: 'fields', report }),
