@@ -17,7 +17,7 @@ Examples:
 Exit codes: 0 no match, 1 matches found (see --fail-on none), 2 query error, 3 input problems.`;
 
 /** Compiles a query or fails with a compiler-style message (name:line:column, source line, caret). */
-export function compileOrFail(source: string, origin: string, options: CompileOptions): CompiledQuery {
+function compileOrFail(source: string, origin: string, options: CompileOptions): CompiledQuery {
   try {
     return compileQuery(source, options);
   } catch (err) {

@@ -105,7 +105,7 @@ function requirementOf(e: Expr, ctx: Context): Requirement {
  * documents the normalizer rewrites get their category from elsewhere, and the line filter
  * parses every line that might be one (see NORMALIZED_MARKERS in prefilter.ts).
  */
-export function stepRequirement(step: Step, ctx: Context): Requirement {
+function stepRequirement(step: Step, ctx: Context): Requirement {
   const cond = requirementOf(step.filter.condition, ctx);
   const category = step.filter.category;
   const quoted = category === null ? null : JSON.stringify(category);

@@ -28,7 +28,7 @@ export function compileOptionsOf(p: PortableCompile): CompileOptions {
 }
 
 /** A large plain file is read in byte ranges of about this size, so one big export keeps every thread busy. */
-export const DEFAULT_RANGE_BYTES = 32 * 1024 * 1024;
+const DEFAULT_RANGE_BYTES = 32 * 1024 * 1024;
 
 /** The work, in input order: whole sources, and (with more than one thread) large plain files cut into byte ranges. */
 export async function planUnits(sources: InputSource[], threads: number, rangeBytes = DEFAULT_RANGE_BYTES): Promise<WorkUnit[]> {
@@ -40,9 +40,6 @@ export async function planUnits(sources: InputSource[], threads: number, rangeBy
   }
   return units;
 }
-
-/** What a unit reported when it was done. */
-export type UnitDone = UnitResult;
 
 /** Messages from a worker to the main thread. */
 export type WorkerMessage =
@@ -62,13 +59,13 @@ export interface WorkerInit {
 }
 
 /** A pool of worker threads, and how they compile the queries. */
-export interface PoolOptions {
+interface PoolOptions {
   threads: number;
   compile: PortableCompile;
 }
 
 /** A CollectSink told which unit (by index) each problem comes from, since problems carry unit-local lines. */
-export type UnitSink = Omit<CollectSink, 'problem'> & { problem(p: InputProblem, unit: number): void; unitDone?(unit: number): void };
+type UnitSink = Omit<CollectSink, 'problem'> & { problem(p: InputProblem, unit: number): void; unitDone?(unit: number): void };
 
 /**
  * Runs every unit, on this thread (threads = 1) or on a pool of workers, feeding the sink;
@@ -81,8 +78,8 @@ export async function runUnits(
   settings: CollectSettings,
   pool: PoolOptions | null,
   sink: UnitSink,
-): Promise<UnitDone[]> {
-  const done: UnitDone[] = [];
+): Promise<UnitResult[]> {
+  const done: UnitResult[] = [];
   if (pool === null || pool.threads <= 1 || units.length <= 1) {
     for (let id = 0; id < units.length; id++) {
       done.push(await collectUnit(units[id]!, queries, settings, { ...sink, problem: (p) => sink.problem(p, id) }));

@@ -42,7 +42,7 @@ export function buildPrefilter(queries: CompiledQuery[], opts: { timestampField:
 }
 
 /** Does some step have every clause satisfied by the literals stamped `serial`? */
-export function anyStepEnabled(clauses: StepClauses, stamp: Uint32Array, serial: number): boolean {
+function anyStepEnabled(clauses: StepClauses, stamp: Uint32Array, serial: number): boolean {
   for (const steps of clauses) for (const step of steps) if (satisfied(step, stamp, serial)) return true;
   return false;
 }

@@ -76,7 +76,7 @@ const NO_STRING = `[^${hex(0)}-${hex(MAX_CODE_POINT)}]`;
  * written as a `\x{..}` code point and every group as `(?:..)`, so nothing in the output
  * means what it would mean in another dialect.
  */
-export function toRe2(pattern: string): string {
+function toRe2(pattern: string): string {
   return pattern === '' ? '' : new LuceneParser(pattern).parse();
 }
 

@@ -5,7 +5,7 @@ import { describeError } from './read.js';
 import type { DiscoveryProblem, InputSource } from './types.js';
 
 /** The file names a folder walk picks up as telemetry. */
-export const TELEMETRY_FILES = /\.(ndjson|jsonl|json)(\.gz)?$/i;
+const TELEMETRY_FILES = /\.(ndjson|jsonl|json)(\.gz)?$/i;
 
 export interface Discovery {
   sources: InputSource[];

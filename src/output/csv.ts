@@ -5,7 +5,7 @@ import { flushed } from './record.js';
 import type { ResultWriter, Sink, WriterOptions } from './types.js';
 
 /** The documented, stable CSV columns (README "Output"); new columns are only ever appended. */
-export const CSV_COLUMNS = [
+const CSV_COLUMNS = [
   'timestamp', 'rule_id', 'rule_name', 'severity', 'risk_score', 'tactics', 'techniques',
   'host', 'user', 'process', 'command_line', 'destination', 'file', 'line', 'event_count', 'join_keys',
 ] as const;

@@ -26,7 +26,7 @@ function scalarText(value: unknown): string {
 }
 
 /** What a person reads first about an alert, taken from its events (raw text: escape for the medium). */
-export interface AlertFacts {
+interface AlertFacts {
   host: string;
   user: string;
   process: string;
@@ -66,7 +66,7 @@ export function matchedFields(alert: Alert, source: unknown, lookup: WriterOptio
   return out;
 }
 
-export const SEVERITY_ORDER = ['critical', 'high', 'medium', 'low'];
+const SEVERITY_ORDER = ['critical', 'high', 'medium', 'low'];
 
 /** Alert counts per severity, highest first, zeros left out. */
 export function bySeverity(summary: ScanSummary): { severity: string; count: number }[] {

@@ -18,7 +18,7 @@ export function formatProblem(p: InputProblem): string {
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** "12 alerts (2 high, 5 medium, 5 low)": the line -q and exit 3 still print. */
-export function formatQuietLine(s: ScanSummary): string {
+function formatQuietLine(s: ScanSummary): string {
   const parts = bySeverity(s).map((x) => `${x.count} ${x.severity}`);
   return `${plural(s.alerts, 'alert')}${parts.length ? ` (${parts.join(', ')})` : ''}`;
 }
@@ -93,7 +93,7 @@ const RULE_WARNINGS_SHOWN = 5;
  * What was read and what could not have matched (issue #13): shapes, skipped files,
  * per-input counts with --verbose, coverage warnings.
  */
-export function formatCoverage(s: ScanSummary, opts: { color: boolean; verbose?: boolean }): string[] {
+function formatCoverage(s: ScanSummary, opts: { color: boolean; verbose?: boolean }): string[] {
   const c = palette(opts.color);
   const lines: string[] = [];
   const shapes = Object.entries(s.shapes);

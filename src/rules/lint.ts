@@ -28,7 +28,7 @@ function nearestEcs(field: string): string | null {
 }
 
 /** Problems of a query, at offsets in its text. */
-export function lintQuery(ast: Query): { offset: number; kind: FindingKind; message: string }[] {
+function lintQuery(ast: Query): { offset: number; kind: FindingKind; message: string }[] {
   const out: { offset: number; kind: FindingKind; message: string }[] = [];
   const seen = new Set<string>();
   for (const f of fieldRefs(ast)) {
