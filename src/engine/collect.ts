@@ -167,7 +167,11 @@ export async function collectUnit(unit: WorkUnit, queries: CompiledQuery[], opts
       presence?.observe(view, doc);
       if (hits.length === 0 && !sink.inspect) continue;
       const tiebreak = opts.tiebreakerField === undefined ? undefined : scalar(view.get(opts.tiebreakerField));
-      const event: TimelineEvent = { ts, tiebreak, fileIndex: source.index, part, line, raw: oneLine(raw) };
+      // A line of a plain file keeps only its span, and is read again if it ends up in an alert
+      // (explain, which shows every event, keeps the text).
+      const event: TimelineEvent = item.kind === 'line' && item.at && !sink.inspect
+        ? { ts, tiebreak, fileIndex: source.index, part, line, raw: '', at: item.at }
+        : { ts, tiebreak, fileIndex: source.index, part, line, raw: oneLine(raw) };
       sink.inspect?.(event, view);
       if (hits.length) sink.candidate({ event, hits });
     }

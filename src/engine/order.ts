@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
+import type { ByteSpan } from '../input/index.js';
 import type { Candidate } from './collect.js';
 import { whenInterrupted } from './interrupt.js';
 import { compareEvents } from './timeline.js';
@@ -13,7 +14,7 @@ const byTime = (a: Candidate, b: Candidate) => compareEvents(a.event, b.event);
 
 /** Rough heap bytes of a candidate (strings count two bytes a character at worst). */
 function sizeOf(c: Candidate): number {
-  let n = 160 + 2 * c.event.raw.length;
+  let n = 176 + 2 * c.event.raw.length;
   for (const [, hit] of c.hits) n += 48 + 64 * hit.tuples.length;
   return n;
 }
@@ -96,12 +97,14 @@ export class CandidateOrder {
 /** One line of a run file: every field is a scalar or an array of them, so JSON is safe and exact. */
 function encode(c: Candidate): string {
   const e = c.event;
-  return JSON.stringify([e.ts, e.tiebreak ?? null, e.fileIndex, e.part, e.line, e.raw, c.hits.map(([q, h]) => [q, h.mask, h.tuples])]);
+  return JSON.stringify([e.ts, e.tiebreak ?? null, e.fileIndex, e.part, e.line, e.raw, e.at ?? null, c.hits.map(([q, h]) => [q, h.mask, h.tuples])]);
 }
 
 function decode(line: string): Candidate {
-  const [ts, tiebreak, fileIndex, part, line_, raw, hits] = JSON.parse(line) as [number, Candidate['event']['tiebreak'], number, number, number, string, [number, number, Candidate['hits'][number][1]['tuples']][]];
-  return { event: { ts, tiebreak, fileIndex, part, line: line_, raw }, hits: hits.map(([q, mask, tuples]) => [q, { mask, tuples }]) };
+  const [ts, tiebreak, fileIndex, part, line_, raw, at, hits] = JSON.parse(line) as [number, Candidate['event']['tiebreak'], number, number, number, string, ByteSpan | null, [number, number, Candidate['hits'][number][1]['tuples']][]];
+  const event: Candidate['event'] = { ts, tiebreak, fileIndex, part, line: line_, raw };
+  if (at) event.at = at;
+  return { event, hits: hits.map(([q, mask, tuples]) => [q, { mask, tuples }]) };
 }
 
 async function* readRun(file: string): AsyncGenerator<Candidate> {

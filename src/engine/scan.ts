@@ -1,5 +1,5 @@
 import type { CompiledQuery } from '../eql/index.js';
-import type { InputSource } from '../input/index.js';
+import { readText, type InputSource } from '../input/index.js';
 import { formatTimestamp } from '../normalize/index.js';
 import type { RuleMeta } from '../rules/index.js';
 import type { EventView } from '../eql/index.js';
@@ -243,6 +243,23 @@ function windowTest(window: ScanOptions['window'], newest: number, summary: Scan
 }
 
 /**
+ * An event's JSON text: kept, or read again from its file. A file changed since it was read
+ * cannot lose the alert: the event then says so in place of its text.
+ */
+function eventText(e: TimelineEvent, file: string): { text: string; source: unknown } {
+  const text = e.at ? readText(file, e.at) : e.raw;
+  if (text !== null) {
+    try {
+      return { text, source: JSON.parse(text) };
+    } catch {
+      // Changed under us: said below.
+    }
+  }
+  const source = { 'lolhunt.error': `${file}:${e.line}: the file changed after it was scanned; this event's text is no longer there` };
+  return { text: JSON.stringify(source), source };
+}
+
+/**
  * One list from the per-query lists, each kept in its runner's order (sequences as they
  * complete, samples by key), interleaved by the event that completed each result, as
  * Elasticsearch returns sequences; ties go to the earlier query.
@@ -262,13 +279,12 @@ function mergeByCompletion(lists: { alert: Alert; last: TimelineEvent }[][]): Al
 }
 
 function toAlert(r: QueryResult, q: ScanQuery, sources: InputSource[], lineOf: (e: TimelineEvent) => number): Alert {
-  const events = r.events.map((e): MatchedEvent => e.missing ? { file: '', line: 0, timestamp: '', source: null, missing: true } : ({
-    file: sources[e.fileIndex]!.path,
-    line: lineOf(e),
-    timestamp: formatTimestamp(e.ts),
-    source: JSON.parse(e.raw),
-    raw: e.raw,
-  }));
+  const events = r.events.map((e): MatchedEvent => {
+    if (e.missing) return { file: '', line: 0, timestamp: '', source: null, missing: true };
+    const file = sources[e.fileIndex]!.path;
+    const { text, source } = eventText(e, file);
+    return { file, line: lineOf(e), timestamp: formatTimestamp(e.ts), source, raw: text };
+  });
   const first = events.find((e) => !e.missing)!;
   return { ...(q.rule ? { rule: q.rule } : {}), joinKeys: r.joinKeys, timestamp: first.timestamp, events, fields: q.compiled.fields };
 }

@@ -1,4 +1,5 @@
 import type { FieldValue } from '../eql/index.js';
+import type { ByteSpan } from '../input/index.js';
 
 /**
  * An event placed on the timeline: when, where it came from, and its text. Compact on
@@ -13,8 +14,12 @@ export interface TimelineEvent {
   /** Which byte range of the file (0 when it was read whole); `line` counts within it. */
   part: number;
   line: number;
-  /** The event's JSON text: the original line, or the serialised element of a JSON-array file. */
+  /**
+   * The event's JSON text: the original line, or the serialised element of a JSON-array file;
+   * empty when `at` says where to read it again (plain files: the text is not kept).
+   */
   raw: string;
+  at?: ByteSpan;
   /** A placeholder standing for a missing event `![...]` in a result. */
   missing?: true;
 }

@@ -1,4 +1,4 @@
-import type { InputItem, LineFilter, LineTags } from './types.js';
+import type { ByteSpan, InputItem, LineFilter, LineTags } from './types.js';
 
 const NEWLINE = 0x0a;
 const CR = 0x0d;
@@ -19,8 +19,17 @@ export class LineSplitter {
   private starts = new Int32Array(1024);
   private ends = new Int32Array(1024);
   private readonly decisions: (LineTags | null | undefined)[] = [];
+  /** Bytes pushed before the current chunk, and where the current line began (file offsets). */
+  private pushed = 0;
+  private lineStart = 0;
 
-  constructor(private readonly maxLineBytes: number, private readonly filter?: LineFilter, private readonly onSkipped?: (lines: number) => void) {}
+  constructor(
+    private readonly maxLineBytes: number,
+    private readonly filter?: LineFilter,
+    private readonly onSkipped?: (lines: number) => void,
+    /** Give each line its place in the input (plain files read whole, without a filter). */
+    private readonly spans = false,
+  ) {}
 
   /** Number of the last line completed. */
   get lines(): number {
@@ -49,11 +58,13 @@ export class LineSplitter {
       const nl = chunk.indexOf(NEWLINE, start);
       if (nl === -1) {
         this.keep(chunk.subarray(start));
+        this.pushed += chunk.length;
         return;
       }
       this.keep(chunk.subarray(start, nl));
       this.emit(out);
       start = nl + 1;
+      this.lineStart = this.pushed + start;
     }
   }
 
@@ -89,6 +100,7 @@ export class LineSplitter {
     let begin = 0;
     if (line === 1 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) begin = 3;
     if (begin !== 0 || end !== buf.length) buf = buf.subarray(begin, end);
+    const at: ByteSpan | undefined = this.spans && !this.filter ? [this.lineStart + begin, buf.length] : undefined;
     let tags: LineTags | null | undefined;
     if (this.filter && buf.length) {
       this.starts[0] = 0;
@@ -100,7 +112,7 @@ export class LineSplitter {
         return;
       }
     }
-    this.finish(buf, line, tags ?? undefined, out);
+    this.finish(buf, line, tags ?? undefined, out, at);
   }
 
   /** Whole lines, each ending in a newline, filtered in one go. */
@@ -143,13 +155,16 @@ export class LineSplitter {
     this.ends = ends;
   }
 
-  private finish(buf: Buffer, line: number, tags: LineTags | undefined, out: InputItem[]): void {
+  private finish(buf: Buffer, line: number, tags: LineTags | undefined, out: InputItem[], at?: ByteSpan): void {
     if (isBlank(buf)) return;
     if (buf.includes(0)) {
       out.push({ kind: 'bad', line, reason: 'binary data (NUL byte)' });
       return;
     }
-    out.push(tags === undefined ? { kind: 'line', line, text: buf.toString('utf8') } : { kind: 'line', line, text: buf.toString('utf8'), tags });
+    const item: InputItem = { kind: 'line', line, text: buf.toString('utf8') };
+    if (tags !== undefined) item.tags = tags;
+    if (at !== undefined) item.at = at;
+    out.push(item);
   }
 }
 

@@ -5,7 +5,7 @@ import { DocumentSplitter, detectContainer } from './documents.js';
 import { gunzip } from './gzip.js';
 import { LineSplitter } from './lines.js';
 import { sniff } from './sniff.js';
-import type { ByteRange, InputItem, InputSource, ReadOptions } from './types.js';
+import type { ByteRange, ByteSpan, InputItem, InputSource, ReadOptions } from './types.js';
 
 const BATCH = 512;
 
@@ -22,7 +22,8 @@ export async function* readItems(source: InputSource, opts: ReadOptions): AsyncG
     yield* readLines(lineAligned(rawBytes(source, undefined, Math.max(0, opts.range.start - 1)), opts.range, opts.onBytes), opts);
     return;
   }
-  let chunks: AsyncIterator<Buffer> = decompressed(rawBytes(source, opts.onBytes));
+  let gzipped = false;
+  let chunks: AsyncIterator<Buffer> = decompressed(rawBytes(source, opts.onBytes), () => { gzipped = true; });
   let first: IteratorResult<Buffer>;
   try {
     first = await nextNonEmpty(chunks);
@@ -45,12 +46,31 @@ export async function* readItems(source: InputSource, opts: ReadOptions): AsyncG
   }
   const container = detectContainer(first.value);
   if (container === 'array') yield* readArray(chunks);
-  else if (container === 'lines') yield* readLines(chunks, opts);
+  // Lines of a plain file can be read again where they lie: they carry their byte span.
+  else if (container === 'lines') yield* readLines(chunks, opts, source.path !== '-' && !gzipped && kind.utf16 === undefined);
   else yield* readSplit(chunks, new DocumentSplitter(opts.maxLineBytes, container === 'search'), opts);
 }
 
-async function* readLines(chunks: AsyncIterator<Buffer>, opts: ReadOptions): AsyncGenerator<InputItem[]> {
-  yield* readSplit(chunks, new LineSplitter(opts.maxLineBytes, opts.filter, opts.onSkipped), opts);
+async function* readLines(chunks: AsyncIterator<Buffer>, opts: ReadOptions, spans = false): AsyncGenerator<InputItem[]> {
+  yield* readSplit(chunks, new LineSplitter(opts.maxLineBytes, opts.filter, opts.onSkipped, spans), opts);
+}
+
+/**
+ * The text of a line given its span (see ByteSpan), read again from the file; null when the
+ * file no longer holds those bytes.
+ */
+export function readText(file: string, [offset, bytes]: ByteSpan): string | null {
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(file, 'r');
+    const buf = Buffer.alloc(bytes);
+    const n = fs.readSync(fd, buf, 0, bytes, offset);
+    return n === bytes ? buf.toString('utf8') : null;
+  } catch {
+    return null;
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
 }
 
 /** Runs a splitter (lines, or multi-line documents) over the chunks; a read error ends with an `error` item. */
@@ -196,7 +216,7 @@ async function* lineAligned(chunks: AsyncGenerator<Buffer>, range: ByteRange, on
 }
 
 /** Passes bytes through, gunzipping (all members) when the stream starts with the gzip magic. */
-async function* decompressed(chunks: AsyncGenerator<Buffer>): AsyncGenerator<Buffer> {
+async function* decompressed(chunks: AsyncGenerator<Buffer>, onGzip: () => void): AsyncGenerator<Buffer> {
   const first = await nextNonEmpty(chunks);
   if (first.done) return;
   let head = first.value;
@@ -206,7 +226,10 @@ async function* decompressed(chunks: AsyncGenerator<Buffer>): AsyncGenerator<Buf
   }
   const all = prepend(head, chunks);
   if (head[0] !== 0x1f || head[1] !== 0x8b) yield* iterable(all);
-  else yield* gunzip(all);
+  else {
+    onGzip();
+    yield* gunzip(all);
+  }
 }
 
 /** UTF-16 text as UTF-8 bytes (the byte-order mark dropped), decoded as it streams. */

@@ -19,10 +19,17 @@ export interface DiscoveryProblem {
  * - `error`: the rest of the file could not be read (truncated gzip, I/O error).
  */
 export type InputItem =
-  | { kind: 'line'; line: number; text: string; tags?: LineTags }
+  | { kind: 'line'; line: number; text: string; tags?: LineTags; at?: ByteSpan }
   | { kind: 'value'; line: number; value: unknown }
   | { kind: 'bad'; line: number; reason: string }
   | { kind: 'error'; line?: number; reason: string };
+
+/**
+ * Where a line's text lies in a plain file: `offset`, `bytes` long. Given only when the file
+ * can be read there again (not stdin, gzip, UTF-16 or a multi-line container), so the text
+ * need not be kept (see readText).
+ */
+export type ByteSpan = [offset: number, bytes: number];
 
 /** Bytes [start, end) of a file: the lines that start there (see readItems). */
 export interface ByteRange {

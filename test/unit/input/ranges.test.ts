@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { readItems, splitFile, type InputItem, type ReadOptions } from '../../../src/input/index.js';
+import { readItems, readText, splitFile, type InputItem, type ReadOptions } from '../../../src/input/index.js';
 
 async function read(file: string, opts: Partial<ReadOptions> = {}): Promise<InputItem[]> {
   const out: InputItem[] = [];
@@ -12,14 +12,25 @@ async function read(file: string, opts: Partial<ReadOptions> = {}): Promise<Inpu
   return out;
 }
 
-test('the byte ranges of a file, read on their own and renumbered, give exactly the whole read', async () => {
+/** A whole read, each line's span checked to read back its text, then dropped (ranges give none). */
+async function readWhole(file: string, opts: Partial<ReadOptions> = {}): Promise<InputItem[]> {
+  return (await read(file, opts)).map((item) => {
+    if (item.kind !== 'line') return item;
+    assert.ok(item.at, 'a line of a plain file read whole has its span');
+    assert.equal(readText(file, item.at), item.text, 'the span reads back the line');
+    const { at: _at, ...rest } = item;
+    return rest;
+  });
+}
+
+test('the byte ranges of a file, read on their own and renumbered, give exactly the whole read; spans read back each line', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lolhunt-ranges-'));
   const line = fc.oneof(fc.constant(''), fc.constant('   '), fc.string({ maxLength: 60 }).map((s) => JSON.stringify({ s })), fc.constant('{"crlf":1}\r'));
   await fc.assert(fc.asyncProperty(fc.array(line, { maxLength: 30 }), fc.boolean(), fc.integer({ min: 1, max: 120 }), async (lines, trailing, rangeBytes) => {
     const file = path.join(dir, 'f.ndjson');
     const text = lines.join('\n') + (trailing ? '\n' : '');
     fs.writeFileSync(file, text);
-    const whole = await read(file);
+    const whole = await readWhole(file);
     const size = Buffer.byteLength(text);
     const got: InputItem[] = [];
     let base = 0;
@@ -46,7 +57,7 @@ test('issue-16 review: a range whose last read ends exactly on a newline does no
   fs.writeFileSync(file, lines.join('\n') + '\n');
   const rangeBytes = 65535;
   const size = fs.statSync(file).size;
-  const whole = await read(file, { maxLineBytes: 100 });
+  const whole = await readWhole(file, { maxLineBytes: 100 });
   const got: InputItem[] = [];
   let base = 0;
   for (let start = 0; start < size; start += rangeBytes) {
