@@ -8,7 +8,7 @@ import { whenInterrupted } from './interrupt.js';
 import { compareEvents } from './timeline.js';
 
 /** Default memory for candidates waiting to be ordered, before they spill to temporary files. */
-export const DEFAULT_ORDER_BUDGET = 32 * 1024 * 1024;
+export const DEFAULT_ORDER_BUDGET = 8 * 1024 * 1024;
 
 const byTime = (a: Candidate, b: Candidate) => compareEvents(a.event, b.event);
 
