@@ -1,4 +1,4 @@
-import type { CompiledQuery, Expr, Step } from '../eql/index.js';
+import { comparesAsText, type CompiledQuery, type Expr, type Step } from '../eql/index.js';
 
 /**
  * What a step requires of a raw NDJSON line, derived from its AST: a conjunction of clauses,
@@ -19,13 +19,12 @@ const MIN_LITERAL = 3;
 const MAX_CLAUSES = 8;
 const MAX_CLAUSE_LITERALS = 64;
 
-/** Strings `==`/`in` compare as numbers or booleans: their raw form may differ (`4242` vs `4.242e3`). */
-const NUMERIC = /^\s*[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?\s*$/;
 const NUMBER_CHARS = /^[0-9.eE+-]*$/;
 
 /** The best searchable literal for a value the field must equal (`wildcard`: may contain `*`/`?`). */
 function literalOf(value: string, wildcard: boolean): string | null {
-  if (NUMERIC.test(value) || /^(true|false)$/i.test(value)) return null;
+  // Numeric and boolean strings also equal other spellings (`4242` and `4.242e3`): no literal.
+  if (!comparesAsText(value)) return null;
   let best: string | null = null;
   for (const piece of wildcard ? value.split(/[*?]/) : [value]) {
     const encoded = JSON.stringify(piece).slice(1, -1);

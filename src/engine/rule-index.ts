@@ -1,4 +1,4 @@
-import type { CompiledQuery, CompiledStep, EventView, Expr, FieldValue, Predicate } from '../eql/index.js';
+import { comparesAsText, type CompiledQuery, type CompiledStep, type EventView, type Expr, type FieldValue, type Predicate } from '../eql/index.js';
 import type { LineTags } from '../input/index.js';
 import { satisfied, type StepClauses } from './prefilter.js';
 
@@ -20,7 +20,6 @@ interface Bucket {
 /** Fields with few distinct values: a step is filed under one of them only when it has nothing better. */
 const COARSE = new Set(['host.os.type', 'host.os.family', 'host.os.platform', 'host.os.name', 'event.type', 'event.action', 'event.outcome',
   'event.kind', 'event.module', 'event.dataset', 'event.provider', 'data_stream.dataset', 'network.direction', 'network.transport', 'network.protocol']);
-const NUMERIC = /^\s*[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?\s*$/;
 
 /** The values `field` must equal (case-folded) for the conjunct to hold, or null. Typed fields (date, ip...) compare otherwise: never. */
 function equalities(e: Expr, typedFields: readonly string[]): { field: string; values: string[] } | null {
@@ -29,7 +28,7 @@ function equalities(e: Expr, typedFields: readonly string[]): { field: string; v
 }
 
 function equalityOf(e: Expr): { field: string; values: string[] } | null {
-  const plain = (v: unknown): v is string => typeof v === 'string' && !NUMERIC.test(v) && !/^(true|false)$/i.test(v);
+  const plain = (v: unknown): v is string => typeof v === 'string' && comparesAsText(v);
   if (e.type === 'Compare' && e.op === '==') {
     const [f, l] = e.left.type === 'Field' ? [e.left, e.right] : [e.right, e.left];
     if (f.type === 'Field' && !f.optional && l.type === 'Literal' && plain(l.value)) return { field: f.path, values: [l.value.toLowerCase()] };

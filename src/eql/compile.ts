@@ -7,7 +7,7 @@ import type { DateParser, FieldTypes } from './field-types.js';
 import { divide, FUNCTIONS, modulo } from './functions.js';
 import { parseExpression, parseQuery } from './parser.js';
 import { compileRegex } from './regex.js';
-import { elements, isNullish, scalarCompare, scalarEquals, toNumber } from './values.js';
+import { comparesAsText, elements, isNullish, scalarCompare, scalarEquals } from './values.js';
 import { compareVersions } from './version.js';
 import { compileWildcard, type StringMatcher } from './wildcard.js';
 
@@ -472,7 +472,7 @@ function inList(e: A.In, operand: Compiled, list: Compiled[], order: Order | und
  * `"TRUE"`) — otherwise fall back to pairwise equality.
  */
 function exactSet(items: FieldValue[]): Set<string | number> | null {
-  const strings = items.filter((i): i is string => typeof i === 'string' && toNumber(i) === null && !['true', 'false'].includes(i.toLowerCase()));
+  const strings = items.filter((i): i is string => typeof i === 'string' && comparesAsText(i));
   return strings.length === items.length ? new Set(strings) : null;
 }
 

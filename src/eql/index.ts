@@ -10,4 +10,4 @@ export { compileWildcard } from './wildcard.js';
 export { createExplainer, type ConditionFailure } from './explain.js';
 export { closest, editDistance } from './suggest.js';
 export { fieldRefs, nodeText, requiredFields, visitExpressions } from './walk.js';
-export { elements } from './values.js';
+export { comparesAsText, elements } from './values.js';

@@ -8,6 +8,15 @@ export type Scalar = string | number | boolean | null;
 
 const NUMERIC = /^\s*[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?\s*$/;
 
+/**
+ * A string that `==` and `in` compare as text only: not numeric (those also equal numbers)
+ * and not a boolean word (those also equal booleans). Fast paths and literal searches may
+ * rely on its exact spelling; other strings they must leave to the general comparison.
+ */
+export function comparesAsText(v: string): boolean {
+  return !NUMERIC.test(v) && !/^(true|false)$/i.test(v);
+}
+
 /** Numbers from numbers or numeric strings (event data often carries `"1234"`). */
 export function toNumber(v: FieldValue | undefined): number | null {
   if (typeof v === 'number') return v;
