@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import { parse as parseToml } from 'smol-toml';
 import { closest, compileQuery, EqlSyntaxError, fieldRefs, visitExpressions, type Expr, type Query } from '../eql/index.js';
 import { ECS_FIELDS, ECS_NAMES, isEcsField, isNumericField } from './ecs.js';
-import { queryPosition } from './load.js';
+import { isThreat, queryPosition } from './load.js';
+import { isSeverity } from './severity.js';
 
 export type FindingKind = 'toml' | 'query' | 'unknown-field' | 'numeric-wildcard' | 'dead-wildcard' | 'duplicate-id' | 'metadata';
 
@@ -97,13 +98,16 @@ export function lintRuleFiles(files: string[]): Finding[] {
       continue;
     }
     const ruleLine = lineOf(text, /^\[rule\]/m) ?? 1;
-    if (!['low', 'medium', 'high', 'critical'].includes(String(rule.severity))) {
+    if (typeof rule.severity !== 'string' || !isSeverity(rule.severity)) {
       add(rule.severity === undefined ? ruleLine : keyAt('severity'), 1, 'metadata', rule.severity === undefined ? 'missing severity (low, medium, high or critical)' : `severity must be low, medium, high or critical, found ${JSON.stringify(rule.severity)}`);
     }
     if (typeof rule.risk_score !== 'number') add(rule.risk_score === undefined ? ruleLine : keyAt('risk_score'), 1, 'metadata', 'missing risk_score (a number, 0-100)');
-    const threat = Array.isArray(rule.threat) ? (rule.threat as Record<string, unknown>[]) : [];
-    if (!threat.some((t) => typeof (t.tactic as Record<string, unknown> | undefined)?.id === 'string')) {
+    // The same test loading applies: an entry it would drop does not count as a mapping.
+    const threat = Array.isArray(rule.threat) ? rule.threat : [];
+    if (!threat.some(isThreat)) {
       add(ruleLine, 1, 'metadata', 'missing ATT&CK mapping ([[rule.threat]] with a tactic)');
+    } else if (!threat.every(isThreat)) {
+      add(lineOf(text, /^\[\[rule\.threat\]\]/m) ?? ruleLine, 1, 'metadata', 'an ATT&CK entry lacks framework, or an id and name for its tactic or a technique: it is ignored');
     }
     if (typeof rule.rule_id === 'string') {
       const line = keyAt('rule_id');

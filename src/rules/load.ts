@@ -91,7 +91,7 @@ export function loadRuleFile(file: string, options: CompileOptions = {}): LoadOu
 }
 
 /** An ATT&CK entry as detection-rules writes it: framework, a tactic, techniques with optional subtechniques. */
-function isThreat(t: TomlValue): t is TomlTable & Threat {
+export function isThreat(t: TomlValue): t is TomlTable & Threat {
   const named = (x: TomlValue | undefined): x is TomlTable => isTable(x) && typeof x.id === 'string' && typeof x.name === 'string';
   const all = (x: TomlValue | undefined, ok: (y: TomlValue) => boolean) => x === undefined || (Array.isArray(x) && x.every(ok));
   return isTable(t) && typeof t.framework === 'string' && named(t.tactic)

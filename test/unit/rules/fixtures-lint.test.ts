@@ -46,9 +46,12 @@ test('lint: a query error is a finding at its position in the file; ECS data nam
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lolhunt-lint-'));
   try {
     const file = path.join(dir, 'q.toml');
-    fs.writeFileSync(file, '[rule]\nname = "q"\nseverity = "low"\nrisk_score = 1\ntype = "eql"\nquery = """\nprocess where process.name ==\n"""\n[[rule.threat]]\ntactic = { id = "TA0001", name = "x" }\n');
+    fs.writeFileSync(file, '[rule]\nname = "q"\nseverity = "low"\nrisk_score = 1\ntype = "eql"\nquery = """\nprocess where process.name ==\n"""\n[[rule.threat]]\nframework = "MITRE ATT&CK"\ntactic = { id = "TA0001", name = "x" }\n');
     const findings = lintRuleFiles([file]);
     assert.deepEqual(findings.map((f) => [f.line, f.kind]), [[8, 'query']]);
+    // An entry loading would drop (no framework) is no mapping: lint says so, as loading ignores it.
+    fs.writeFileSync(file, '[rule]\nname = "q"\nseverity = "low"\nrisk_score = 1\ntype = "eql"\nquery = "process where true"\n[[rule.threat]]\ntactic = { id = "TA0001", name = "x" }\n');
+    assert.deepEqual(lintRuleFiles([file]).map((f) => [f.line, f.kind, f.message]), [[1, 'metadata', 'missing ATT&CK mapping ([[rule.threat]] with a tactic)']]);
     assert.match(findings[0]!.message, /expected an expression but found end of query/);
     assert.equal(ECS_FIELDS.version, 'v9.4.0');
     assert.match(ECS_FIELDS.source, /elastic\/ecs/);
