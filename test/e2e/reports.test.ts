@@ -150,7 +150,9 @@ test('the table never overflows the terminal, from 80 columns up; --wide does no
 });
 
 test('progress shows on a terminal (pseudo-TTY via script), not on a pipe, not with -q', { skip: !fs.existsSync('/usr/bin/script') && 'util-linux script missing' }, () => {
-  const cmd = (extra: string) => `${process.execPath} ${BIN} scan ${path.join(ROOT, 'samples')} --format ndjson -o /dev/null ${extra}`;
+  // Results to a file of the test's own: -o refuses /dev/null (a device), and stdout must stay free for the progress check.
+  const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'lolhunt-progress-')), 'alerts.ndjson');
+  const cmd = (extra: string) => `${process.execPath} ${BIN} scan ${path.join(ROOT, 'samples')} --format ndjson -o ${out} ${extra}`;
   const tty = spawnSync('script', ['-qec', cmd(''), '/dev/null'], { encoding: 'utf8', env: { PATH: process.env.PATH, NO_COLOR: '1' } });
   assert.match(tty.stdout, /\d+\/14 files · \d+ events\/s.* matching events/);
   const quiet = spawnSync('script', ['-qec', cmd('-q'), '/dev/null'], { encoding: 'utf8', env: { PATH: process.env.PATH, NO_COLOR: '1' } });
