@@ -6,6 +6,13 @@ export type Transform = (v: FieldValue) => FieldValue | undefined;
 
 const str = (v: FieldValue): string | undefined => (typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined);
 const lastSep = (s: string) => s.lastIndexOf('\\');
+/** The last segment of a Windows path ('' when it ends in a separator). */
+const fileName = (v: FieldValue): string | undefined => {
+  const s = str(v);
+  return s === undefined ? undefined : s.slice(lastSep(s) + 1);
+};
+/** One of two values for a boolean written as a JSON boolean or as text, else undefined. */
+const pick = <T>(v: FieldValue, yes: T, no: T): T | undefined => (v === true || v === 'true' ? yes : v === false || v === 'false' ? no : undefined);
 
 function hash(kind: string): Transform {
   return (v) => {
@@ -45,7 +52,7 @@ export const TRANSFORMS: Record<string, Transform> = {
     const s = str(v)?.trim();
     return s && /^0x[0-9a-f]+$/i.test(s) ? parseInt(s.slice(2), 16) : s && /^\d+$/.test(s) ? Number(s) : undefined;
   },
-  bool: (v) => (v === true || v === 'true' ? true : v === false || v === 'false' ? false : undefined),
+  bool: (v) => pick(v, true, false),
   // Windows GUIDs come upper or lower case depending on the collector: one case joins them.
   guid: (v) => str(v)?.toLowerCase(),
   date: (v) => {
@@ -53,21 +60,14 @@ export const TRANSFORMS: Record<string, Transform> = {
     // Unusable values pass through, so the timestamp check reports them as they were.
     return ms === null ? v : formatTimestamp(ms);
   },
-  basename: (v) => {
-    const s = str(v);
-    if (s === undefined) return undefined;
-    const name = s.slice(lastSep(s) + 1);
-    return name === '' ? undefined : name;
-  },
+  basename: (v) => fileName(v) || undefined,
   dirname: (v) => {
     const s = str(v);
     const i = s === undefined ? -1 : lastSep(s);
     return i > 0 ? s!.slice(0, i) : undefined;
   },
   extension: (v) => {
-    const s = str(v);
-    if (s === undefined) return undefined;
-    const name = s.slice(lastSep(s) + 1);
+    const name = fileName(v) ?? '';
     const dot = name.lastIndexOf('.');
     return dot > 0 ? name.slice(dot + 1) : undefined;
   },
@@ -79,8 +79,8 @@ export const TRANSFORMS: Record<string, Transform> = {
     const parts = str(v)?.split('\\');
     return parts?.length === 2 && parts[1] ? parts[1] : undefined;
   },
-  direction: (v) => (v === 'true' || v === true ? 'egress' : v === 'false' || v === false ? 'ingress' : undefined),
-  ipType: (v) => (v === 'true' || v === true ? 'ipv6' : v === 'false' || v === false ? 'ipv4' : undefined),
+  direction: (v) => pick(v, 'egress', 'ingress'),
+  ipType: (v) => pick(v, 'ipv6', 'ipv4'),
   args: (v) => {
     const s = str(v);
     return s === undefined ? undefined : splitCommandLine(s);
