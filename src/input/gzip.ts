@@ -1,5 +1,10 @@
 import zlib from 'node:zlib';
 
+/** Does the input start with the gzip magic bytes? */
+export function isGzip(head: Uint8Array): boolean {
+  return head[0] === 0x1f && head[1] === 0x8b;
+}
+
 /** A gzip stream that could not be read to its end; everything before the damage has been yielded. */
 export class GzipError extends Error {
   constructor(message: string) {
@@ -75,7 +80,7 @@ export async function* gunzip(chunks: AsyncIterator<Buffer>): AsyncGenerator<Buf
     if (more === 0) return;
     const head = input.take(more);
     input.unread(head);
-    if (head[0] === 0x1f && head[1] === 0x8b) continue;
+    if (isGzip(head)) continue;
     if (await onlyZeros(input)) return;
     throw new GzipError('trailing data after the gzip stream (ignored)');
   }
@@ -84,7 +89,7 @@ export async function* gunzip(chunks: AsyncIterator<Buffer>): AsyncGenerator<Buf
 async function readHeader(input: ByteReader, member: number): Promise<void> {
   if ((await input.fill(10)) < 10) throw new GzipError('truncated gzip header');
   const head = input.take(10);
-  if (head[0] !== 0x1f || head[1] !== 0x8b || head[2] !== 8) throw new GzipError(`gzip member ${member}: not a gzip (deflate) header`);
+  if (!isGzip(head) || head[2] !== 8) throw new GzipError(`gzip member ${member}: not a gzip (deflate) header`);
   const flags = head[3]!;
   if (flags & FEXTRA) {
     if ((await input.fill(2)) < 2) throw new GzipError('truncated gzip header');

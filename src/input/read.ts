@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { Readable, pipeline } from 'node:stream';
 import streamArray from 'stream-json/streamers/stream-array.js';
 import { DocumentSplitter, detectContainer } from './documents.js';
-import { gunzip } from './gzip.js';
+import { gunzip, isGzip } from './gzip.js';
 import { LineSplitter } from './lines.js';
 import { sniff } from './sniff.js';
 import type { ByteRange, ByteSpan, InputItem, InputSource, ReadOptions } from './types.js';
@@ -113,7 +113,7 @@ export async function splitFile(source: InputSource, rangeBytes: number): Promis
     const { bytesRead } = await handle.read(head, 0, head.length, 0);
     const start = head.subarray(0, bytesRead);
     const kind = sniff(start);
-    if (kind.binary !== undefined || kind.utf16 !== undefined || (start[0] === 0x1f && start[1] === 0x8b) || detectContainer(start) !== 'lines') return null;
+    if (kind.binary !== undefined || kind.utf16 !== undefined || isGzip(start) || detectContainer(start) !== 'lines') return null;
     const parts = Math.ceil(stat.size / rangeBytes);
     const size = Math.ceil(stat.size / parts);
     return Array.from({ length: parts }, (_, i) => ({ start: i * size, end: Math.min(stat.size, (i + 1) * size) }));
@@ -225,7 +225,7 @@ async function* decompressed(chunks: AsyncGenerator<Buffer>, onGzip: () => void)
     if (!more.done) head = Buffer.concat([head, more.value]);
   }
   const all = prepend(head, chunks);
-  if (head[0] !== 0x1f || head[1] !== 0x8b) yield* iterable(all);
+  if (!isGzip(head)) yield* iterable(all);
   else {
     onGzip();
     yield* gunzip(all);
