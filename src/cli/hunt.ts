@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { once } from 'node:events';
 import path from 'node:path';
-import { scan, type Alert, type PortableCompile, type PrefilterMode, type ScanQuery, type ScanSummary, type TimeBound } from '../engine/index.js';
+import { scan, type Alert, type EventView, type PortableCompile, type PrefilterMode, type ScanQuery, type ScanSummary, type TimeBound } from '../engine/index.js';
 import { DEFAULT_MAX_LINE_BYTES, discoverInputs, type InputSource } from '../input/index.js';
 import { Normalizer } from '../normalize/index.js';
 import {
@@ -212,7 +212,14 @@ export async function hunt(
 /** Reads an alert event's field through the same ECS view the rules saw (flat Sysmon's `Image` as `process.name`). */
 function ecsLookup(normalize: boolean): (doc: unknown, path: string) => unknown {
   const normalizer = new Normalizer(normalize);
-  return (doc, path) => (typeof doc === 'object' && doc !== null && !Array.isArray(doc) ? normalizer.normalize(doc as Record<string, unknown>).view.get(path) : undefined);
+  // Writers ask for several fields of each event: map each document once.
+  const views = new WeakMap<object, EventView>();
+  return (doc, path) => {
+    if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) return undefined;
+    let view = views.get(doc);
+    if (!view) views.set(doc, (view = normalizer.normalize(doc as Record<string, unknown>).view));
+    return view.get(path);
+  };
 }
 
 export { DEFAULT_MAX_LINE_BYTES };
