@@ -4,7 +4,6 @@ import { dateFormatParser, Normalizer, parseDate, type EpochUnit } from '../norm
 import { coverageFields, UnitTally, type UnitCoverage } from './coverage.js';
 import { oneLine, parseItem } from './documents.js';
 import { FieldPresence, type FieldReport } from './fields.js';
-import { cachedView } from './cached-view.js';
 import { buildPrefilter, type Prefilter } from './prefilter.js';
 import { RuleIndex } from './rule-index.js';
 import { hitOf, type Hit } from './runner.js';
@@ -131,7 +130,7 @@ export async function collectUnit(unit: WorkUnit, queries: CompiledQuery[], opts
       let ts: number | null;
       try {
         const normalized = normalizer.normalize(doc);
-        view = cachedView(normalized.view);
+        view = normalized.view;
         const stamp = view.get(opts.timestampField);
         const date = parseTime(stamp);
         ts = date?.ms ?? (timeless ? 0 : null);

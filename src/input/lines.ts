@@ -31,6 +31,12 @@ export class LineSplitter {
     private readonly spans = false,
   ) {}
 
+  /** The file offset of the first byte pushed (a byte range starts inside its file); before any push. */
+  startAt(offset: number): void {
+    this.pushed = offset;
+    this.lineStart = offset;
+  }
+
   /** Number of the last line completed. */
   get lines(): number {
     return this.lineNo;

@@ -8,6 +8,8 @@ import { sniff } from './sniff.js';
 import type { ByteRange, ByteSpan, InputItem, InputSource, ReadOptions } from './types.js';
 
 const BATCH = 512;
+/** Bytes per read: 64 KiB reads cost ~10× the CPU of 1 MiB ones (bench/RESULTS.md, 2026-11-29 22:00). */
+const READ_CHUNK = 1 << 20;
 
 /**
  * Reads one source as batches of items: NDJSON lines, elements of a file whose first
@@ -19,7 +21,9 @@ const BATCH = 512;
  */
 export async function* readItems(source: InputSource, opts: ReadOptions): AsyncGenerator<InputItem[]> {
   if (opts.range) {
-    yield* readLines(lineAligned(rawBytes(source, undefined, Math.max(0, opts.range.start - 1)), opts.range, opts.onBytes), opts);
+    const splitter = new LineSplitter(opts.maxLineBytes, opts.filter, opts.onSkipped, true);
+    const chunks = lineAligned(rawBytes(source, undefined, Math.max(0, opts.range.start - 1)), opts.range, opts.onBytes, (offset) => splitter.startAt(offset));
+    yield* readSplit(chunks, splitter, opts);
     return;
   }
   let gzipped = false;
@@ -160,7 +164,7 @@ async function* rawBytes(source: InputSource, onBytes?: (n: number) => void, fro
   try {
     const stat = await handle.stat();
     let read = 0;
-    for await (const chunk of handle.createReadStream({ highWaterMark: 1 << 16, autoClose: false, start: from })) {
+    for await (const chunk of handle.createReadStream({ highWaterMark: READ_CHUNK, autoClose: false, start: from })) {
       read += (chunk as Buffer).length;
       onBytes?.((chunk as Buffer).length);
       yield chunk as Buffer;
@@ -174,14 +178,16 @@ async function* rawBytes(source: InputSource, onBytes?: (n: number) => void, fro
 }
 
 /**
- * The bytes of the lines that start in [start, end), given the file from start - 1: a line
+ * The bytes of the lines that start in [start, end), given the file from start - 1 (`onStart`
+ * is told the file offset of the first byte yielded, before it is): a line
  * that began before the range belongs to the range before (it is skipped up to its
  * newline), and the last line that starts inside runs on past `end` to its newline.
  */
-async function* lineAligned(chunks: AsyncGenerator<Buffer>, range: ByteRange, onBytes?: (n: number) => void): AsyncGenerator<Buffer> {
+async function* lineAligned(chunks: AsyncGenerator<Buffer>, range: ByteRange, onBytes: ((n: number) => void) | undefined, onStart: (offset: number) => void): AsyncGenerator<Buffer> {
   /** File offset of the next byte: reading starts one byte early, to see whether `start` begins a line. */
   let pos = Math.max(0, range.start - 1);
   let skipping = range.start > 0;
+  if (!skipping) onStart(0);
   for await (let chunk of chunks) {
     // Bytes are counted where they lie in [start, end), so the ranges of a file add up to its size.
     onBytes?.(Math.max(0, Math.min(range.end, pos + chunk.length) - Math.max(range.start, pos)));
@@ -196,6 +202,7 @@ async function* lineAligned(chunks: AsyncGenerator<Buffer>, range: ByteRange, on
       chunk = chunk.subarray(nl + 1);
       // The line after that newline starts at or past the range's end: another range's.
       if (pos >= range.end) return;
+      onStart(pos);
     }
     if (pos + chunk.length <= range.end) {
       pos += chunk.length;

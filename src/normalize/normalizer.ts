@@ -1,5 +1,5 @@
 import type { EventView, FieldValue } from '../eql/index.js';
-import { documentView, getField } from './document.js';
+import { DocumentView, getField } from './document.js';
 import { SECURITY, SHAPES, SYSMON, WINDOWS_COMMON, WINDOWS_DEFAULTS, type ChannelMap, type FieldRules, type ShapeMap } from './maps/index.js';
 import { detectShape, type ShapeName } from './shape.js';
 import { TRANSFORMS } from './transforms.js';
@@ -21,10 +21,13 @@ const BRACED_GUID = /^\{[0-9A-Fa-f-]{36}\}$/;
 
 /** An ECS view over a document plus the fields its map produced (which win). */
 class MappedView implements EventView {
-  constructor(readonly doc: object, readonly ecs: Map<string, FieldValue>) {}
+  private readonly rest: DocumentView;
+  constructor(readonly doc: object, readonly ecs: Map<string, FieldValue>) {
+    this.rest = new DocumentView(doc);
+  }
   get(path: string): FieldValue | undefined {
     const v = this.ecs.get(path);
-    return v !== undefined ? v : getField(this.doc, path);
+    return v !== undefined ? v : this.rest.get(path);
   }
 }
 
@@ -41,7 +44,7 @@ export class Normalizer {
   normalize(doc: Record<string, unknown>): Normalized {
     const shape = detectShape(doc);
     // Off (`--no-normalize`), the shape is still counted, so the summary can say what was not mapped.
-    if (shape === 'ecs' || !this.enabled) return { view: documentView(doc), shape };
+    if (shape === 'ecs' || !this.enabled) return { view: new DocumentView(doc), shape };
     const ecs = new Map<string, FieldValue>();
     if (shape === 'ecs-winlog') winlogFixes(doc, ecs);
     else for (const { field, get } of this.rulesFor(shape, doc)) {

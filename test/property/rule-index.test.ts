@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { compileQuery } from '../../src/eql/index.js';
 import { stepHit } from '../../src/engine/runner.js';
 import { RuleIndex } from '../../src/engine/rule-index.js';
-import { documentView, parseDate } from '../../src/normalize/index.js';
+import { DocumentView, parseDate } from '../../src/normalize/index.js';
 import type { FieldTypes } from '../../src/eql/field-types.js';
 
 // Queries whose steps the index files under a value (==, in, : without wildcards, like),
@@ -40,7 +40,7 @@ test('the rule index (and shared conjuncts) give every event the same step masks
   const index = new RuleIndex(indexed, null, 0);
   let matched = 0;
   fc.assert(fc.property(doc, (d) => {
-    const view = documentView(d as object);
+    const view = new DocumentView(d as object);
     const want = compiled.map((q) => stepHit(q, view)?.mask ?? 0);
     const got = compiled.map(() => 0);
     const pairs = index.masks(view, undefined) ?? [];
