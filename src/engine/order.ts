@@ -107,8 +107,11 @@ function decode(line: string): Candidate {
   return { event, hits: hits.map(([q, mask, tuples]) => [q, { mask, tuples }]) };
 }
 
+/** Bytes per read of a run: every run is read at once while merging, so this is paid once per run. */
+const RUN_READ = 1 << 16;
+
 async function* readRun(file: string): AsyncGenerator<Candidate> {
-  const lines = readline.createInterface({ input: fs.createReadStream(file, { highWaterMark: 1 << 20 }), crlfDelay: Infinity });
+  const lines = readline.createInterface({ input: fs.createReadStream(file, { highWaterMark: RUN_READ }), crlfDelay: Infinity });
   for await (const line of lines) yield decode(line);
 }
 
