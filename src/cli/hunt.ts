@@ -23,6 +23,8 @@ export interface HuntOptions {
   maxLineBytes: number;
   /** Bytes of candidates ordered in memory before spilling. */
   maxMemory: number;
+  /** Join keys with open partial sequences kept per rule (`--max-pending`). */
+  maxPending: number;
   threads: number;
   timestampField: string;
   categoryField: string;
@@ -167,6 +169,7 @@ export async function hunt(
       sources: discovery.sources, queries,
       maxLineBytes: opts.maxLineBytes,
       maxMemory: opts.maxMemory,
+      maxPending: opts.maxPending,
       threads: opts.threads,
       compile,
       timestampField: opts.timestampField,

@@ -1,5 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { compileOptionsOf, DEFAULT_ORDER_BUDGET, type PortableCompile, type PortableFieldType, type PrefilterMode, type TimeBound } from '../engine/index.js';
+import { compileOptionsOf, DEFAULT_MAX_PENDING, DEFAULT_ORDER_BUDGET, type PortableCompile, type PortableFieldType, type PrefilterMode, type TimeBound } from '../engine/index.js';
 import type { CompileOptions } from '../eql/index.js';
 import { readMappingFile } from './mapping.js';
 import { FORMATS } from '../output/index.js';
@@ -59,6 +59,7 @@ export function addHuntOptions(cmd: Command): Command {
     .option('--mapping <file>', 'field types from an Elasticsearch mapping (GET <index>/_mapping): version, date formats, ip, keyword/text')
     .option('--max-line-bytes <n>', 'skip (and report) lines longer than this', positiveInt, DEFAULT_MAX_LINE_BYTES)
     .option('--max-memory <MiB>', 'memory for ordering events before they spill to temporary files', positiveInt, DEFAULT_ORDER_BUDGET / 2 ** 20)
+    .option('--max-pending <n>', 'join keys with open partial sequences kept per rule; past it the oldest are dropped, with a warning', positiveInt, DEFAULT_MAX_PENDING)
     .option('--threads <n>', 'worker threads reading and matching (results are the same for any number; see README, Scale: 1 is fastest today)', positiveInt, 1)
     .option('--from <time>', 'only events at or after TIME: ISO-8601, a span before the newest event (24h, 7d), or now-24h', (v: string) => parseTimeBound(v))
     .option('--to <time>', 'only events at or before TIME (same forms as --from)', (v: string) => parseTimeBound(v))
@@ -98,6 +99,7 @@ export function huntOptions(o: Record<string, unknown>): HuntOptions {
     failOn: String(o.failOn),
     maxLineBytes: Number(o.maxLineBytes),
     maxMemory: Number(o.maxMemory) * 2 ** 20,
+    maxPending: Number(o.maxPending),
     threads: Number(o.threads),
     timestampField: String(o.timestampField),
     categoryField: String(o.eventCategoryField),

@@ -24,6 +24,8 @@ export interface Hit {
 export interface QueryRunner {
   push(ev: TimelineEvent, hit: Hit): void;
   finish(): QueryResult[];
+  /** Join keys whose partial sequences were dropped at the pending bound (sequences only). */
+  dropped(): number;
 }
 
 /** The event's Hit for a query, or null when it satisfies no step (nor `until`). */
@@ -50,6 +52,9 @@ export function hitOf(query: CompiledQuery, view: EventView, mask: number): Hit 
 
 class EventRunner implements QueryRunner {
   private readonly results: QueryResult[] = [];
+  dropped(): number {
+    return 0;
+  }
   push(ev: TimelineEvent, hit: Hit): void {
     if (hit.mask & 1) this.results.push({ events: [ev], joinKeys: [] });
   }
@@ -65,10 +70,10 @@ function applyPipes(query: CompiledQuery, results: QueryResult[]): QueryResult[]
   return out;
 }
 
-export function createRunner(query: CompiledQuery, opts: { maxSamplesPerKey?: number } = {}): QueryRunner {
+export function createRunner(query: CompiledQuery, opts: { maxSamplesPerKey?: number; maxPending?: number } = {}): QueryRunner {
   let inner: QueryRunner;
   if (query.type === 'event') inner = new EventRunner();
-  else if (query.type === 'sequence') inner = new SequenceRunner(query);
+  else if (query.type === 'sequence') inner = new SequenceRunner(query, undefined, opts.maxPending);
   else inner = new SampleRunner(query, opts.maxSamplesPerKey ?? 1);
-  return { push: (ev, hit) => inner.push(ev, hit), finish: () => applyPipes(query, inner.finish()) };
+  return { push: (ev, hit) => inner.push(ev, hit), finish: () => applyPipes(query, inner.finish()), dropped: () => inner.dropped() };
 }

@@ -37,6 +37,11 @@ export class SampleRunner implements QueryRunner {
     });
   }
 
+  /** Samples drop nothing (their groups, one per join key, are not bounded). */
+  dropped(): number {
+    return 0;
+  }
+
   finish(): QueryResult[] {
     const groups = [...this.groups.values()].sort((a, b) => compareKeys(a.keys, b.keys));
     const out: QueryResult[] = [];

@@ -9,6 +9,7 @@ import { FieldPresence, type AbsentField, type FieldReport } from './fields.js';
 import { CandidateOrder } from './order.js';
 import { planUnits, runUnits, type PortableCompile } from './pool.js';
 import { createRunner, type QueryResult } from './runner.js';
+import { DEFAULT_MAX_PENDING } from './sequence.js';
 import { reasonKind, Tally, type EventTally } from './tally.js';
 import { compareEvents, type TimelineEvent } from './timeline.js';
 import type { Alert, InputProblem, MatchedEvent, ScanProgress, ScanSummary, TimeBound } from './types.js';
@@ -38,6 +39,8 @@ export interface ScanOptions {
   onBytes?: (n: number) => void;
   /** Samples returned per join key (Elasticsearch's max_samples_per_key), default 1. */
   maxSamplesPerKey?: number;
+  /** Join keys with open partial sequences kept per query (default DEFAULT_MAX_PENDING). */
+  maxPending?: number;
   /** Problems kept for the summary; all are counted. */
   maxProblemsShown?: number;
   /** Bytes of candidates held in memory before they spill to temporary files. */
@@ -189,8 +192,10 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
     });
     const lineOf = (e: TimelineEvent) => e.line + (lineBase.get(`${e.fileIndex}:${e.part}`) ?? 0);
 
-    const samples = opts.maxSamplesPerKey ? { maxSamplesPerKey: opts.maxSamplesPerKey } : {};
-    const runners = opts.queries.map((q) => createRunner(q.compiled, samples));
+    const runners = opts.queries.map((q) => createRunner(q.compiled, {
+      ...(opts.maxSamplesPerKey ? { maxSamplesPerKey: opts.maxSamplesPerKey } : {}),
+      ...(opts.maxPending ? { maxPending: opts.maxPending } : {}),
+    }));
     const inside = windowTest(opts.window, newest, summary);
     for await (const c of order.ordered()) {
       if (!inside(c.event.ts)) continue;
@@ -203,6 +208,10 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
     });
     const alerts = mergeByCompletion(perQuery);
     Object.assign(summary, coverage.finish(opts.timestampField));
+    opts.queries.forEach((q, qi) => {
+      const dropped = runners[qi]!.dropped();
+      if (dropped) summary.warnings.push(`${q.name}: dropped the partial sequences of ${dropped} join keys, oldest first, to keep at most ${opts.maxPending ?? DEFAULT_MAX_PENDING} open (--max-pending); sequences they would have completed are not reported`);
+    });
     summary.alerts = alerts.length;
     summary.badLinesByReason = badReasons.sorted();
     summary.eventsByHost = hosts.sorted();

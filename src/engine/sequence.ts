@@ -28,13 +28,18 @@ export interface SequenceTrace {
 /** How often (in pushed events) partial sequences past maxspan are swept out. */
 const SWEEP_EVERY = 4096;
 
+/** Join keys with open partial sequences kept per query by default (`--max-pending`). */
+export const DEFAULT_MAX_PENDING = 100_000;
+
 /**
  * Elasticsearch sequence semantics over events pushed in timeline order. Per join key there is
  * at most one partial sequence waiting at each stage: an event matching stage 0 starts a new one
  * (replacing an older one still at stage 0), an event matching stage N advances the partial
  * waiting at stage N-1, `maxspan` bounds first-to-last, `until` drops the key's partials.
  * Missing events (`![...]`) are left out of this matching and checked on each completed
- * candidate (see missing.ts).
+ * candidate (see missing.ts). At most `maxPending` join keys hold partial sequences: past it
+ * the key that opened first is dropped (and counted), so a rule without maxspan over a huge
+ * input stays in bounded memory and says what it gave up.
  */
 export class SequenceRunner implements QueryRunner {
   private readonly stages: Stage[] = [];
@@ -48,8 +53,9 @@ export class SequenceRunner implements QueryRunner {
   /** Candidates waiting for their trailing missing slots' window to pass. */
   private pending: (Candidate & { keys: FieldValue[] })[] = [];
   private pushed = 0;
+  private droppedKeys = 0;
 
-  constructor(private readonly query: CompiledQuery, private readonly trace?: SequenceTrace) {
+  constructor(private readonly query: CompiledQuery, private readonly trace?: SequenceTrace, private readonly maxPending = DEFAULT_MAX_PENDING) {
     query.steps.forEach((step, i) => {
       if (step.missing) this.missingSteps.push({ bit: 1 << i, index: i });
       else for (let r = 0; r < step.runs; r++) this.stages.push({ index: i, bit: 1 << i });
@@ -93,7 +99,10 @@ export class SequenceRunner implements QueryRunner {
     if (s === 0) {
       // A single positive query (the rest missing events): each match is a candidate.
       if (this.stages.length === 1) return this.complete([ev], keys, key);
-      if (!slots) this.state.set(key, (slots = new Array(this.stages.length)));
+      if (!slots) {
+        if (this.state.size >= this.maxPending) this.dropOldest();
+        this.state.set(key, (slots = new Array(this.stages.length)));
+      }
       slots[0] = { events: [ev], keys };
       return;
     }
@@ -141,6 +150,19 @@ export class SequenceRunner implements QueryRunner {
     this.state.clear();
     // Deferred candidates resolve late: restore the order in which they completed.
     return this.results.sort((a, b) => compareEvents(a.done, b.done)).map(({ events, joinKeys }) => ({ events, joinKeys }));
+  }
+
+  /** Drops the partial sequences of the key that opened first (a Map keeps insertion order). */
+  private dropOldest(): void {
+    const first = this.state.keys().next();
+    if (first.done) return;
+    this.state.delete(first.value);
+    this.droppedKeys++;
+  }
+
+  /** Join keys whose partial sequences were dropped to stay within maxPending. */
+  dropped(): number {
+    return this.droppedKeys;
   }
 
   /** Drops partial sequences that started before `oldest`: they can never complete. */

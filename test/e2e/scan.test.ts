@@ -149,3 +149,15 @@ test('--format json carries coverage: per file events, bad lines and shapes, ski
   assert.equal(report.summary.normalized, true);
   assert.ok(Array.isArray(report.summary.warnings));
 });
+
+test('--max-pending: a bound that bites is a warning naming the rule, in the summary and in --format json', async () => {
+  const full = await runCli(['scan', 'samples/', '--format', 'json']);
+  const bounded = await runCli(['scan', 'samples/', '--format', 'json', '--max-pending', '1']);
+  assert.equal(full.code, 1, full.stderr);
+  const summaryOf = (stdout: string) => (JSON.parse(stdout) as { summary: { warnings: string[]; alerts: number } }).summary;
+  assert.deepEqual(summaryOf(full.stdout).warnings, []);
+  const warnings = summaryOf(bounded.stdout).warnings.filter((w) => w.includes('--max-pending'));
+  assert.ok(warnings.some((w) => w.startsWith(`${CERTUTIL}: dropped the partial sequences of `)), warnings.join('\n'));
+  assert.ok(summaryOf(bounded.stdout).alerts <= summaryOf(full.stdout).alerts);
+  assert.match(bounded.stderr, /warning: .*--max-pending/);
+});

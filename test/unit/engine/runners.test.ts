@@ -45,8 +45,11 @@ function hitOf(q: Query, e: TimelineEvent, mask: number): Hit {
 }
 
 /** Pushes [event, mask] pairs in order and returns each result's event ids and keys. */
-function run(q: Query, pushes: [TimelineEvent, number][], opts: { maxSamplesPerKey?: number } = {}) {
-  const runner = createRunner(q, opts);
+function run(q: Query, pushes: [TimelineEvent, number][], opts: { maxSamplesPerKey?: number; maxPending?: number } = {}) {
+  return runWith(createRunner(q, opts), q, pushes);
+}
+
+function runWith(runner: ReturnType<typeof createRunner>, q: Query, pushes: [TimelineEvent, number][]) {
   for (const [e, mask] of pushes) runner.push(e, hitOf(q, e, mask));
   return runner.finish().map((r) => ({ ids: r.events.map((e) => (e.missing ? 'missing' : (JSON.parse(e.raw) as { id: string }).id)), keys: r.joinKeys }));
 }
@@ -118,4 +121,18 @@ test('sample: groups by key with no time order, distinct events, keys ascending,
   assert.deepEqual(out, [{ ids: ['a', 'b-first'], keys: ['x'] }]);
   const many = run(q, [[ev(1, { id: 'a1', k: 1 }), 1], [ev(2, { id: 'a2', k: 1 }), 1], [ev(3, { id: 'b1', k: 1 }), 2], [ev(4, { id: 'z', k: 0 }), 3], [ev(5, { id: 'z2', k: 0 }), 3]], { maxSamplesPerKey: 2 });
   assert.deepEqual(many.map((r) => r.ids), [['z', 'z2'], ['z2', 'z'], ['a1', 'b1'], ['a2', 'b1']]);
+});
+
+test('sequence: past --max-pending the key that opened first is dropped and counted; the others still complete', () => {
+  const q = query('sequence', [step('k'), step('k')]);
+  const pushes: [TimelineEvent, number][] = [
+    [ev(1, { id: 'a1', k: 'a' }), 1], [ev(2, { id: 'b1', k: 'b' }), 1], [ev(3, { id: 'c1', k: 'c' }), 1],
+    [ev(4, { id: 'a2', k: 'a' }), 2], [ev(5, { id: 'c2', k: 'c' }), 2], [ev(6, { id: 'b2', k: 'b' }), 2],
+  ];
+  const bounded = createRunner(q, { maxPending: 2 });
+  assert.deepEqual(runWith(bounded, q, pushes).map((r) => r.ids), [['c1', 'c2'], ['b1', 'b2']]);
+  assert.equal(bounded.dropped(), 1, 'key a was dropped when c opened');
+  const unbounded = createRunner(q);
+  assert.deepEqual(runWith(unbounded, q, pushes).map((r) => r.ids), [['a1', 'a2'], ['c1', 'c2'], ['b1', 'b2']]);
+  assert.equal(unbounded.dropped(), 0);
 });
