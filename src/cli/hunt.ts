@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { once } from 'node:events';
 import path from 'node:path';
-import { scan, type Alert, type EventView, type PortableCompile, type PrefilterMode, type ScanQuery, type ScanSummary, type TimeBound } from '../engine/index.js';
+import { autoThreads, scan, type Alert, type EventView, type PortableCompile, type PrefilterMode, type ScanQuery, type ScanSummary, type TimeBound } from '../engine/index.js';
 import { DEFAULT_MAX_LINE_BYTES, discoverInputs, type InputSource } from '../input/index.js';
 import { Normalizer } from '../normalize/index.js';
 import {
@@ -25,7 +25,8 @@ export interface HuntOptions {
   maxMemory: number;
   /** Join keys with open partial sequences kept per rule (`--max-pending`). */
   maxPending: number;
-  threads: number;
+  /** Worker threads, or `auto` (engine/pool.ts autoThreads). */
+  threads: number | 'auto';
   timestampField: string;
   categoryField: string;
   tiebreakerField?: string;
@@ -170,7 +171,7 @@ export async function hunt(
       maxLineBytes: opts.maxLineBytes,
       maxMemory: opts.maxMemory,
       maxPending: opts.maxPending,
-      threads: opts.threads,
+      threads: opts.threads === 'auto' ? autoThreads(discovery.sources) : opts.threads,
       compile,
       timestampField: opts.timestampField,
       ...(opts.tiebreakerField === undefined ? {} : { tiebreakerField: opts.tiebreakerField }),

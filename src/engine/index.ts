@@ -9,6 +9,7 @@ export { FieldPresence, type AbsentField } from './fields.js';
 export { testRule, type RuleTestOptions, type RuleTestResult } from './rule-test.js';
 export { DEFAULT_ORDER_BUDGET } from './order.js';
 export { DEFAULT_MAX_PENDING } from './sequence.js';
+export { autoThreads } from './pool.js';
 export type { PrefilterMode } from './collect.js';
 export { compileOptionsOf, type PortableCompile, type PortableFieldType } from './pool.js';
 export { normalizeInputs, type NormalizeResult } from './normalize.js';

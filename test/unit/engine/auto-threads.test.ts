@@ -1,0 +1,20 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { test } from 'node:test';
+import { autoThreads } from '../../../src/engine/index.js';
+
+test('--threads auto: one thread for small inputs and stdin, several (at most 4) for large ones', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lolhunt-threads-'));
+  const small = path.join(dir, 'small.ndjson');
+  const large = path.join(dir, 'large.ndjson');
+  fs.writeFileSync(small, '{}\n');
+  // A sparse file: its size counts, it takes no disk.
+  fs.closeSync(fs.openSync(large, 'w'));
+  fs.truncateSync(large, 600 * 1024 * 1024);
+  assert.equal(autoThreads([{ index: 0, path: small }, { index: 1, path: '-' }]), 1);
+  assert.equal(autoThreads([{ index: 0, path: path.join(dir, 'missing') }]), 1);
+  assert.equal(autoThreads([{ index: 0, path: small }, { index: 1, path: large }]), Math.min(os.availableParallelism(), 4));
+  fs.rmSync(dir, { recursive: true });
+});
