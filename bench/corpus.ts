@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
 
 /** One layout of a corpus: the files to scan, and the size of the events they hold. */
 export interface Corpus {
@@ -77,15 +78,45 @@ function split16(sorted: Corpus, dir: string): Corpus {
   const files = Array.from({ length: 16 }, (_, i) => path.join(dir, `part-${String(i).padStart(2, '0')}.ndjson`));
   if (!files.every((f) => fs.existsSync(f))) {
     fs.mkdirSync(dir, { recursive: true });
-    const parts: string[][] = files.map(() => []);
+    // Streamed (a corpus can be larger than one string may be), into temporary names renamed at the end.
+    const fds = files.map((f) => fs.openSync(`${f}.tmp`, 'w'));
+    const pending: string[][] = files.map(() => []);
+    const flush = (i: number) => {
+      fs.writeSync(fds[i]!, pending[i]!.join(''));
+      pending[i] = [];
+    };
     const hosts = new Map<string, number>();
-    for (const line of fs.readFileSync(sorted.files[0]!, 'utf8').split('\n')) {
-      if (!line) continue;
+    forEachLine(sorted.files[0]!, (line) => {
       const host = String((JSON.parse(line) as { host?: { name?: string } }).host?.name);
       if (!hosts.has(host)) hosts.set(host, hosts.size % 16);
-      parts[hosts.get(host)!]!.push(line);
-    }
-    files.forEach((f, i) => fs.writeFileSync(f, parts[i]!.length ? parts[i]!.join('\n') + '\n' : ''));
+      const i = hosts.get(host)!;
+      pending[i]!.push(line + '\n');
+      if (pending[i]!.length >= 1024) flush(i);
+    });
+    files.forEach((f, i) => {
+      flush(i);
+      fs.closeSync(fds[i]!);
+      fs.renameSync(`${f}.tmp`, f);
+    });
   }
   return { ...sorted, variant: 'split16', files };
+}
+
+/** Calls `each` with every non-empty line of a file, read 8 MiB at a time. */
+function forEachLine(file: string, each: (line: string) => void): void {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const buf = Buffer.alloc(8 << 20);
+    // A character cut by a read is completed by the next one.
+    const decoder = new StringDecoder('utf8');
+    let rest = '';
+    for (let n = fs.readSync(fd, buf); n > 0; n = fs.readSync(fd, buf)) {
+      const lines = (rest + decoder.write(buf.subarray(0, n))).split('\n');
+      rest = lines.pop()!;
+      for (const line of lines) if (line) each(line);
+    }
+    if (rest) each(rest);
+  } finally {
+    fs.closeSync(fd);
+  }
 }
