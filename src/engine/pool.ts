@@ -1,8 +1,7 @@
-import fs from 'node:fs';
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { compileQuery, type CompiledQuery, type CompileOptions, type FieldType } from '../eql/index.js';
-import { splitFile, type InputSource } from '../input/index.js';
+import { splitFile, textBytes, type InputSource } from '../input/index.js';
 import { dateFormatParser, parseDate } from '../normalize/index.js';
 import { collectUnit, type Candidate, type CollectSettings, type CollectSink, type UnitResult, type WorkUnit } from './collect.js';
 import type { FieldReport } from './fields.js';
@@ -38,17 +37,9 @@ const AUTO_THREADS_BYTES = 512 * 1024 * 1024;
 /** `--threads auto` uses at most this many threads, bounding the memory they add. */
 const AUTO_THREADS_MAX = 4;
 
-/** The thread count `--threads auto` picks for these sources (stdin counts as small). */
+/** The thread count `--threads auto` picks for these sources (stdin counts as small, gzip by its text). */
 export function autoThreads(sources: InputSource[]): number {
-  let bytes = 0;
-  for (const s of sources) {
-    if (s.path === '-') continue;
-    try {
-      bytes += fs.statSync(s.path).size;
-    } catch {
-      // Unreadable: reading it reports why.
-    }
-  }
+  const bytes = sources.reduce((sum, s) => sum + textBytes(s), 0);
   return bytes < AUTO_THREADS_BYTES ? 1 : Math.max(1, Math.min(os.availableParallelism(), AUTO_THREADS_MAX));
 }
 

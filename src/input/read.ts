@@ -102,6 +102,29 @@ async function* readSplit(chunks: AsyncIterator<Buffer>, splitter: LineSplitter 
 }
 
 /**
+ * About how many bytes of text a source holds, for sizing the work: a file's size, or for
+ * gzip the larger of that and the size its trailer records (the last member's, modulo 4 GiB:
+ * a hint, not a count); 0 for stdin and what cannot be read.
+ */
+export function textBytes(source: InputSource): number {
+  if (source.path === '-') return 0;
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(source.path, 'r');
+    const size = fs.fstatSync(fd).size;
+    const head = Buffer.alloc(2);
+    if (size < 18 || fs.readSync(fd, head, 0, 2, 0) < 2 || !isGzip(head)) return size;
+    const trailer = Buffer.alloc(4);
+    fs.readSync(fd, trailer, 0, 4, size - 4);
+    return Math.max(size, trailer.readUInt32LE(0));
+  } catch {
+    return 0;
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+}
+
+/**
  * Cuts a plain NDJSON file (not gzip, not a JSON array or multi-line documents, not UTF-16) of at least two
  * `rangeBytes` into ranges of about that size that readItems can read on their own; null
  * when the file is smaller or cannot be read in parts.

@@ -3,9 +3,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
+import zlib from 'node:zlib';
 import { autoThreads } from '../../../src/engine/index.js';
 
-test('--threads auto: one thread for small inputs and stdin, several (at most 4) for large ones', () => {
+test('--threads auto: one thread for small inputs and stdin, several (at most 4) for large ones, gzip counted by its text', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lolhunt-threads-'));
   const small = path.join(dir, 'small.ndjson');
   const large = path.join(dir, 'large.ndjson');
@@ -16,5 +17,13 @@ test('--threads auto: one thread for small inputs and stdin, several (at most 4)
   assert.equal(autoThreads([{ index: 0, path: small }, { index: 1, path: '-' }]), 1);
   assert.equal(autoThreads([{ index: 0, path: path.join(dir, 'missing') }]), 1);
   assert.equal(autoThreads([{ index: 0, path: small }, { index: 1, path: large }]), Math.min(os.availableParallelism(), 4));
+  // A small gzip whose trailer records 600 MiB of text (the size is read from there).
+  const gz = path.join(dir, 'large.ndjson.gz');
+  const member = zlib.gzipSync(Buffer.from('{}\n'));
+  member.writeUInt32LE(600 * 1024 * 1024, member.length - 4);
+  fs.writeFileSync(gz, member);
+  assert.equal(autoThreads([{ index: 0, path: gz }]), Math.min(os.availableParallelism(), 4));
+  fs.writeFileSync(gz, zlib.gzipSync(Buffer.from('{}\n')));
+  assert.equal(autoThreads([{ index: 0, path: gz }]), 1);
   fs.rmSync(dir, { recursive: true });
 });
