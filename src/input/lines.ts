@@ -27,7 +27,7 @@ export class LineSplitter {
     private readonly maxLineBytes: number,
     private readonly filter?: LineFilter,
     private readonly onSkipped?: (lines: number) => void,
-    /** Give each line its place in the input (plain files read whole, without a filter). */
+    /** Give each line its place in the input (plain files: read whole, or a byte range after `startAt`). */
     private readonly spans = false,
   ) {}
 
@@ -48,17 +48,24 @@ export class LineSplitter {
       // A line begun in an earlier chunk (and the first line, for its BOM) is finished alone.
       if (this.partBytes > 0 || this.overflow || this.lineNo === 0) {
         const nl = chunk.indexOf(NEWLINE);
-        if (nl === -1) return this.keep(chunk);
+        if (nl === -1) {
+          this.keep(chunk);
+          this.pushed += chunk.length;
+          return;
+        }
         this.keep(chunk.subarray(0, nl));
         this.emit(out);
         start = nl + 1;
       }
       const last = chunk.lastIndexOf(NEWLINE);
       if (last >= start) {
-        this.region(chunk.subarray(start, last + 1), out);
+        this.region(chunk.subarray(start, last + 1), this.pushed + start, out);
         start = last + 1;
       }
-      return this.keep(chunk.subarray(start));
+      this.lineStart = this.pushed + start;
+      this.keep(chunk.subarray(start));
+      this.pushed += chunk.length;
+      return;
     }
     for (;;) {
       const nl = chunk.indexOf(NEWLINE, start);
@@ -106,7 +113,7 @@ export class LineSplitter {
     let begin = 0;
     if (line === 1 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) begin = 3;
     if (begin !== 0 || end !== buf.length) buf = buf.subarray(begin, end);
-    const at: ByteSpan | undefined = this.spans && !this.filter ? [this.lineStart + begin, buf.length] : undefined;
+    const at: ByteSpan | undefined = this.spans ? [this.lineStart + begin, buf.length] : undefined;
     let tags: LineTags | null | undefined;
     if (this.filter && buf.length) {
       this.starts[0] = 0;
@@ -121,8 +128,8 @@ export class LineSplitter {
     this.finish(buf, line, tags ?? undefined, out, at);
   }
 
-  /** Whole lines, each ending in a newline, filtered in one go. */
-  private region(chunk: Buffer, out: InputItem[]): void {
+  /** Whole lines, each ending in a newline, filtered in one go; `offset`: where `chunk` lies in the input. */
+  private region(chunk: Buffer, offset: number, out: InputItem[]): void {
     let n = 0;
     for (let s = 0; s < chunk.length;) {
       const nl = chunk.indexOf(NEWLINE, s);
@@ -147,7 +154,7 @@ export class LineSplitter {
         skipped++;
         continue;
       }
-      this.finish(chunk.subarray(s, e), line, d ?? undefined, out);
+      this.finish(chunk.subarray(s, e), line, d ?? undefined, out, this.spans ? [offset + s, e - s] : undefined);
     }
     if (skipped) this.onSkipped?.(skipped);
   }

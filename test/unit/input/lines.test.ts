@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { LineSplitter } from '../../../src/input/lines.js';
-import type { InputItem } from '../../../src/input/index.js';
+import type { InputItem, LineFilter } from '../../../src/input/index.js';
 
 /** Feeds the text in chunks of `size` bytes and collects what the splitter yields. */
 function split(text: string | Buffer, size: number, max = 1024): InputItem[] {
@@ -39,4 +39,22 @@ test('a NUL byte makes its own line bad and nothing else', () => {
 test('a multi-byte character split across chunks is decoded whole', () => {
   const out = split('{"a":"é€😀"}\n', 1);
   assert.deepEqual(out, [{ kind: 'line', line: 1, text: '{"a":"é€😀"}' }]);
+});
+
+test('with a line filter too, each line carries the span that reads it back, over any chunking', () => {
+  const text = '\uFEFF{"a":1}\r\n\n{"b":"é€"}\n  \n{"c":3}\r\n{"d":4}';
+  const bytes = Buffer.from(text);
+  const tagAll: LineFilter = { select: (_buf, _starts, _ends, n, out) => { for (let i = 0; i < n; i++) out[i] = []; } };
+  for (const size of [1, 2, 5, 9, 1000]) {
+    const splitter = new LineSplitter(1024, tagAll, undefined, true);
+    const out: InputItem[] = [];
+    for (let i = 0; i < bytes.length; i += size) splitter.push(bytes.subarray(i, i + size), out);
+    splitter.end(out);
+    const lines = out.filter((i) => i.kind === 'line');
+    assert.deepEqual(lines.map((i) => i.text), ['{"a":1}', '{"b":"é€"}', '{"c":3}', '{"d":4}'], `chunks of ${size}`);
+    for (const item of lines) {
+      assert.ok(item.at, `chunks of ${size}: line ${item.line} has a span`);
+      assert.equal(bytes.subarray(item.at[0], item.at[0] + item.at[1]).toString('utf8'), item.text, `chunks of ${size}: line ${item.line}`);
+    }
+  }
 });
