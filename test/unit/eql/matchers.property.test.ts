@@ -45,6 +45,15 @@ for (const [op, ci, seed] of [[':', true, 161], ['like', false, 162], ['like~', 
   });
 }
 
+for (const [op, ci, seed] of [[':', true, 164], ['like', false, 165], ['like~', true, 166]] as const) {
+  test(`property: x ${op} (p1, p2, ...) holds when any pattern matches`, () => {
+    fc.assert(fc.property(fc.array(chars(WILDCARD_PATTERN, 6), { minLength: 1, maxLength: 5 }), fieldValue(chars(WILDCARD_VALUE, 8)), (patterns, x) => {
+      const expected = anyMatches(x, (s) => patterns.some((p) => wildcardReference(p, s, ci)));
+      assert.equal(matches(`x ${op} (${patterns.map(eqlString).join(', ')})`, { x }), expected);
+    }), params(300, seed));
+  });
+}
+
 // ---- regex: random Lucene syntax trees, printed as Lucene text; the reference walks the tree
 // and collects every end position reachable from a start position.
 
