@@ -89,7 +89,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   const summary: ScanSummary = {
     files: opts.sources.length, bytes: 0, events: 0, unparsed: 0, badLines: 0, fileErrors: 0, problems: [],
     badLinesByReason: [], eventsByCategory: [], eventsByHost: [], hostFiltered: 0,
-    alertsByRule: [], alerts: 0, elapsedMs: 0, peakRssBytes: 0,
+    alertsByRule: [], alerts: 0, elapsedMs: 0, peakRssBytes: 0, threads: 1,
     inputs: [], shapes: {}, normalized: opts.normalize ?? true, warnings: [], ruleWarnings: [],
     skippedFiles: opts.skippedFiles ?? [],
   };
@@ -218,6 +218,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
     summary.eventsByCategory = categories.sorted();
     summary.elapsedMs = performance.now() - started;
     summary.peakRssBytes = process.resourceUsage().maxRSS * 1024;
+    summary.threads = pool ? Math.max(1, Math.min(threads, units.length)) : 1;
     return { alerts, summary, ...(opts.watchFields ? { absentFields: FieldPresence.absent(opts.watchFields, fieldReports) } : {}) };
   } finally {
     order.dispose();

@@ -82,6 +82,8 @@ export interface ScanSummary {
   elapsedMs: number;
   /** Peak resident set size of the process. */
   peakRssBytes: number;
+  /** Threads that read and matched (`--threads`, `auto` resolved). */
+  threads: number;
   /** Per input, in order. */
   inputs: InputCoverage[];
   /** Events per document shape, over all inputs. */

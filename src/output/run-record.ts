@@ -34,6 +34,7 @@ export function summaryRecord(s: ScanSummary, run: RunInfo | undefined): Record<
     events_per_second: seconds > 0 ? Math.round(s.events / seconds) : 0,
     bytes_per_second: seconds > 0 ? Math.round(s.bytes / seconds) : 0,
     peak_rss_bytes: s.peakRssBytes,
+    threads: s.threads,
   };
 }
 

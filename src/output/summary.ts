@@ -83,7 +83,8 @@ export function formatSummary(s: ScanSummary, opts: { color: boolean; verbose?: 
 
   const seconds = s.elapsedMs / 1000;
   const rate = seconds > 0 ? ` · ${Math.round(s.events / seconds)} events/s · ${formatBytes(Math.round(s.bytes / seconds))}/s` : '';
-  row('elapsed', `${formatElapsed(s.elapsedMs)}${rate} · peak memory ${formatBytes(s.peakRssBytes)}`);
+  const threads = s.threads > 1 ? ` · ${s.threads} threads` : '';
+  row('elapsed', `${formatElapsed(s.elapsedMs)}${rate}${threads} · peak memory ${formatBytes(s.peakRssBytes)}`);
   return lines.join('\n');
 }
 

@@ -161,3 +161,14 @@ test('--max-pending: a bound that bites is a warning naming the rule, in the sum
   assert.ok(summaryOf(bounded.stdout).alerts <= summaryOf(full.stdout).alerts);
   assert.match(bounded.stderr, /warning: .*--max-pending/);
 });
+
+test('--threads: the summary says how many threads ran (auto picks one for a small input)', async () => {
+  const threadsOf = (stdout: string) => (JSON.parse(stdout) as { summary: { threads: number } }).summary.threads;
+  const auto = await runCli(['scan', 'samples/', '--format', 'json']);
+  const two = await runCli(['scan', 'samples/', '--format', 'json', '--threads', '2']);
+  assert.equal(threadsOf(auto.stdout), 1);
+  assert.equal(threadsOf(two.stdout), 2);
+  assert.match(two.stderr, /· 2 threads ·/);
+  const bad = await runCli(['scan', 'samples/', '--threads', 'many']);
+  assert.equal(bad.code, 2);
+});

@@ -8,7 +8,7 @@ type Summary = Parameters<ResultWriter['end']>[0];
 
 const SUMMARY: Summary = {
   files: 1, bytes: 10, events: 2, unparsed: 0, badLines: 0, fileErrors: 0, problems: [], alertsByRule: [], alerts: 2, elapsedMs: 1,
-  badLinesByReason: [], eventsByCategory: [], eventsByHost: [], hostFiltered: 0, peakRssBytes: 0,
+  badLinesByReason: [], eventsByCategory: [], eventsByHost: [], hostFiltered: 0, peakRssBytes: 0, threads: 1,
   inputs: [], shapes: {}, normalized: true, warnings: [], ruleWarnings: [], skippedFiles: [],
 };
 
