@@ -8,8 +8,12 @@ import { sniff } from './sniff.js';
 import type { ByteRange, ByteSpan, InputItem, InputSource, ReadOptions } from './types.js';
 
 const BATCH = 512;
-/** Bytes per read: 64 KiB reads cost ~10× the CPU of 1 MiB ones (bench/RESULTS.md, 2026-11-29 22:00). */
-const READ_CHUNK = 1 << 20;
+/**
+ * Bytes per read: 64 KiB reads cost ~4× the CPU of 1 MiB ones; 256 KiB run as fast as 1 MiB and
+ * leave a quarter of the memory in spent read buffers awaiting GC (2 GB input: ~14 MB against
+ * ~46 MB, peak RSS 195–224 MB against 243–250 MB). docs/decisions.md, "Scale, second pass".
+ */
+export const READ_CHUNK = 1 << 18;
 
 /**
  * Reads one source as batches of items: NDJSON lines, elements of a file whose first

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { readItems, readText, splitFile, type InputItem, type ReadOptions } from '../../../src/input/index.js';
+import { READ_CHUNK } from '../../../src/input/read.js';
 
 async function read(file: string, opts: Partial<ReadOptions> = {}): Promise<InputItem[]> {
   const out: InputItem[] = [];
@@ -50,12 +51,15 @@ test('the byte ranges of a file, read on their own and renumbered, give exactly 
 test('issue-16 review: a range whose last read ends exactly on a newline does not take the next range\'s first line', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lolhunt-ranges-'));
   const file = path.join(dir, 'aligned.ndjson');
-  // 30-byte lines put a newline at byte 2097149; range 1 is read from 1048574 in 1 MiB chunks
-  // (input/read.ts), so its first read ends exactly at its end, 2097150.
-  const lines = Array.from({ length: 80_000 }, (_, i) => JSON.stringify({ n: String(i).padStart(21, '0') }));
-  assert.equal(lines[0]!.length, 29);
+  // Range 1 is read from one byte before its start, READ_CHUNK bytes at a time; with a range
+  // of READ_CHUNK - 1 bytes its first read ends exactly at its end, and lines of a length that
+  // divides that end put a newline on its last byte.
+  const rangeBytes = READ_CHUNK - 1;
+  let length = 30;
+  while ((2 * rangeBytes) % length !== 0) length++;
+  const lines = Array.from({ length: Math.ceil((3 * rangeBytes) / length) }, (_, i) => JSON.stringify({ n: String(i).padStart(length - 9, '0') }));
+  assert.equal(lines[0]!.length + 1, length);
   fs.writeFileSync(file, lines.join('\n') + '\n');
-  const rangeBytes = (1 << 20) - 1;
   const size = fs.statSync(file).size;
   const whole = await readWhole(file, { maxLineBytes: 100 });
   const got: InputItem[] = [];
