@@ -1,6 +1,6 @@
 import type { CompiledQuery, FieldValue } from '../eql/index.js';
 import type { Hit, QueryResult, QueryRunner } from './runner.js';
-import { comparePosition, type TimelineEvent } from './timeline.js';
+import { comparePosition, compareValues, type TimelineEvent } from './timeline.js';
 
 interface Group {
   keys: FieldValue[];
@@ -76,23 +76,11 @@ function combinations(lists: TimelineEvent[][], limit: number): TimelineEvent[][
   return out;
 }
 
-/** Ascending, null first, numbers before strings. */
+/** Ascending by each key in turn (timeline.ts compareValues). */
 function compareKeys(a: FieldValue[], b: FieldValue[]): number {
   for (let i = 0; i < a.length; i++) {
-    const c = compareValue(a[i] ?? null, b[i] ?? null);
+    const c = compareValues(a[i], b[i]);
     if (c !== 0) return c;
   }
   return 0;
-}
-
-function compareValue(x: FieldValue, y: FieldValue): number {
-  if (x === y) return 0;
-  if (x === null) return -1;
-  if (y === null) return 1;
-  if (typeof x === 'number' && typeof y === 'number') return x - y;
-  if (typeof x === 'number') return -1;
-  if (typeof y === 'number') return 1;
-  const s = typeof x === 'string' ? x : JSON.stringify(x);
-  const t = typeof y === 'string' ? y : JSON.stringify(y);
-  return s < t ? -1 : s > t ? 1 : 0;
 }

@@ -24,20 +24,25 @@ export interface TimelineEvent {
   missing?: true;
 }
 
-function compareTiebreak(a: FieldValue | undefined, b: FieldValue | undefined): number {
-  // Missing (or null) tiebreakers sort first, numbers before strings.
+/**
+ * The one order of field values, for tiebreakers on the timeline and for sample keys:
+ * missing and null first, then numbers by value, then the rest by text (strings as they are,
+ * other values as JSON).
+ */
+export function compareValues(a: FieldValue | undefined, b: FieldValue | undefined): number {
   if (a === undefined || a === null) return b === undefined || b === null ? 0 : -1;
   if (b === undefined || b === null) return 1;
   if (a === b) return 0;
-  if (typeof a === 'number' && typeof b === 'number') return a - b;
-  const x = String(a);
-  const y = String(b);
+  if (typeof a === 'number') return typeof b === 'number' ? a - b : -1;
+  if (typeof b === 'number') return 1;
+  const x = typeof a === 'string' ? a : JSON.stringify(a);
+  const y = typeof b === 'string' ? b : JSON.stringify(b);
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
 /** Timeline order: timestamp, tiebreaker, then file order as given, then position in the file. */
 export function compareEvents(a: TimelineEvent, b: TimelineEvent): number {
-  return a.ts - b.ts || compareTiebreak(a.tiebreak, b.tiebreak) || comparePosition(a, b);
+  return a.ts - b.ts || compareValues(a.tiebreak, b.tiebreak) || comparePosition(a, b);
 }
 
 /** Input order: file order as given, then position in the file. */
