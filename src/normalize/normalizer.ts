@@ -22,8 +22,8 @@ const BRACED_GUID = /^\{[0-9A-Fa-f-]{36}\}$/;
 /** An ECS view over a document plus the fields its map produced (which win). */
 class MappedView implements EventView {
   private readonly rest: DocumentView;
-  constructor(readonly doc: object, readonly ecs: Map<string, FieldValue>) {
-    this.rest = new DocumentView(doc);
+  constructor(readonly doc: object, readonly ecs: Map<string, FieldValue>, flattenAfter: number | undefined) {
+    this.rest = new DocumentView(doc, flattenAfter);
   }
   get(path: string): FieldValue | undefined {
     const v = this.ecs.get(path);
@@ -39,12 +39,13 @@ class MappedView implements EventView {
 export class Normalizer {
   private readonly compiled = new Map<string, Compiled>();
 
-  constructor(private readonly enabled = true) {}
+  /** `flattenAfter`: when the views flatten a document (DocumentView); their default when undefined. */
+  constructor(private readonly enabled = true, private readonly flattenAfter?: number) {}
 
   normalize(doc: Record<string, unknown>): Normalized {
     const shape = detectShape(doc);
     // Off (`--no-normalize`), the shape is still counted, so the summary can say what was not mapped.
-    if (shape === 'ecs' || !this.enabled) return { view: new DocumentView(doc), shape };
+    if (shape === 'ecs' || !this.enabled) return { view: new DocumentView(doc, this.flattenAfter), shape };
     const ecs = new Map<string, FieldValue>();
     if (shape === 'ecs-winlog') winlogFixes(doc, ecs);
     else for (const { field, get } of this.rulesFor(shape, doc)) {
@@ -54,7 +55,7 @@ export class Normalizer {
     for (const [field, value] of Object.entries(WINDOWS_DEFAULTS)) {
       if (!ecs.has(field) && getField(doc, field) === undefined) ecs.set(field, value);
     }
-    return { view: new MappedView(doc, ecs), shape };
+    return { view: new MappedView(doc, ecs, this.flattenAfter), shape };
   }
 
   private rulesFor(shape: MappedShape, doc: object): Compiled {
