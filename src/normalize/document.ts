@@ -69,10 +69,11 @@ const MAX_FLAT_DEPTH = 32;
  * first read; a large rule set (Elastic's reads ~240 fields of each event, ~540 times) gets
  * the document flattened once into a map of every dotted path, so that each read is one
  * lookup instead of trying every split of the path. `flattenAfter` 0 flattens on the first
- * read: for a caller that knows its rules read many fields (on Elastic's rules/, 10% faster).
+ * read: for a caller that knows its rules read many fields (on Elastic's rules/, 5–10% faster).
  */
 export class DocumentView implements EventView {
-  private cache = new Map<string, FieldValue | typeof ABSENT>();
+  /** Reads so far, made on the first read that is not served flat. */
+  private cache: Map<string, FieldValue | typeof ABSENT> | null = null;
   /** Every path of the document, once built; null when it cannot stand for getField. */
   private flat: Map<string, FieldValue> | null | undefined;
   private reads = 0;
@@ -83,10 +84,11 @@ export class DocumentView implements EventView {
     const flat = this.flat;
     if (flat) return flat.get(path);
     if (flat === undefined && this.reads++ >= this.flattenAfter && (this.flat = flatten(this.doc))) return this.flat.get(path);
-    let v = this.cache.get(path);
+    const cache = (this.cache ??= new Map());
+    let v = cache.get(path);
     if (v === undefined) {
       const got = getField(this.doc, path);
-      this.cache.set(path, (v = got === undefined ? ABSENT : got));
+      cache.set(path, (v = got === undefined ? ABSENT : got));
     }
     return v === ABSENT ? undefined : v;
   }
