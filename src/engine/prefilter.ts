@@ -57,28 +57,45 @@ export function satisfied(step: readonly Int32Array[], stamp: Uint32Array, seria
 }
 
 const NONE: LineTags = [];
-const MAPPED_NEEDLES = MAPPED_KEYS.map((k) => Buffer.from(k));
-const BACKSLASH_U = Buffer.from('\\u');
-const BACKSLASH_SLASH = Buffer.from('\\/');
+/** What a pattern of the line filter's automaton stands for, beyond the rules' literals. */
+const enum Marker {
+  /** Bytes that make a line unsafe as they are (UNSAFE_BYTES). */
+  Unsafe,
+  /** `\u` or `\/`: unsafe when an escape (after an odd run of backslashes), case as written. */
+  Escape,
+  /** A key of a shape the normalizer maps (MAPPED_KEYS): unsafe when its case is as written. */
+  Mapped,
+  /** The timestamp field's key, case as written: a line without it is parsed, to be reported. */
+  Timestamp,
+}
 
 /**
  * One search over a whole buffer of lines: a line with no step's literals is skipped; a line
  * with an escape that could hide a literal, or an unsafe marker, is parsed with all steps on.
+ * The markers are patterns of the same automaton as the literals (one pass over the bytes);
+ * since it folds ASCII case, those that must match as written are checked at each hit.
  */
 class RawLineFilter implements LineFilter {
   private readonly automaton: Automaton;
   private readonly stamp: Uint32Array;
   private serial = 0;
-
-  /** Pattern id of the timestamp key, or -1. */
-  private readonly timestampId: number;
+  /** Per pattern past the literals: its marker kind and bytes. */
+  private readonly markers: { kind: Marker; bytes: Buffer }[] = [];
   /** Per pattern: the serial of the line it was last found on (one entry per line and pattern). */
   private readonly seen: Uint32Array;
 
-  constructor(private readonly literals: string[], private readonly clauses: StepClauses, private readonly skip: boolean, timestampKey: string | null) {
-    const patterns = literals.map((l) => Buffer.from(l, 'latin1') as Uint8Array);
-    patterns.push(...UNSAFE_BYTES.map((b) => Uint8Array.from(b)));
-    this.timestampId = timestampKey === null ? -1 : patterns.push(Buffer.from(timestampKey)) - 1;
+  constructor(private readonly literals: string[], private readonly clauses: StepClauses, private readonly skip: boolean, private readonly timestampKey: string | null) {
+    const patterns: Uint8Array[] = literals.map((l) => Buffer.from(l, 'latin1'));
+    const mark = (kind: Marker, bytes: Buffer) => {
+      this.markers.push({ kind, bytes });
+      patterns.push(bytes);
+    };
+    for (const b of UNSAFE_BYTES) mark(Marker.Unsafe, Buffer.from(b));
+    for (const e of ['\\u', '\\/']) mark(Marker.Escape, Buffer.from(e));
+    // Documents the normalizer maps to ECS: their ECS values (`"process"`, `"windows"`) are
+    // computed, not in the text (../normalize mayBeMapped; its keys, case-sensitive).
+    for (const k of MAPPED_KEYS) mark(Marker.Mapped, Buffer.from(k));
+    if (timestampKey !== null) mark(Marker.Timestamp, Buffer.from(timestampKey));
     this.automaton = new Automaton(patterns);
     this.stamp = new Uint32Array(literals.length);
     this.seen = new Uint32Array(patterns.length);
@@ -89,7 +106,7 @@ class RawLineFilter implements LineFilter {
     const unsafe = new Uint8Array(n);
     const timed = new Uint8Array(n);
     const nLiterals = this.literals.length;
-    const timestampId = this.timestampId;
+    const markers = this.markers;
     let line = 0;
     const seen = this.seen;
     let serial = ++this.serial;
@@ -100,17 +117,21 @@ class RawLineFilter implements LineFilter {
       }
       for (const id of ids) {
         if (seen[id] === serial) continue;
+        if (id < nLiterals) {
+          seen[id] = serial;
+          (found[line] ??= []).push(id);
+          continue;
+        }
+        const { kind, bytes } = markers[id - nLiterals]!;
+        const at = pos - bytes.length + 1;
+        if (kind !== Marker.Unsafe && !asWritten(buf, at, bytes)) continue;
+        if (kind === Marker.Escape && !escapes(buf, at)) continue;
         seen[id] = serial;
-        if (id < nLiterals) (found[line] ??= []).push(id);
-        else if (id === timestampId) timed[line] = 1;
+        if (kind === Marker.Timestamp) timed[line] = 1;
         else unsafe[line] = 1;
       }
     });
-    if (timestampId === -1) timed.fill(1);
-    for (const needle of [BACKSLASH_U, BACKSLASH_SLASH]) this.mark(buf, needle, starts, ends, n, unsafe, true);
-    // Documents the normalizer maps to ECS: their ECS values (`"process"`, `"windows"`) are
-    // computed, not in the text (../normalize mayBeMapped; its keys, case-sensitive).
-    for (const needle of MAPPED_NEEDLES) this.mark(buf, needle, starts, ends, n, unsafe, false);
+    if (this.timestampKey === null) timed.fill(1);
     for (let i = 0; i < n; i++) {
       if (unsafe[i] || !timed[i]) {
         out[i] = undefined;
@@ -130,19 +151,17 @@ class RawLineFilter implements LineFilter {
       out[i] = anyStepEnabled(this.clauses, this.stamp, serial) ? ids : null;
     }
   }
+}
 
-  /** Lines holding `needle` (when `escape`: as an escape, after an odd run of backslashes). */
-  private mark(buf: Buffer, needle: Buffer, starts: Int32Array, ends: Int32Array, n: number, unsafe: Uint8Array, escape: boolean): void {
-    const end = ends[n - 1]!;
-    let line = 0;
-    for (let at = buf.indexOf(needle, starts[0]!); at !== -1 && at < end; at = buf.indexOf(needle, at + 1)) {
-      if (escape) {
-        let run = 1;
-        while (at - run >= 0 && buf[at - run] === 0x5c) run++;
-        if (run % 2 === 0) continue;
-      }
-      while (ends[line]! < at) line++;
-      unsafe[line] = 1;
-    }
-  }
+/** Are `bytes` at `at` in `buf`, byte for byte? */
+function asWritten(buf: Buffer, at: number, bytes: Buffer): boolean {
+  for (let i = 0; i < bytes.length; i++) if (buf[at + i] !== bytes[i]) return false;
+  return true;
+}
+
+/** Is the backslash at `at` an escape: preceded by an even run of backslashes? */
+function escapes(buf: Buffer, at: number): boolean {
+  let run = 1;
+  while (at - run >= 0 && buf[at - run] === 0x5c) run++;
+  return run % 2 === 1;
 }

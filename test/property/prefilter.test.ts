@@ -102,3 +102,24 @@ test('differential: alerts with the prefilter (skip, tag) equal alerts without i
   }), { numRuns: 60 });
   assert.ok(skipped > 0, 'the prefilter skipped some lines');
 });
+
+test('markers are checked as written: "id" keys and an escaped backslash before u do not force a parse, "@Timestamp" is not the timestamp', async () => {
+  const q = query('process where process.name : "certutil.exe"');
+  const lines = [
+    // Lower-case "id" keys (every Defend event has them) are not the mapped shapes' "Id".
+    '{"@timestamp":"2024-01-01T00:00:00Z","event":{"id":"x","category":"process"},"agent":{"id":"y"},"process":{"name":"notepad.exe"}}',
+    // `\\u` is an escaped backslash then a u, not a \u escape.
+    '{"@timestamp":"2024-01-01T00:00:01Z","event":{"category":"process"},"process":{"name":"a\\\\u0041.exe"}}',
+    // A \u escape after an escaped backslash (odd run) is one: parsed, and it matches.
+    '{"@timestamp":"2024-01-01T00:00:02Z","event":{"category":"process"},"process":{"name":"\\\\\\u0063ertutil.exe"}}',
+    '{"@timestamp":"2024-01-01T00:00:03Z","event":{"category":"process"},"process":{"name":"\\u0063ertutil.exe"}}',
+    // No timestamp key as written: parsed, so it is reported.
+    '{"@Timestamp":"2024-01-01T00:00:04Z","event":{"category":"process"},"process":{"name":"notepad.exe"}}',
+  ];
+  const on = await run(lines, q, 'skip');
+  const off = await run(lines, q, 'off');
+  assert.equal(on.alerts, off.alerts);
+  assert.equal(JSON.parse(on.alerts).length, 1, 'the plain \\u escape of certutil.exe');
+  assert.equal(on.summary.unparsed, 2, 'the "id" line and the escaped-backslash line are skipped');
+  assert.equal(on.summary.badLines, 1, 'the "@Timestamp" line is parsed and reported');
+});
