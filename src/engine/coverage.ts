@@ -1,7 +1,13 @@
-import type { EventView, Expr, Query } from '../eql/index.js';
+import { elements, type EventView, type Expr, type Query } from '../eql/index.js';
 import type { EpochUnit, ShapeName } from '../normalize/index.js';
 import { getField, parseDate } from '../normalize/index.js';
 import type { InputCoverage, RuleWarning } from './types.js';
+
+/** The categories a query cannot match without: those of its steps that must match (not `any`, not missing events). */
+function requiredCategories(query: Query): string[] {
+  const steps = query.type === 'event' ? [{ filter: query.filter, missing: false }] : query.steps;
+  return [...new Set(steps.flatMap((s) => (s.missing || s.filter.category === null ? [] : [s.filter.category])))];
+}
 
 /**
  * Field groups a query step cannot match without: each group must have some field that
@@ -54,6 +60,8 @@ export interface CoverageFields {
   ruleFields: string[];
   /** Fields of the required groups (requiredFieldGroups), tracked until each is seen. */
   tracked: string[];
+  /** Categories the queries' steps require (requiredCategories), tracked until each is seen. */
+  categories: string[];
 }
 
 export function coverageFields(queries: { ast: Query; fields: string[] }[], categoryField: string): CoverageFields {
@@ -61,6 +69,7 @@ export function coverageFields(queries: { ast: Query; fields: string[] }[], cate
     categoryField,
     ruleFields: [...new Set(queries.flatMap((q) => q.fields))],
     tracked: [...new Set(queries.flatMap((q) => requiredFieldGroups(q.ast, categoryField).flat(2)))],
+    categories: [...new Set(queries.flatMap((q) => requiredCategories(q.ast)))],
   };
 }
 
@@ -72,6 +81,8 @@ export interface UnitCoverage {
   sawCategory: boolean;
   /** Tracked fields that occurred. */
   seen: string[];
+  /** Tracked categories that occurred. */
+  seenCategories: string[];
   /** Documents without a usable timestamp, and the time-like fields the first of them has. */
   missingTimestamp: number;
   timeFields: string[];
@@ -79,11 +90,13 @@ export interface UnitCoverage {
 
 /** Counts, on the thread that reads a unit, what the summary's coverage needs. */
 export class UnitTally {
-  private readonly data: UnitCoverage = { shapes: {}, epoch: [], sawRuleField: false, sawCategory: false, seen: [], missingTimestamp: 0, timeFields: [] };
+  private readonly data: UnitCoverage = { shapes: {}, epoch: [], sawRuleField: false, sawCategory: false, seen: [], seenCategories: [], missingTimestamp: 0, timeFields: [] };
   private readonly unseen: Set<string>;
+  private readonly unseenCategories: Set<string>;
 
   constructor(private readonly fields: CoverageFields) {
     this.unseen = new Set(fields.tracked);
+    this.unseenCategories = new Set(fields.categories);
   }
 
   event(shape: ShapeName, view: EventView): void {
@@ -96,6 +109,10 @@ export class UnitTally {
         this.unseen.delete(p);
         d.seen.push(p);
       }
+    }
+    if (this.unseenCategories.size === 0) return;
+    for (const c of elements(view.get(this.fields.categoryField) ?? null)) {
+      if (typeof c === 'string' && this.unseenCategories.delete(c)) d.seenCategories.push(c);
     }
   }
 
@@ -128,15 +145,17 @@ export class Coverage {
   private readonly shapes: Partial<Record<ShapeName, number>> = {};
   private readonly fields: CoverageFields;
   private readonly unseen: Set<string>;
-  private readonly needs: { name: string; steps: string[][][] }[];
+  private readonly unseenCategories: Set<string>;
+  private readonly needs: { name: string; steps: string[][][]; categories: string[] }[];
   /** Do the queries have `process where`-style steps (which need the category field)? */
   private readonly usesCategory: boolean;
 
   constructor(files: string[], queries: { name: string; ast: Query; fields: string[]; rule?: boolean }[], categoryField: string) {
     this.files = files.map((file) => ({ file, events: 0, badLines: 0, shapes: {}, sawRuleField: false, sawCategory: false, missingTimestamp: 0, timeFields: [] }));
     this.fields = coverageFields(queries, categoryField);
-    this.needs = queries.filter((q) => q.rule !== false).map((q) => ({ name: q.name, steps: requiredFieldGroups(q.ast, categoryField) }));
+    this.needs = queries.filter((q) => q.rule !== false).map((q) => ({ name: q.name, steps: requiredFieldGroups(q.ast, categoryField), categories: requiredCategories(q.ast) }));
     this.unseen = new Set(this.fields.tracked);
+    this.unseenCategories = new Set(this.fields.categories);
     this.usesCategory = this.needs.some((n) => n.steps.some((groups) => groups.some((g) => g.length === 1 && g[0] === categoryField)));
   }
 
@@ -151,6 +170,7 @@ export class Coverage {
     f.sawRuleField ||= u.sawRuleField;
     f.sawCategory ||= u.sawCategory;
     for (const p of u.seen) this.unseen.delete(p);
+    for (const c of u.seenCategories) this.unseenCategories.delete(c);
     if (f.missingTimestamp === 0) f.timeFields = u.timeFields;
     f.missingTimestamp += u.missingTimestamp;
   }
@@ -180,7 +200,9 @@ export class Coverage {
     if (total > 0) {
       for (const n of this.needs) {
         const group = n.steps.flat().find((g) => g.every((p) => this.unseen.has(p)));
+        const category = n.categories.find((c) => this.unseenCategories.has(c));
         if (group) ruleWarnings.push({ rule: n.name, fields: group });
+        else if (category !== undefined) ruleWarnings.push({ rule: n.name, category });
       }
     }
     const inputs = this.files.map(({ file, events, badLines, shapes, epoch }) => ({ file, events, badLines, shapes, ...(epoch ? { epoch } : {}) }));

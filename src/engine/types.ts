@@ -50,10 +50,8 @@ export interface InputCoverage {
 }
 
 /** A rule that could not have fired: none of these fields occurs in the scanned events. */
-export interface RuleWarning {
-  rule: string;
-  fields: string[];
-}
+/** Why a rule could not have fired: none of these fields occurred, or no event was of this category. */
+export type RuleWarning = { rule: string; fields: string[] } | { rule: string; category: string };
 
 export interface ScanSummary {
   files: number;

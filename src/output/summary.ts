@@ -115,7 +115,10 @@ function formatCoverage(s: ScanSummary, opts: { color: boolean; verbose?: boolea
   }
   for (const w of s.warnings) lines.push(c.yellow(escapeControl(`warning: ${w}`)));
   const shown = opts.verbose ? s.ruleWarnings : s.ruleWarnings.slice(0, RULE_WARNINGS_SHOWN);
-  for (const w of shown) lines.push(c.yellow(escapeControl(`warning: rule '${w.rule}' could not have fired: no scanned event has ${w.fields.join(' or ')}`)));
+  for (const w of shown) {
+    const why = 'category' in w ? `no scanned event is in category ${JSON.stringify(w.category)}` : `no scanned event has ${w.fields.join(' or ')}`;
+    lines.push(c.yellow(escapeControl(`warning: rule '${w.rule}' could not have fired: ${why}`)));
+  }
   const more = s.ruleWarnings.length - shown.length;
   if (more > 0) lines.push(c.yellow(`warning: … and ${plural(more, 'more rule')} that could not have fired (--verbose lists them)`));
   return lines;

@@ -172,3 +172,14 @@ test('--threads: the summary says how many threads ran (auto picks one for a sma
   const bad = await runCli(['scan', 'samples/', '--threads', 'many']);
   assert.equal(bad.code, 2);
 });
+
+test('0 alerts because no event is of a category the rules need: each rule is named with the category', async () => {
+  const dir = tmpDir();
+  const [start] = certutilPair('{e9}', '2024-05-14T08:00:00.000Z', '2024-05-14T08:00:01.000Z');
+  fs.writeFileSync(path.join(dir, 'process-only.ndjson'), ndjson([start!]));
+  const run = await runCli(['scan', dir, '--format', 'json']);
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(run.stderr, new RegExp(`warning: rule '${CERTUTIL}' could not have fired: no scanned event is in category "network"`));
+  const warnings = (JSON.parse(run.stdout) as { summary: { rule_warnings: unknown[] } }).summary.rule_warnings;
+  assert.deepEqual(warnings.find((w) => (w as { rule: string }).rule === CERTUTIL), { rule: CERTUTIL, category: 'network' });
+});

@@ -28,7 +28,7 @@ test('requiredFieldGroups: and needs both, or needs one of either, negations and
 test('Coverage: a rule whose required group never occurs is named; units merge per file', () => {
   const rule = { name: 'R', ast: eventQuery('process', or(eq(field('a'), lit(1)), eq(field('b'), lit(1)))), fields: ['event.category', 'a', 'b'] };
   const cov = new Coverage(['f1', 'f2'], [rule], 'event.category');
-  const unit = (shapes: Record<string, number>, seen: string[]) => ({ shapes, epoch: [], sawRuleField: seen.length > 0, sawCategory: seen.includes('event.category'), seen, missingTimestamp: 0, timeFields: [] });
+  const unit = (shapes: Record<string, number>, seen: string[], seenCategories = ['process']) => ({ shapes, epoch: [], sawRuleField: seen.length > 0, sawCategory: seen.includes('event.category'), seen, seenCategories, missingTimestamp: 0, timeFields: [] });
   cov.unit(0, unit({ ecs: 2 }, ['event.category']));
   cov.unit(0, unit({ 'sysmon-flat': 1 }, []));
   cov.unit(1, unit({ ecs: 1 }, []));
@@ -41,4 +41,8 @@ test('Coverage: a rule whose required group never occurs is named; units merge p
   const seen = new Coverage(['f1'], [rule], 'event.category');
   seen.unit(0, unit({ ecs: 1 }, ['event.category', 'b']));
   assert.deepEqual(seen.finish('@timestamp').ruleWarnings, [], 'one field of the or group is enough');
+  // The fields occur, but no event is of the step's category.
+  const otherCategory = new Coverage(['f1'], [rule], 'event.category');
+  otherCategory.unit(0, unit({ ecs: 1 }, ['event.category', 'b'], []));
+  assert.deepEqual(otherCategory.finish('@timestamp').ruleWarnings, [{ rule: 'R', category: 'process' }]);
 });
