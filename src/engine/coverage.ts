@@ -1,12 +1,16 @@
-import { elements, type EventView, type Expr, type Query } from '../eql/index.js';
+import { elements, type EventQuery, type EventView, type Expr, type Query } from '../eql/index.js';
 import type { EpochUnit, ShapeName } from '../normalize/index.js';
 import { getField, parseDate } from '../normalize/index.js';
 import type { InputCoverage, RuleWarning } from './types.js';
 
-/** The categories a query cannot match without: those of its steps that must match (not `any`, not missing events). */
+/** The filters of the steps a query must match (an event query's one; not missing events). */
+function requiredFilters(query: Query): EventQuery['filter'][] {
+  return query.type === 'event' ? [query.filter] : query.steps.filter((s) => !s.missing).map((s) => s.filter);
+}
+
+/** The categories a query cannot match without (`any` needs none). */
 function requiredCategories(query: Query): string[] {
-  const steps = query.type === 'event' ? [{ filter: query.filter, missing: false }] : query.steps;
-  return [...new Set(steps.flatMap((s) => (s.missing || s.filter.category === null ? [] : [s.filter.category])))];
+  return [...new Set(requiredFilters(query).flatMap((f) => (f.category === null ? [] : [f.category])))];
 }
 
 /**
@@ -15,10 +19,9 @@ function requiredCategories(query: Query): string[] {
  * makes a negated test true); an `or` needs one field of either side.
  */
 export function requiredFieldGroups(query: Query, categoryField: string): string[][][] {
-  const steps = query.type === 'event' ? [{ filter: query.filter, missing: false }] : query.steps;
-  return steps.filter((s) => !s.missing).map((s) => [
-    ...(s.filter.category === null ? [] : [[categoryField]]),
-    ...needs(s.filter.condition),
+  return requiredFilters(query).map((f) => [
+    ...(f.category === null ? [] : [[categoryField]]),
+    ...needs(f.condition),
   ]);
 }
 

@@ -96,7 +96,8 @@ export async function runUnits(
   sink: UnitSink,
 ): Promise<UnitResult[]> {
   const done: UnitResult[] = [];
-  if (pool === null || pool.threads <= 1 || units.length <= 1) {
+  const threads = threadCount(units, pool);
+  if (threads === 1 || pool === null) {
     for (let id = 0; id < units.length; id++) {
       done.push(await collectUnit(units[id]!, queries, settings, { ...sink, problem: (p) => sink.problem(p, id) }));
       sink.unitDone?.(id);
@@ -105,7 +106,7 @@ export async function runUnits(
   }
   const workerData: WorkerInit = { settings, compile: pool.compile, queries: queries.map((q) => q.source) };
   let next = 0;
-  const workers = Array.from({ length: Math.min(pool.threads, units.length) }, () => new Worker(new URL('./worker.js', import.meta.url), { workerData }));
+  const workers = Array.from({ length: threads }, () => new Worker(new URL('./worker.js', import.meta.url), { workerData }));
   try {
     await Promise.all(workers.map((worker) => new Promise<void>((resolve, reject) => {
       const give = () => {
@@ -134,6 +135,11 @@ export async function runUnits(
   return done;
 }
 
+
+/** Threads runUnits reads these units on: 1 is this thread, more are workers (one per unit at most). */
+export function threadCount(units: WorkUnit[], pool: PoolOptions | null): number {
+  return pool === null || units.length <= 1 ? 1 : Math.max(1, Math.min(pool.threads, units.length));
+}
 
 /** Compiles the query texts a worker was given. */
 export function compileAll(init: WorkerInit): CompiledQuery[] {

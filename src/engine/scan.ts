@@ -7,7 +7,7 @@ import { matchersFor, type CollectSettings, type PrefilterMode } from './collect
 import { Coverage } from './coverage.js';
 import { FieldPresence, type AbsentField, type FieldReport } from './fields.js';
 import { CandidateOrder } from './order.js';
-import { planUnits, runUnits, type PortableCompile } from './pool.js';
+import { planUnits, runUnits, threadCount, type PortableCompile } from './pool.js';
 import { createRunner, type QueryResult } from './runner.js';
 import { DEFAULT_MAX_PENDING } from './sequence.js';
 import { reasonKind, Tally, type EventTally } from './tally.js';
@@ -218,7 +218,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
     summary.eventsByCategory = categories.sorted();
     summary.elapsedMs = performance.now() - started;
     summary.peakRssBytes = process.resourceUsage().maxRSS * 1024;
-    summary.threads = pool ? Math.max(1, Math.min(threads, units.length)) : 1;
+    summary.threads = threadCount(units, pool);
     return { alerts, summary, ...(opts.watchFields ? { absentFields: FieldPresence.absent(opts.watchFields, fieldReports) } : {}) };
   } finally {
     order.dispose();
