@@ -1,4 +1,4 @@
-import { comparesAsText, type CompiledQuery, type CompiledStep, type EventView, type Expr, type FieldValue, type Predicate } from '../eql/index.js';
+import { comparesAsText, type CompiledQuery, type EventView, type Expr, type FieldValue, type Predicate } from '../eql/index.js';
 import type { LineTags } from '../input/index.js';
 import { satisfied, type StepClauses } from './prefilter.js';
 
@@ -8,71 +8,118 @@ interface IndexedStep {
   condition: Predicate;
   /** Literal clauses the raw line must satisfy; empty when nothing is known. */
   clauses: readonly Int32Array[];
+  /** The event this step was last evaluated for: a step filed under several keys runs once. */
+  visited: number;
 }
 
-/** Steps of one category: those filed under a field's value, and the rest. */
+/** Steps of one category: those filed under a field's value or its presence, and the rest. */
 interface Bucket {
   always: IndexedStep[];
-  /** field → lower-cased value → steps that require the field to equal it. */
+  /** field → index key of a value (keyOf) → steps that require the field to equal it. */
   byValue: Map<string, Map<string, IndexedStep[]>>;
-}
-
-/** Fields with few distinct values: a step is filed under one of them only when it has nothing better. */
-const COARSE = new Set(['host.os.type', 'host.os.family', 'host.os.platform', 'host.os.name', 'event.type', 'event.action', 'event.outcome',
-  'event.kind', 'event.module', 'event.dataset', 'event.provider', 'data_stream.dataset', 'network.direction', 'network.transport', 'network.protocol']);
-
-/** The values `field` must equal (case-folded) for the conjunct to hold, or null. Typed fields (date, ip...) compare otherwise: never. */
-function equalities(e: Expr, typedFields: readonly string[]): { field: string; values: string[] } | null {
-  const found = equalityOf(e);
-  return found && !typedFields.includes(found.field) ? found : null;
-}
-
-function equalityOf(e: Expr): { field: string; values: string[] } | null {
-  const plain = (v: unknown): v is string => typeof v === 'string' && comparesAsText(v);
-  if (e.type === 'Compare' && e.op === '==') {
-    const [f, l] = e.left.type === 'Field' ? [e.left, e.right] : [e.right, e.left];
-    if (f.type === 'Field' && !f.optional && l.type === 'Literal' && plain(l.value)) return { field: f.path, values: [l.value.toLowerCase()] };
-  }
-  if (e.type === 'In' && !e.negated && e.operand.type === 'Field' && !e.operand.optional) {
-    const values = e.list.map((x) => (x.type === 'Literal' ? x.value : null)).filter(plain);
-    if (values.length === e.list.length) return { field: e.operand.path, values: values.map((v) => v.toLowerCase()) };
-  }
-  if (e.type === 'Match' && e.kind !== 'regex' && e.operand.type === 'Field' && !e.operand.optional) {
-    const values = e.patterns.map((p) => p.value).filter(plain);
-    if (values.length === e.patterns.length && !values.some((v) => /[*?]/.test(v))) return { field: e.operand.path, values: values.map((v) => v.toLowerCase()) };
-  }
-  return null;
-}
-
-function conjuncts(e: Expr): Expr[] {
-  return e.type === 'Logical' && e.op === 'and' ? [...conjuncts(e.left), ...conjuncts(e.right)] : [e];
-}
-
-/** The conjunct to file a step under: a fine-grained field first, then fewer values. */
-function bestEquality(step: CompiledStep, typedFields: readonly string[]): { field: string; values: string[] } | null {
-  let best: { field: string; values: string[] } | null = null;
-  const rank = (x: { field: string; values: string[] }) => (COARSE.has(x.field) ? 1000 : 0) + x.values.length;
-  for (const c of conjuncts(step.ast.filter.condition)) {
-    const eq = equalities(c, typedFields);
-    if (eq && (best === null || rank(eq) < rank(best))) best = eq;
-  }
-  return best;
+  /** field → steps that require the field to have a value. */
+  byPresence: Map<string, IndexedStep[]>;
 }
 
 /**
+ * One way an event can satisfy a condition: `field` has one of `values` (index keys), or,
+ * with values null, has any value at all.
+ */
+interface Key { field: string; values: string[] | null }
+
+/** Fields with few distinct values: a step is filed under one of them only when it has nothing better. */
+const COARSE = new Set(['event.category', 'host.os.type', 'host.os.family', 'host.os.platform', 'host.os.name', 'event.type', 'event.action', 'event.outcome',
+  'event.kind', 'event.module', 'event.dataset', 'event.provider', 'data_stream.dataset', 'network.direction', 'network.transport', 'network.protocol']);
+
+/**
+ * The index key of a value as a step is filed under it: case-folded text, a number's
+ * canonical text. A numeric literal is filed under both its text and its number's (an
+ * event's `"4624"` equals `"4624"`, its `4624` equals `"4624.0"`).
+ */
+function keyOf(v: string | number): string {
+  return typeof v === 'number' ? String(v) : v.toLowerCase();
+}
+function literalKeys(v: string): string[] {
+  const n = comparesAsText(v) ? null : Number(v);
+  return n === null || Number.isNaN(n) ? [keyOf(v)] : [...new Set([keyOf(v), keyOf(n)])];
+}
+
+const isBooleanWord = (v: string) => /^(true|false)$/i.test(v);
+const field = (e: Expr) => (e.type === 'Field' && !e.optional ? e.path : null);
+
+/**
+ * Keys one of which holds whenever `e` is true, or null when none are known. Values come
+ * from `==`, `in` and `:`/`like` without wildcards over string literals; presence from any
+ * other comparison, `in` or match on a field (over a missing field those are null, hence
+ * false: compile.ts), and from `field != null`. Typed fields (date, ip, keyword with a
+ * null_value...) compare otherwise: never.
+ */
+function keysOf(e: Expr, typed: ReadonlySet<string>): Key[] | null {
+  switch (e.type) {
+    case 'Logical': {
+      const l = keysOf(e.left, typed);
+      const r = keysOf(e.right, typed);
+      if (e.op === 'or') return l && r ? [...l, ...r] : null;
+      return cost(l) <= cost(r) ? l : r;
+    }
+    case 'Compare': {
+      const [f, other] = field(e.left) !== null ? [field(e.left)!, e.right] : [field(e.right), e.left];
+      // An optional side makes `==` a presence test of that side (`?a == b` holds when both are absent).
+      if (f === null || typed.has(f) || (other.type !== 'Literal' && field(other) === null)) return null;
+      const lit = other.type === 'Literal' ? other.value : undefined;
+      if (e.op === '!=') return lit === null ? [{ field: f, values: null }] : null;
+      if (lit === null) return null;
+      if (e.op === '==' && typeof lit === 'string' && !isBooleanWord(lit)) return [{ field: f, values: literalKeys(lit) }];
+      return [{ field: f, values: null }];
+    }
+    case 'In': {
+      const f = field(e.operand);
+      if (f === null || e.negated || typed.has(f)) return null;
+      const values = e.list.map((x) => (x.type === 'Literal' && typeof x.value === 'string' && !isBooleanWord(x.value) ? x.value : null));
+      return [{ field: f, values: values.every((v) => v !== null) ? [...new Set(values.flatMap((v) => literalKeys(v!)))] : null }];
+    }
+    case 'Match': {
+      const f = field(e.operand);
+      if (f === null || typed.has(f)) return null;
+      const exact = e.kind !== 'regex' && e.patterns.every((p) => typeof p.value === 'string' && !/[*?]/.test(p.value) && !isBooleanWord(p.value));
+      return [{ field: f, values: exact ? [...new Set(e.patterns.flatMap((p) => literalKeys(p.value as string)))] : null }];
+    }
+    default:
+      return null;
+  }
+}
+
+/**
+ * The share of events a step filed under `keys` is evaluated for, guessed: a host's OS or an
+ * event's category or type splits events a few ways, most other fields' values are rare, and
+ * a field that is present at all is somewhere between.
+ */
+function cost(keys: Key[] | null): number {
+  if (keys === null) return Infinity;
+  let sum = 0;
+  for (const k of keys) {
+    const coarse = COARSE.has(k.field);
+    sum += k.values === null ? (coarse ? 1 : 0.3) : k.values.length * (coarse ? 0.3 : 0.02);
+  }
+  return sum;
+}
+/**
  * Which steps of which queries an event satisfies, evaluating only the steps that can:
  * the event's categories are read once and pick the steps of those categories (plus `any`);
- * a step whose condition requires `field == value` (or `in`, or `:` without wildcards) is
- * evaluated only when the event has that value (compared case-folded, so `==` is covered
- * too); and when the line's literals are known, steps whose literals are absent are skipped.
- * Same answer as testing every step (runner.ts `stepMask`): the property tests compare them.
+ * a step whose condition requires a field to equal one of some values (`==`, `in`, `:`
+ * without wildcards, through `and` and `or`) is evaluated only when the event has one of
+ * them (compared case-folded, so `==` is covered too), one that requires a field to exist
+ * only when it does; and when the line's literals are known, steps whose literals are
+ * absent are skipped. Same answer as testing every step (runner.ts `stepMask`): the
+ * property tests compare them.
  */
 export class RuleIndex {
   /** category field → category → steps. */
   private readonly byCategory = new Map<string, Map<string, Bucket>>();
-  private readonly anyCategory: Bucket = { always: [], byValue: new Map() };
+  private readonly anyCategory = emptyBucket();
   private readonly stamp: Uint32Array;
   private serial = 0;
+  private event = 0;
   /** Masks of the event being indexed, by query, and the queries touched. */
   private readonly scratch: Int32Array;
   private touched: number[] = [];
@@ -83,25 +130,18 @@ export class RuleIndex {
     literalCount: number,
   ) {
     queries.forEach((q, qi) => {
+      const typed = new Set(q.typedFields);
       const steps = q.until ? [...q.steps, q.until] : q.steps;
       steps.forEach((step, si) => {
-        const entry: IndexedStep = { query: qi, bit: 1 << si, condition: step.condition, clauses: clauses?.[qi]?.[si] ?? [] };
+        const entry: IndexedStep = { query: qi, bit: 1 << si, condition: step.condition, clauses: clauses?.[qi]?.[si] ?? [], visited: 0 };
         let bucket = this.anyCategory;
         if (step.category !== null) {
           let byName = this.byCategory.get(q.categoryField);
           if (!byName) this.byCategory.set(q.categoryField, (byName = new Map()));
-          bucket = byName.get(step.category) ?? { always: [], byValue: new Map() };
+          bucket = byName.get(step.category) ?? emptyBucket();
           byName.set(step.category, bucket);
         }
-        const eq = bestEquality(step, q.typedFields);
-        if (!eq) return void bucket.always.push(entry);
-        let byValue = bucket.byValue.get(eq.field);
-        if (!byValue) bucket.byValue.set(eq.field, (byValue = new Map()));
-        for (const v of new Set(eq.values)) {
-          const list = byValue.get(v);
-          if (list) list.push(entry);
-          else byValue.set(v, [entry]);
-        }
+        file(bucket, entry, keysOf(step.ast.filter.condition, typed));
       });
     });
     this.stamp = new Uint32Array(literalCount);
@@ -118,11 +158,12 @@ export class RuleIndex {
       serial = ++this.serial;
       for (const id of tags) this.stamp[id] = serial;
     }
-    this.visitBucket(this.anyCategory, view, serial);
+    const event = ++this.event;
+    this.visitBucket(this.anyCategory, view, serial, event);
     for (const [field, byName] of this.byCategory) {
       for (const c of strings(view.get(field))) {
         const bucket = byName.get(c);
-        if (bucket) this.visitBucket(bucket, view, serial);
+        if (bucket) this.visitBucket(bucket, view, serial, event);
       }
     }
     if (!this.touched.length) return null;
@@ -135,18 +176,26 @@ export class RuleIndex {
     return pairs;
   }
 
-  private visitBucket(bucket: Bucket, view: EventView, serial: number): void {
-    this.visit(bucket.always, view, serial);
+  private visitBucket(bucket: Bucket, view: EventView, serial: number, event: number): void {
+    this.visit(bucket.always, view, serial, event);
     for (const [field, byValue] of bucket.byValue) {
-      for (const v of strings(view.get(field))) {
-        const steps = byValue.get(v.toLowerCase());
-        if (steps) this.visit(steps, view, serial);
+      const v = view.get(field);
+      if (v === null || v === undefined) continue;
+      for (const key of keys(v)) {
+        const steps = byValue.get(key);
+        if (steps) this.visit(steps, view, serial, event);
       }
+    }
+    for (const [field, steps] of bucket.byPresence) {
+      const v = view.get(field);
+      if (v !== null && v !== undefined) this.visit(steps, view, serial, event);
     }
   }
 
-  private visit(steps: IndexedStep[], view: EventView, serial: number): void {
+  private visit(steps: IndexedStep[], view: EventView, serial: number, event: number): void {
     for (const s of steps) {
+      if (s.visited === event) continue;
+      s.visited = event;
       if (serial && s.clauses.length && !satisfied(s.clauses, this.stamp, serial)) continue;
       if (!s.condition(view)) continue;
       if (this.scratch[s.query] === 0) this.touched.push(s.query);
@@ -155,9 +204,39 @@ export class RuleIndex {
   }
 }
 
+function emptyBucket(): Bucket {
+  return { always: [], byValue: new Map(), byPresence: new Map() };
+}
+
+/** Files a step under each of its keys (any one of which must hold), or with the steps always evaluated. */
+function file(bucket: Bucket, step: IndexedStep, keys: Key[] | null): void {
+  if (keys === null) return void bucket.always.push(step);
+  const add = <K>(map: Map<K, IndexedStep[]>, k: K) => {
+    const list = map.get(k);
+    if (!list) map.set(k, [step]);
+    else if (!list.includes(step)) list.push(step);
+  };
+  for (const { field, values } of keys) {
+    if (values === null) {
+      add(bucket.byPresence, field);
+      continue;
+    }
+    let byValue = bucket.byValue.get(field);
+    if (!byValue) bucket.byValue.set(field, (byValue = new Map()));
+    for (const v of values) add(byValue, v);
+  }
+}
+
 /** The distinct strings of a (possibly multi-valued) field. */
 function strings(v: FieldValue | undefined): string[] {
   if (typeof v === 'string') return [v];
   if (!Array.isArray(v)) return [];
   return [...new Set(v.flat(Infinity as 1).filter((x): x is string => typeof x === 'string'))];
+}
+
+/** The distinct index keys of a (possibly multi-valued) field's strings and numbers. */
+function keys(v: FieldValue): string[] {
+  if (typeof v === 'string' || typeof v === 'number') return [keyOf(v)];
+  if (!Array.isArray(v)) return [];
+  return [...new Set(v.flat(Infinity as 1).filter((x): x is string | number => typeof x === 'string' || typeof x === 'number').map(keyOf))];
 }

@@ -20,6 +20,15 @@ const QUERIES = [
   'any where process.flag == "true"',
   'sequence by process.entity_id [process where event.type : "start" and process.name : "cmd.exe"] [network where not process.name == "cmd.exe"] until [process where event.type == "end"]',
   'process where event.type in ("start", "end") and not process.name : "x"',
+  // Filed under alternatives (`or`), numeric text, presence, and what is not presence.
+  'any where (event.type == "start" and process.name : "cmd*") or (event.type == "end" and process.title : "x")',
+  'any where process.pid in ("42", "7.0") or process.title regex~ "cm.*"',
+  'process where process.pid == "42.0" and process.name : "c*"',
+  'any where process.pid > 10 or process.flag != null',
+  'any where process.name != "x" or process.title == process.name',
+  'any where process.name != "x" and process.title == process.name',
+  'any where ?process.title == process.name or process.flag == ?process.pid',
+  'any where process.flag in ("TRUE", process.title) or process.name like~ ("CMD.EXE", "7")',
 ];
 const fieldTypes: FieldTypes = new Map([['@timestamp', { type: 'date', parse: parseDate }]]);
 const compiled = QUERIES.map((q) => compileQuery(q, { fieldTypes }));
@@ -27,7 +36,7 @@ const compiled = QUERIES.map((q) => compileQuery(q, { fieldTypes }));
 const shared = new Map();
 const indexed = QUERIES.map((q) => compileQuery(q, { fieldTypes, shared }));
 
-const value = fc.constantFrom<unknown>('cmd.exe', 'CMD.EXE', 'powershell.exe', 'x', 'start', 'end', 'windows', 'WINDOWS', 42, '42', true, 'true', null, ['cmd.exe', 'y'], [['start']]);
+const value = fc.constantFrom<unknown>('cmd.exe', 'CMD.EXE', 'powershell.exe', 'x', 'start', 'end', 'windows', 'WINDOWS', 42, '42', 7, '7', '42.0', 4.2e1, true, 'true', null, ['cmd.exe', 'y'], [['start']]);
 const doc = fc.record({
   '@timestamp': fc.constantFrom('2024-01-01T10:00:00Z', '2024-01-02T00:00:00Z', 1704067200000),
   event: fc.record({ category: fc.constantFrom<unknown>('process', 'network', ['process', 'network'], [['process']], 'x', null), type: value }, { requiredKeys: [] }),
