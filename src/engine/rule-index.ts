@@ -47,62 +47,112 @@ function literalKeys(v: string): string[] {
 const isBooleanWord = (v: string) => /^(true|false)$/i.test(v);
 const field = (e: Expr) => (e.type === 'Field' && !e.optional ? e.path : null);
 
+/** What a condition needs of an event: a key, all of some needs, or one of them. */
+type Need = Key | { op: 'and' | 'or'; parts: Need[] };
+
 /**
- * Keys one of which holds whenever `e` is true, or null when none are known. Values come
- * from `==`, `in` and `:`/`like` without wildcards over string literals; presence from any
- * other comparison, `in` or match on a field (over a missing field those are null, hence
- * false: compile.ts), and from `field != null`. Typed fields (date, ip, keyword with a
+ * What `e` needs of an event to be true, or null when nothing is known. Values come from
+ * `==`, `in` and `:`/`like` without wildcards over string literals; presence from any other
+ * comparison, `in` or match on a field (over a missing field those are null, hence false:
+ * compile.ts), and from `field != null`. Typed fields (date, ip, keyword with a
  * null_value...) compare otherwise: never.
  */
-function keysOf(e: Expr, typed: ReadonlySet<string>): Key[] | null {
+function needOf(e: Expr, typed: ReadonlySet<string>): Need | null {
   switch (e.type) {
     case 'Logical': {
-      const l = keysOf(e.left, typed);
-      const r = keysOf(e.right, typed);
-      if (e.op === 'or') return l && r ? [...l, ...r] : null;
-      return cost(l) <= cost(r) ? l : r;
+      const parts = [needOf(e.left, typed), needOf(e.right, typed)];
+      if (e.op === 'or') return parts.every((p) => p !== null) ? { op: 'or', parts: parts as Need[] } : null;
+      const known = parts.filter((p): p is Need => p !== null);
+      return known.length === 0 ? null : known.length === 1 ? known[0]! : { op: 'and', parts: known };
     }
     case 'Compare': {
       const [f, other] = field(e.left) !== null ? [field(e.left)!, e.right] : [field(e.right), e.left];
       // An optional side makes `==` a presence test of that side (`?a == b` holds when both are absent).
       if (f === null || typed.has(f) || (other.type !== 'Literal' && field(other) === null)) return null;
       const lit = other.type === 'Literal' ? other.value : undefined;
-      if (e.op === '!=') return lit === null ? [{ field: f, values: null }] : null;
+      if (e.op === '!=') return lit === null ? { field: f, values: null } : null;
       if (lit === null) return null;
-      if (e.op === '==' && typeof lit === 'string' && !isBooleanWord(lit)) return [{ field: f, values: literalKeys(lit) }];
-      return [{ field: f, values: null }];
+      if (e.op === '==' && typeof lit === 'string' && !isBooleanWord(lit)) return { field: f, values: literalKeys(lit) };
+      return { field: f, values: null };
     }
     case 'In': {
       const f = field(e.operand);
       if (f === null || e.negated || typed.has(f)) return null;
       const values = e.list.map((x) => (x.type === 'Literal' && typeof x.value === 'string' && !isBooleanWord(x.value) ? x.value : null));
-      return [{ field: f, values: values.every((v) => v !== null) ? [...new Set(values.flatMap((v) => literalKeys(v!)))] : null }];
+      return { field: f, values: values.every((v) => v !== null) ? [...new Set(values.flatMap((v) => literalKeys(v!)))] : null };
     }
     case 'Match': {
       const f = field(e.operand);
       if (f === null || typed.has(f)) return null;
       const exact = e.kind !== 'regex' && e.patterns.every((p) => typeof p.value === 'string' && !/[*?]/.test(p.value) && !isBooleanWord(p.value));
-      return [{ field: f, values: exact ? [...new Set(e.patterns.flatMap((p) => literalKeys(p.value as string)))] : null }];
+      return { field: f, values: exact ? [...new Set(e.patterns.flatMap((p) => literalKeys(p.value as string)))] : null };
     }
     default:
       return null;
   }
 }
 
+/** The share of events that hold a key: a field's value (an index key), or with null the field at all. */
+type Share = (field: string, value: string | null) => number;
+
 /**
- * The share of events a step filed under `keys` is evaluated for, guessed: a host's OS or an
- * event's category or type splits events a few ways, most other fields' values are rare, and
- * a field that is present at all is somewhere between.
+ * The keys to file a step under, one of which holds whenever its condition does (the
+ * cheapest part of an `and`, every part of an `or`), and the share of events they admit.
  */
-function cost(keys: Key[] | null): number {
-  if (keys === null) return Infinity;
-  let sum = 0;
-  for (const k of keys) {
-    const coarse = COARSE.has(k.field);
-    sum += k.values === null ? (coarse ? 1 : 0.3) : k.values.length * (coarse ? 0.3 : 0.02);
+function choose(need: Need, share: Share): { keys: Key[]; cost: number } {
+  if (!('op' in need)) {
+    const cost = need.values === null ? share(need.field, null) : need.values.reduce((sum, v) => sum + share(need.field, v), 0);
+    return { keys: [need], cost };
   }
-  return sum;
+  const chosen = need.parts.map((p) => choose(p, share));
+  if (need.op === 'and') return chosen.reduce((best, c) => (c.cost < best.cost ? c : best));
+  return { keys: chosen.flatMap((c) => c.keys), cost: chosen.reduce((sum, c) => sum + c.cost, 0) };
 }
+
+/**
+ * Shares guessed before any event is seen: a host's OS or an event's category or type splits
+ * events a few ways, most other fields' values are rare, and a field that is present at all
+ * is somewhere between.
+ */
+const guessedShare: Share = (f, value) => (COARSE.has(f) ? (value === null ? 1 : 0.3) : value === null ? 0.3 : 0.02);
+
+/** How often each key some step could be filed under held, over the events counted. */
+class KeyCounts {
+  events = 0;
+  /** field → how many events had it, and how many had each value a need names. */
+  private readonly fields = new Map<string, { present: number; values: Map<string, number> }>();
+
+  constructor(needs: Iterable<Need>) {
+    const add = (n: Need): void => {
+      if ('op' in n) return n.parts.forEach(add);
+      let f = this.fields.get(n.field);
+      if (!f) this.fields.set(n.field, (f = { present: 0, values: new Map() }));
+      for (const v of n.values ?? []) f.values.set(v, 0);
+    };
+    for (const n of needs) add(n);
+  }
+
+  count(view: EventView): void {
+    this.events++;
+    for (const [field, f] of this.fields) {
+      const v = view.get(field);
+      if (v === null || v === undefined) continue;
+      f.present++;
+      if (!f.values.size) continue;
+      for (const k of keys(v)) {
+        const n = f.values.get(k);
+        if (n !== undefined) f.values.set(k, n + 1);
+      }
+    }
+  }
+
+  /** Observed shares, a little above zero for keys not seen (they may come later). */
+  share: Share = (field, value) => {
+    const f = this.fields.get(field)!;
+    return ((value === null ? f.present : f.values.get(value)!) + 0.5) / (this.events + 1);
+  };
+}
+
 /**
  * Which steps of which queries an event satisfies, evaluating only the steps that can:
  * the event's categories are read once and pick the steps of those categories (plus `any`);
@@ -124,10 +174,20 @@ export class RuleIndex {
   private readonly scratch: Int32Array;
   private touched: number[] = [];
 
+  /** Every step, its bucket and what it needs, to file again once keys were counted. */
+  private readonly steps: { bucket: Bucket; step: IndexedStep; need: Need | null }[] = [];
+  /** Counting keys over the first events; null once the steps were filed by the counts. */
+  private counts: KeyCounts | null;
+
+  /**
+   * Steps are filed first by guessed shares, then, after `sampleEvents` events, again by the
+   * shares of the keys among those events.
+   */
   constructor(
     queries: CompiledQuery[],
     clauses: StepClauses | null,
     literalCount: number,
+    private readonly sampleEvents = 1000,
   ) {
     queries.forEach((q, qi) => {
       const typed = new Set(q.typedFields);
@@ -141,11 +201,19 @@ export class RuleIndex {
           bucket = byName.get(step.category) ?? emptyBucket();
           byName.set(step.category, bucket);
         }
-        file(bucket, entry, keysOf(step.ast.filter.condition, typed));
+        this.steps.push({ bucket, step: entry, need: needOf(step.ast.filter.condition, typed) });
       });
     });
+    this.fileAll(guessedShare);
+    const needs = this.steps.flatMap((s) => (s.need ? [s.need] : []));
+    this.counts = needs.length ? new KeyCounts(needs) : null;
     this.stamp = new Uint32Array(literalCount);
     this.scratch = new Int32Array(queries.length);
+  }
+
+  private fileAll(share: Share): void {
+    for (const { bucket } of this.steps) Object.assign(bucket, emptyBucket());
+    for (const { bucket, step, need } of this.steps) file(bucket, step, need && choose(need, share).keys);
   }
 
   /**
@@ -159,6 +227,13 @@ export class RuleIndex {
       for (const id of tags) this.stamp[id] = serial;
     }
     const event = ++this.event;
+    if (this.counts) {
+      this.counts.count(view);
+      if (this.counts.events === this.sampleEvents) {
+        this.fileAll(this.counts.share);
+        this.counts = null;
+      }
+    }
     this.visitBucket(this.anyCategory, view, serial, event);
     for (const [field, byName] of this.byCategory) {
       for (const c of strings(view.get(field))) {
