@@ -19,21 +19,33 @@ function sizeOf(c: Candidate): number {
   return n;
 }
 
+/** Where a worker's order writes its runs: the folder of the order that will merge them. */
+export interface SharedRuns {
+  dir: string;
+  /** Starts the run files' names, unique per writer. */
+  prefix: string;
+}
+
 /**
  * Puts candidates on one timeline in bounded memory. Candidates collect in memory up to a
  * budget; past it the batch is sorted and written to a temporary file (a run), and at the
  * end the runs are merged. Input that is already sorted (the usual export) sorts in linear
  * time. The temporary folder is removed by `dispose`, and on exit (Ctrl-C included).
+ *
+ * With a thread pool each worker orders its own candidates into runs in the folder of the
+ * main thread's order (`runFolder`, `takeRuns`), which merges them (`adopt`): candidates
+ * never cross threads.
  */
 export class CandidateOrder {
   private batch: Candidate[] = [];
   private batchBytes = 0;
-  private readonly runs: string[] = [];
+  private runs: string[] = [];
   private dir: string | null = null;
+  private written = 0;
   private readonly cleanup = () => this.dispose();
   private release: (() => void) | null = null;
 
-  constructor(private readonly budgetBytes = DEFAULT_ORDER_BUDGET) {}
+  constructor(private readonly budgetBytes = DEFAULT_ORDER_BUDGET, private readonly shared?: SharedRuns) {}
 
   /** How many times the budget was reached (runs written to disk). */
   get spills(): number {
@@ -44,6 +56,31 @@ export class CandidateOrder {
     this.batch.push(c);
     this.batchBytes += sizeOf(c);
     if (this.batchBytes > this.budgetBytes) this.spill();
+  }
+
+  /** The folder runs are written to, made now if need be: workers write theirs there. */
+  runFolder(): string {
+    if (this.shared) return this.shared.dir;
+    if (!this.dir) {
+      // Removed on exit and on Ctrl-C or a kill (which end the process without 'exit').
+      process.on('exit', this.cleanup);
+      this.release = whenInterrupted(this.cleanup);
+      this.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lolhunt-order-'));
+    }
+    return this.dir;
+  }
+
+  /** Writes what is in memory as a run and hands over every run written: another order merges them. */
+  takeRuns(): string[] {
+    if (this.batch.length) this.spill();
+    const runs = this.runs;
+    this.runs = [];
+    return runs;
+  }
+
+  /** Runs another order wrote (takeRuns), to merge with this order's own. */
+  adopt(runs: string[]): void {
+    this.runs.push(...runs);
   }
 
   /** Every candidate added, in timeline order. */
@@ -67,13 +104,7 @@ export class CandidateOrder {
   }
 
   private spill(): void {
-    if (!this.dir) {
-      // Removed on exit and on Ctrl-C or a kill (which end the process without 'exit').
-      process.on('exit', this.cleanup);
-      this.release = whenInterrupted(this.cleanup);
-      this.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lolhunt-order-'));
-    }
-    const file = path.join(this.dir, `run-${this.runs.length}.ndjson`);
+    const file = path.join(this.runFolder(), `${this.shared?.prefix ?? ''}run-${this.written++}.ndjson`);
     const fd = fs.openSync(file, 'w', 0o600);
     try {
       let chunk = '';

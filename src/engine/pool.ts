@@ -3,7 +3,7 @@ import { Worker } from 'node:worker_threads';
 import { compileQuery, type CompiledQuery, type CompileOptions, type FieldType } from '../eql/index.js';
 import { splitFile, textBytes, type InputSource } from '../input/index.js';
 import { dateFormatParser, parseDate } from '../normalize/index.js';
-import { collectUnit, type Candidate, type CollectSettings, type CollectSink, type UnitResult, type WorkUnit } from './collect.js';
+import { collectUnit, type CollectSettings, type CollectSink, type UnitResult, type WorkUnit } from './collect.js';
 import type { FieldReport } from './fields.js';
 import type { EventTally } from './tally.js';
 import type { InputProblem } from './types.js';
@@ -59,7 +59,8 @@ export async function planUnits(sources: InputSource[], threads: number, rangeBy
 
 /** Messages from a worker to the main thread. */
 export type WorkerMessage =
-  | { kind: 'candidates'; list: Candidate[] }
+  | { kind: 'candidates'; n: number }
+  | { kind: 'runs'; files: string[] }
   | { kind: 'problem'; unit: number; problem: InputProblem }
   | { kind: 'events'; tally: EventTally }
   | { kind: 'unparsed'; n: number }
@@ -72,16 +73,28 @@ export interface WorkerInit {
   queries: string[];
   compile: PortableCompile;
   settings: CollectSettings;
+  /** Where the worker writes its ordered runs, and the memory it orders in before writing one. */
+  runs: { dir: string; budget: number };
 }
 
-/** A pool of worker threads, and how they compile the queries. */
+/** A pool of worker threads, how they compile the queries, and where they write their ordered runs. */
 interface PoolOptions {
   threads: number;
   compile: PortableCompile;
+  runs: { folder(): string; budget: number };
 }
 
-/** A CollectSink told which unit (by index) each problem comes from, since problems carry unit-local lines. */
-type UnitSink = Omit<CollectSink, 'problem'> & { problem(p: InputProblem, unit: number): void; unitDone?(unit: number): void };
+/**
+ * A CollectSink told which unit (by index) each problem comes from, since problems carry
+ * unit-local lines. With a pool, candidates stay in the workers: the sink is told how many
+ * there were and given the ordered runs they were written to (order.ts).
+ */
+type UnitSink = Omit<CollectSink, 'problem'> & {
+  problem(p: InputProblem, unit: number): void;
+  unitDone?(unit: number): void;
+  counted(candidates: number): void;
+  runs(files: string[]): void;
+};
 
 /**
  * Runs every unit, on this thread (threads = 1) or on a pool of workers, feeding the sink;
@@ -104,7 +117,8 @@ export async function runUnits(
     }
     return done;
   }
-  const workerData: WorkerInit = { settings, compile: pool.compile, queries: queries.map((q) => q.source) };
+  const runs = { dir: pool.runs.folder(), budget: Math.max(1, Math.floor(pool.runs.budget / threads)) };
+  const workerData: WorkerInit = { settings, compile: pool.compile, queries: queries.map((q) => q.source), runs };
   let next = 0;
   const workers = Array.from({ length: threads }, () => new Worker(new URL('./worker.js', import.meta.url), { workerData }));
   try {
@@ -116,7 +130,8 @@ export async function runUnits(
       };
       worker.on('message', (m: WorkerMessage) => {
         switch (m.kind) {
-          case 'candidates': for (const c of m.list) sink.candidate(c); break;
+          case 'candidates': sink.counted(m.n); break;
+          case 'runs': sink.runs(m.files); break;
           case 'problem': sink.problem(m.problem, m.unit); break;
           case 'events': sink.events(m.tally); break;
           case 'unparsed': sink.unparsed?.(m.n); break;

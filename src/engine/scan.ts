@@ -6,7 +6,7 @@ import type { EventView } from '../eql/index.js';
 import { matchersFor, type CollectSettings, type PrefilterMode } from './collect.js';
 import { Coverage } from './coverage.js';
 import { FieldPresence, type AbsentField, type FieldReport } from './fields.js';
-import { CandidateOrder } from './order.js';
+import { CandidateOrder, DEFAULT_ORDER_BUDGET } from './order.js';
 import { planUnits, runUnits, threadCount, type PortableCompile } from './pool.js';
 import { createRunner, type QueryResult } from './runner.js';
 import { DEFAULT_MAX_PENDING } from './sequence.js';
@@ -145,12 +145,16 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
     const compiled = opts.queries.map((q) => q.compiled);
     const { prefilter } = matchersFor(compiled, settings);
     if (prefilter) opts.onPrefilter?.(prefilter.unfiltered.map((qi) => opts.queries[qi]!.name));
-    const pool = opts.compile && !opts.inspect ? { threads, compile: opts.compile } : null;
+    const pool = opts.compile && !opts.inspect
+      ? { threads, compile: opts.compile, runs: { folder: () => order.runFolder(), budget: opts.maxMemory ?? DEFAULT_ORDER_BUDGET } }
+      : null;
     const done = await runUnits(units, compiled, settings, pool, {
       candidate: (c) => {
         candidates++;
         order.add(c);
       },
+      counted: (n) => { candidates += n; },
+      runs: (files) => order.adopt(files),
       problem: (p, unit) => {
         count(p);
         if (p.kind === 'line') coverage.badLine(units[unit]!.source.index);

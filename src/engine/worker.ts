@@ -1,38 +1,41 @@
-import { parentPort, workerData } from 'node:worker_threads';
-import { collectUnit, type Candidate, type WorkUnit } from './collect.js';
+import { parentPort, threadId, workerData } from 'node:worker_threads';
+import { collectUnit, type WorkUnit } from './collect.js';
+import { CandidateOrder } from './order.js';
 import { compileAll, type WorkerInit, type WorkerMessage } from './pool.js';
 import type { EventTally } from './tally.js';
 
 /**
  * A worker of the pool (pool.ts): compiles the queries once, then runs the per-line stage
- * for each unit it is sent, streaming candidates back in batches.
+ * for each unit it is sent, ordering its candidates into runs in the main thread's folder
+ * (handed over at each unit's end: order.ts) and sending counts back in batches.
  */
 const init = workerData as WorkerInit;
 const queries = compileAll(init);
 const port = parentPort!;
+const order = new CandidateOrder(init.runs.budget, { dir: init.runs.dir, prefix: `w${threadId}-` });
 const BATCH = 256;
 const TALLY_BATCHES = 32;
 
 port.on('message', ({ id, unit }: { id: number; unit: WorkUnit }) => {
-  let batch: Candidate[] = [];
+  let candidates = 0;
   let tallies: EventTally[] = [];
   let unparsed = 0;
   let bytes = 0;
   const send = (m: WorkerMessage) => port.postMessage(m);
   const flush = () => {
-    if (batch.length) send({ kind: 'candidates', list: batch });
+    if (candidates) send({ kind: 'candidates', n: candidates });
     for (const tally of tallies) send({ kind: 'events', tally });
     if (unparsed) send({ kind: 'unparsed', n: unparsed });
     if (bytes) send({ kind: 'bytes', n: bytes });
-    batch = [];
+    candidates = 0;
     tallies = [];
     unparsed = 0;
     bytes = 0;
   };
   collectUnit(unit, queries, init.settings, {
     candidate: (c) => {
-      batch.push(c);
-      if (batch.length >= BATCH) flush();
+      order.add(c);
+      if (++candidates >= BATCH) flush();
     },
     problem: (problem) => send({ kind: 'problem', unit: id, problem }),
     // Counts go back every few batches too, so a large file with few candidates holds no
@@ -47,6 +50,7 @@ port.on('message', ({ id, unit }: { id: number; unit: WorkUnit }) => {
   }).then(
     (result) => {
       flush();
+      send({ kind: 'runs', files: order.takeRuns() });
       send({ kind: 'done', unit: id, result });
     },
     (err: Error) => send({ kind: 'failed', unit: id, message: err.stack ?? String(err) }),

@@ -56,3 +56,24 @@ test('candidates come out in timeline order, the same in memory and spilled to a
   assert.deepEqual(fs.readdirSync(tmp), [], 'temporary runs are removed');
   fs.rmdirSync(tmp);
 });
+
+test('orders of workers write runs into the main order\'s folder; adopted, they merge to the same timeline, and the folder goes with the main order', async () => {
+  await fc.assert(fc.asyncProperty(fc.array(candidate, { maxLength: 200 }), fc.array(fc.integer({ min: 0, max: 2 }), { minLength: 200, maxLength: 200 }), fc.integer({ min: 1, max: 5000 }), async (list, worker, budget) => {
+    const memory = new CandidateOrder();
+    const main = new CandidateOrder(budget);
+    const dir = main.runFolder();
+    const workers = [0, 1, 2].map((w) => new CandidateOrder(budget, { dir, prefix: `w${w}-` }));
+    list.forEach((c, i) => {
+      memory.add(c);
+      workers[worker[i]!]!.add(c);
+    });
+    for (const w of workers) main.adopt(w.takeRuns());
+    const want: string[] = [];
+    for await (const c of memory.ordered()) want.push(identity(c));
+    const got: string[] = [];
+    for await (const c of main.ordered()) got.push(identity(c));
+    main.dispose();
+    assert.deepEqual(got, want);
+    assert.equal(fs.existsSync(dir), false, 'the runs folder is removed');
+  }), { numRuns: 40, seed: 7 });
+});
