@@ -2,6 +2,7 @@ import { elements, type EventQuery, type EventView, type Expr, type Query } from
 import type { EpochUnit, ShapeName } from '../normalize/index.js';
 import { getField, parseDate } from '../normalize/index.js';
 import type { InputCoverage, RuleWarning } from './types.js';
+import { UnseenFields } from './unseen.js';
 
 /** The filters of the steps a query must match (an event query's one; not missing events). */
 function requiredFilters(query: Query): EventQuery['filter'][] {
@@ -94,11 +95,11 @@ export interface UnitCoverage {
 /** Counts, on the thread that reads a unit, what the summary's coverage needs. */
 export class UnitTally {
   private readonly data: UnitCoverage = { shapes: {}, epoch: [], sawRuleField: false, sawCategory: false, seen: [], seenCategories: [], missingTimestamp: 0, timeFields: [] };
-  private readonly unseen: Set<string>;
+  private readonly unseen: UnseenFields;
   private readonly unseenCategories: Set<string>;
 
   constructor(private readonly fields: CoverageFields) {
-    this.unseen = new Set(fields.tracked);
+    this.unseen = new UnseenFields(fields.tracked);
     this.unseenCategories = new Set(fields.categories);
   }
 
@@ -107,12 +108,7 @@ export class UnitTally {
     d.shapes[shape] = (d.shapes[shape] ?? 0) + 1;
     if (!d.sawRuleField) d.sawRuleField = this.fields.ruleFields.some((p) => view.get(p) !== undefined);
     if (!d.sawCategory) d.sawCategory = view.get(this.fields.categoryField) !== undefined;
-    for (const p of this.unseen) {
-      if (view.get(p) !== undefined) {
-        this.unseen.delete(p);
-        d.seen.push(p);
-      }
-    }
+    for (const p of this.unseen.observe(view)) d.seen.push(p);
     if (this.unseenCategories.size === 0) return;
     for (const c of elements(view.get(this.fields.categoryField) ?? null)) {
       if (typeof c === 'string' && this.unseenCategories.delete(c)) d.seenCategories.push(c);

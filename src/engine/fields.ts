@@ -1,4 +1,5 @@
 import { closest, type EventView } from '../eql/index.js';
+import { UnseenFields } from './unseen.js';
 
 const MAX_DEPTH = 32;
 /** Sampling stops once this many events in a row brought no new field path. */
@@ -24,19 +25,19 @@ export interface FieldReport {
  * `maxPaths`, and no longer once 1,000 events in a row brought no new path.
  */
 export class FieldPresence {
-  private readonly unseen: Set<string>;
+  private readonly unseen: UnseenFields;
   private readonly paths = new Set<string>();
   private sampled = 0;
   /** Sampled events in a row that brought no new path. */
   private unchanged = 0;
 
   constructor(fields: Iterable<string>, private readonly samplePaths = true, private readonly limits = LIMITS) {
-    this.unseen = new Set(fields);
+    this.unseen = new UnseenFields(fields);
   }
 
   observe(view: EventView, source: unknown): void {
     if (this.unseen.size === 0) return;
-    for (const f of this.unseen) if (view.get(f) !== undefined) this.unseen.delete(f);
+    this.unseen.observe(view);
     if (this.samplePaths && this.sampled < this.limits.sampleEvents && this.paths.size < this.limits.maxPaths && this.unchanged < STABLE_AFTER) {
       this.sampled++;
       const before = this.paths.size;
@@ -46,7 +47,7 @@ export class FieldPresence {
   }
 
   report(): FieldReport {
-    return { unseen: [...this.unseen], paths: [...this.paths] };
+    return { unseen: this.unseen.left(), paths: [...this.paths] };
   }
 
   /**

@@ -9,4 +9,9 @@ export type FieldValue = null | string | number | boolean | FieldValue[] | { [ke
  */
 export interface EventView {
   get(path: string): FieldValue | undefined;
+  /**
+   * Every path `get` finds a value at, when the view holds them listed (a flattened
+   * document), else null: asking which of many fields an event has can then go by its paths.
+   */
+  listed?(): ReadonlyMap<string, FieldValue> | null;
 }

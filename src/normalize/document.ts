@@ -92,6 +92,10 @@ export class DocumentView implements EventView {
     }
     return v === ABSENT ? undefined : v;
   }
+
+  listed(): ReadonlyMap<string, FieldValue> | null {
+    return this.flat ?? null;
+  }
 }
 
 /**

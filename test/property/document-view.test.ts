@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
+import { UnseenFields } from '../../src/engine/unseen.js';
 import { DocumentView, getField } from '../../src/normalize/index.js';
 
 // Keys that make paths collide (`a.b` beside `a: {b}`), empty segments, arrays of objects and
@@ -41,4 +42,17 @@ test('a document nested deeper than the flattening limit is still read, without 
   const view = new DocumentView({ b: 1, deep });
   for (let i = 0; i < 100; i++) assert.equal(view.get('b'), 1);
   assert.equal(view.get('deep.a.a.a.x'), undefined);
+});
+
+test('the fields of a watch list an event holds are the same found by its listed paths as by reading each', () => {
+  fc.assert(fc.property(doc, fc.shuffledSubarray(PATHS, { minLength: 1 }), (d, watched) => {
+    const parsed = JSON.parse(JSON.stringify(d)) as object;
+    const want = watched.filter((p) => getField(parsed, p) !== undefined).sort();
+    const flat = new DocumentView(parsed, 0);
+    flat.get('a');
+    const byPaths = new UnseenFields(watched).observe(flat).sort();
+    const byReads = new UnseenFields(watched).observe(new DocumentView(parsed, Infinity)).sort();
+    assert.deepEqual(byPaths, want);
+    assert.deepEqual(byReads, want);
+  }), { numRuns: 500, seed: 11 });
 });
