@@ -98,6 +98,18 @@ export class DocumentView implements EventView {
   }
 }
 
+/** A known key of a known path: its dotted path, made once, and the keys known below it. */
+interface PathNode { path: string; below: Map<string, PathNode> }
+/**
+ * The paths documents have had, so flattening a document of a familiar shape makes no new
+ * path strings (each new string costs a concatenation and hashing it as a map key). Bounded,
+ * since keys come from the logs: past the bound, or for long paths, paths are made per use.
+ */
+const knownPaths = new Map<string, PathNode>();
+let knownCount = 0;
+const KNOWN_MAX = 10_000;
+const KNOWN_PATH_CHARS = 128;
+
 /**
  * Every path of a document to its value, intermediate objects included, or null when a
  * path could be spelled two ways (`{"a.b": 1, "a": {"b": 2}}`), an array holds objects or
@@ -107,19 +119,29 @@ export class DocumentView implements EventView {
 function flatten(doc: object): Map<string, FieldValue> | null {
   const out = new Map<string, FieldValue>();
   // A path is its keys joined by dots, the top level's keys standing alone (an empty key is a key).
-  const walk = (node: Record<string, unknown>, prefix: string | null, depth: number): boolean => {
+  const walk = (node: Record<string, unknown>, prefix: string | null, known: Map<string, PathNode> | undefined, depth: number): boolean => {
     if (depth > MAX_FLAT_DEPTH) return false;
-    for (const key of Object.keys(node)) {
-      const path = prefix === null ? key : `${prefix}.${key}`;
+    // for-in sees own keys only here: JSON.parse makes plain objects, and nothing adds
+    // enumerable properties to Object.prototype.
+    for (const key in node) {
+      let at = known?.get(key);
+      if (at === undefined && known !== undefined && knownCount < KNOWN_MAX) {
+        const path = prefix === null ? key : `${prefix}.${key}`;
+        if (path.length <= KNOWN_PATH_CHARS) {
+          known.set(key, (at = { path, below: new Map() }));
+          knownCount++;
+        }
+      }
+      const path = at ? at.path : prefix === null ? key : `${prefix}.${key}`;
       if (out.has(path)) return false;
       const v = node[key];
       out.set(path, v as FieldValue);
       if (typeof v !== 'object' || v === null) continue;
       if (Array.isArray(v)) {
         for (const el of v) if (typeof el === 'object' && el !== null) return false;
-      } else if (!walk(v as Record<string, unknown>, path, depth + 1)) return false;
+      } else if (!walk(v as Record<string, unknown>, path, at?.below, depth + 1)) return false;
     }
     return true;
   };
-  return walk(doc as Record<string, unknown>, null, 0) ? out : null;
+  return walk(doc as Record<string, unknown>, null, knownPaths, 0) ? out : null;
 }
