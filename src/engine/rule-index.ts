@@ -256,6 +256,12 @@ export class RuleIndex {
     for (const [field, byValue] of bucket.byValue) {
       const v = view.get(field);
       if (v === null || v === undefined) continue;
+      // One value (the usual case) without the list `keys` makes for many.
+      if (typeof v === 'string' || typeof v === 'number') {
+        const steps = byValue.get(keyOf(v));
+        if (steps) this.visit(steps, view, serial, event);
+        continue;
+      }
       for (const key of keys(v)) {
         const steps = byValue.get(key);
         if (steps) this.visit(steps, view, serial, event);
