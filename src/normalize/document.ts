@@ -112,36 +112,64 @@ const KNOWN_PATH_CHARS = 128;
 
 /**
  * Every path of a document to its value, intermediate objects included, or null when a
- * path could be spelled two ways (`{"a.b": 1, "a": {"b": 2}}`), an array holds objects or
- * arrays, or objects nest deeper than any ECS path: those documents keep getField's per-read
- * search. Otherwise each path has one chain of keys, whose value getField finds too.
+ * path could be spelled two ways (`{"a.b": 1, "a": {"b": 2}}`) or objects nest deeper than
+ * any ECS path: those documents keep getField's per-read search. Otherwise each path has
+ * one chain of keys, whose value getField finds too.
  */
 function flatten(doc: object): Map<string, FieldValue> | null {
   const out = new Map<string, FieldValue>();
-  // A path is its keys joined by dots, the top level's keys standing alone (an empty key is a key).
-  const walk = (node: Record<string, unknown>, prefix: string | null, known: Map<string, PathNode> | undefined, depth: number): boolean => {
-    if (depth > MAX_FLAT_DEPTH) return false;
-    // for-in sees own keys only here: JSON.parse makes plain objects, and nothing adds
-    // enumerable properties to Object.prototype.
-    for (const key in node) {
-      let at = known?.get(key);
-      if (at === undefined && known !== undefined && knownCount < KNOWN_MAX) {
-        const path = prefix === null ? key : `${prefix}.${key}`;
-        if (path.length <= KNOWN_PATH_CHARS) {
-          known.set(key, (at = { path, below: new Map() }));
-          knownCount++;
-        }
+  return walk(doc as Record<string, unknown>, null, knownPaths, 0, out) ? out : null;
+}
+
+/** Puts every path below `node` into `into`; false when one is spelled twice or nesting is too deep. */
+function walk(node: Record<string, unknown>, prefix: string | null, known: Map<string, PathNode> | undefined, depth: number, into: Map<string, FieldValue>): boolean {
+  if (depth > MAX_FLAT_DEPTH) return false;
+  // A path is its keys joined by dots, the top level's keys standing alone (an empty key is a
+  // key). for-in sees own keys only here: JSON.parse makes plain objects, and nothing adds
+  // enumerable properties to Object.prototype.
+  for (const key in node) {
+    let at = known?.get(key);
+    if (at === undefined && known !== undefined && knownCount < KNOWN_MAX) {
+      const path = prefix === null ? key : `${prefix}.${key}`;
+      if (path.length <= KNOWN_PATH_CHARS) {
+        known.set(key, (at = { path, below: new Map() }));
+        knownCount++;
       }
-      const path = at ? at.path : prefix === null ? key : `${prefix}.${key}`;
-      if (out.has(path)) return false;
-      const v = node[key];
-      out.set(path, v as FieldValue);
-      if (typeof v !== 'object' || v === null) continue;
-      if (Array.isArray(v)) {
-        for (const el of v) if (typeof el === 'object' && el !== null) return false;
-      } else if (!walk(v as Record<string, unknown>, path, at?.below, depth + 1)) return false;
     }
-    return true;
-  };
-  return walk(doc as Record<string, unknown>, null, knownPaths, 0) ? out : null;
+    const path = at ? at.path : prefix === null ? key : `${prefix}.${key}`;
+    if (into.has(path)) return false;
+    const v = node[key];
+    into.set(path, v as FieldValue);
+    if (typeof v !== 'object' || v === null) continue;
+    const below = at?.below;
+    if (!(Array.isArray(v) ? gather(v, path, below, depth + 1, into) : walk(v as Record<string, unknown>, path, below, depth + 1, into))) return false;
+  }
+  return true;
+}
+
+/**
+ * The paths below the objects of an array, read as getField reads them: a path's values
+ * from each element that has it, in order, one level flattened (a field under an array of
+ * objects is multi-valued).
+ */
+function gather(list: unknown[], prefix: string, known: Map<string, PathNode> | undefined, depth: number, into: Map<string, FieldValue>): boolean {
+  if (depth > MAX_FLAT_DEPTH) return false;
+  let values: Map<string, FieldValue[]> | null = null;
+  for (const el of list) {
+    if (typeof el !== 'object' || el === null) continue;
+    const one = new Map<string, FieldValue>();
+    if (!(Array.isArray(el) ? gather(el, prefix, known, depth + 1, one) : walk(el as Record<string, unknown>, prefix, known, depth + 1, one))) return false;
+    for (const [p, x] of one) {
+      const seen = (values ??= new Map()).get(p);
+      if (seen) seen.push(x);
+      else values.set(p, [x]);
+    }
+  }
+  if (values) {
+    for (const [p, xs] of values) {
+      if (into.has(p)) return false;
+      into.set(p, xs.flat());
+    }
+  }
+  return true;
 }

@@ -16,6 +16,8 @@ const doc = fc.letrec((tie) => ({
     fc.array(fc.constantFrom<unknown>('s', 2, null), { maxLength: 3 }),
     tie('object'),
     fc.array(tie('object'), { maxLength: 2 }),
+    // Arrays of objects beside scalars, and nested: fields under them are multi-valued.
+    fc.array(fc.oneof(tie('object'), fc.constantFrom<unknown>(1, null), fc.array(tie('object'), { maxLength: 2 })), { maxLength: 3 }),
   ),
   object: fc.dictionary(fc.constantFrom(...KEYS), tie('value'), { maxKeys: 4 }),
 })).object;
