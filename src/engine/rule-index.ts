@@ -12,20 +12,26 @@ interface IndexedStep {
   visited: number;
 }
 
-/** Steps of one category: those filed under a field's value or its presence, and the rest. */
+/**
+ * How a key reads a field: its whole value (an index key, keyOf), the first or the last
+ * three characters of its text, case-folded (affixOf), or whether it has a value at all.
+ */
+type KeyKind = 'value' | 'prefix' | 'suffix' | 'present';
+
+/** One way an event can satisfy a condition: `field`, read as `kind`, is one of `values` (none for `present`). */
+interface Key { field: string; kind: KeyKind; values: string[] }
+
+/** The steps filed under one field read one way, by the key each is filed under. */
+interface Probe { field: string; kind: Exclude<KeyKind, 'present'>; steps: Map<string, IndexedStep[]> }
+
+/** Steps of one category: those filed under keys, and the rest. */
 interface Bucket {
   always: IndexedStep[];
-  /** field → index key of a value (keyOf) → steps that require the field to equal it. */
-  byValue: Map<string, Map<string, IndexedStep[]>>;
+  /** kind and field → its probe. */
+  probes: Map<string, Probe>;
   /** field → steps that require the field to have a value. */
   byPresence: Map<string, IndexedStep[]>;
 }
-
-/**
- * One way an event can satisfy a condition: `field` has one of `values` (index keys), or,
- * with values null, has any value at all.
- */
-interface Key { field: string; values: string[] | null }
 
 /** Fields with few distinct values: a step is filed under one of them only when it has nothing better. */
 const COARSE = new Set(['event.category', 'host.os.type', 'host.os.family', 'host.os.platform', 'host.os.name', 'event.type', 'event.action', 'event.outcome',
@@ -70,30 +76,65 @@ function needOf(e: Expr, typed: ReadonlySet<string>): Need | null {
       // An optional side makes `==` a presence test of that side (`?a == b` holds when both are absent).
       if (f === null || typed.has(f) || (other.type !== 'Literal' && field(other) === null)) return null;
       const lit = other.type === 'Literal' ? other.value : undefined;
-      if (e.op === '!=') return lit === null ? { field: f, values: null } : null;
+      if (e.op === '!=') return lit === null ? present(f) : null;
       if (lit === null) return null;
-      if (e.op === '==' && typeof lit === 'string' && !isBooleanWord(lit)) return { field: f, values: literalKeys(lit) };
-      return { field: f, values: null };
+      if (e.op === '==' && typeof lit === 'string' && !isBooleanWord(lit)) return { field: f, kind: 'value', values: literalKeys(lit) };
+      return present(f);
     }
     case 'In': {
       const f = field(e.operand);
       if (f === null || e.negated || typed.has(f)) return null;
       const values = e.list.map((x) => (x.type === 'Literal' && typeof x.value === 'string' && !isBooleanWord(x.value) ? x.value : null));
-      return { field: f, values: values.every((v) => v !== null) ? [...new Set(values.flatMap((v) => literalKeys(v!)))] : null };
+      return values.every((v) => v !== null) ? { field: f, kind: 'value', values: [...new Set(values.flatMap((v) => literalKeys(v!)))] } : present(f);
     }
     case 'Match': {
       const f = field(e.operand);
       if (f === null || typed.has(f)) return null;
-      const exact = e.kind !== 'regex' && e.patterns.every((p) => typeof p.value === 'string' && !/[*?]/.test(p.value) && !isBooleanWord(p.value));
-      return { field: f, values: exact ? [...new Set(e.patterns.flatMap((p) => literalKeys(p.value as string)))] : null };
+      if (e.kind === 'regex' || e.patterns.some((p) => typeof p.value !== 'string' || isBooleanWord(p.value))) return present(f);
+      const parts = e.patterns.map((p) => patternNeed(f, p.value as string));
+      return parts.length === 1 ? parts[0]! : { op: 'or', parts };
     }
     default:
       return null;
   }
 }
 
-/** The share of events that hold a key: a field's value (an index key), or with null the field at all. */
-type Share = (field: string, value: string | null) => number;
+const present = (f: string): Key => ({ field: f, kind: 'present', values: [] });
+
+/** Characters an affix key holds: the first or last three of a value's text. */
+const AFFIX = 3;
+const ASCII = /^[\x00-\x7f]*$/;
+
+/**
+ * What a wildcard pattern (`*` any run, `?` one character) needs of a field: its value, when
+ * the pattern has no wildcard; else the first (or last) three characters of its literal
+ * start (or end), when they are ASCII; else only a value.
+ */
+function patternNeed(f: string, pattern: string): Key {
+  if (!/[*?]/.test(pattern)) return { field: f, kind: 'value', values: literalKeys(pattern) };
+  const head = pattern.slice(0, pattern.search(/[*?]/));
+  if (head.length >= AFFIX && ASCII.test(head.slice(0, AFFIX))) return { field: f, kind: 'prefix', values: [head.slice(0, AFFIX).toLowerCase()] };
+  const tail = pattern.slice(Math.max(pattern.lastIndexOf('*'), pattern.lastIndexOf('?')) + 1);
+  if (tail.length >= AFFIX && ASCII.test(tail.slice(-AFFIX))) return { field: f, kind: 'suffix', values: [tail.slice(-AFFIX).toLowerCase()] };
+  return present(f);
+}
+
+/**
+ * The affix key of a text: its first (or last) three characters, case-folded as the wildcard
+ * matcher folds (toLowerCase of the whole text). ASCII characters fold one to one and
+ * alone, so three ASCII characters fold without the rest; others (the Kelvin sign folds to
+ * `k`) fold with it. A case-sensitive pattern's text starts with its own ASCII characters,
+ * so the same key serves it.
+ */
+function affixOf(kind: 'prefix' | 'suffix', s: string): string {
+  const part = kind === 'prefix' ? s.slice(0, AFFIX) : s.slice(-AFFIX);
+  if (ASCII.test(part)) return part.toLowerCase();
+  const folded = s.toLowerCase();
+  return kind === 'prefix' ? folded.slice(0, AFFIX) : folded.slice(-AFFIX);
+}
+
+/** The share of events that hold a key. */
+type Share = (key: Key, value: string) => number;
 
 /**
  * The keys to file a step under, one of which holds whenever its condition does (the
@@ -101,7 +142,7 @@ type Share = (field: string, value: string | null) => number;
  */
 function choose(need: Need, share: Share): { keys: Key[]; cost: number } {
   if (!('op' in need)) {
-    const cost = need.values === null ? share(need.field, null) : need.values.reduce((sum, v) => sum + share(need.field, v), 0);
+    const cost = need.kind === 'present' ? share(need, '') : need.values.reduce((sum, v) => sum + share(need, v), 0);
     return { keys: [need], cost };
   }
   const chosen = need.parts.map((p) => choose(p, share));
@@ -114,20 +155,26 @@ function choose(need: Need, share: Share): { keys: Key[]; cost: number } {
  * events a few ways, most other fields' values are rare, and a field that is present at all
  * is somewhere between.
  */
-const guessedShare: Share = (f, value) => (COARSE.has(f) ? (value === null ? 1 : 0.3) : value === null ? 0.3 : 0.02);
+const guessedShare: Share = (key) => {
+  const coarse = COARSE.has(key.field);
+  return key.kind === 'present' ? (coarse ? 1 : 0.3) : key.kind === 'value' ? (coarse ? 0.3 : 0.02) : 0.05;
+};
 
 /** How often each key some step could be filed under held, over the events counted. */
 class KeyCounts {
   events = 0;
-  /** field → how many events had it, and how many had each value a need names. */
-  private readonly fields = new Map<string, { present: number; values: Map<string, number> }>();
+  /** field → how many events had it, and per kind how often each key a need names occurred. */
+  private readonly fields = new Map<string, { present: number; kinds: Map<Probe['kind'], Map<string, number>> }>();
 
   constructor(needs: Iterable<Need>) {
     const add = (n: Need): void => {
       if ('op' in n) return n.parts.forEach(add);
       let f = this.fields.get(n.field);
-      if (!f) this.fields.set(n.field, (f = { present: 0, values: new Map() }));
-      for (const v of n.values ?? []) f.values.set(v, 0);
+      if (!f) this.fields.set(n.field, (f = { present: 0, kinds: new Map() }));
+      if (n.kind === 'present') return;
+      let counts = f.kinds.get(n.kind);
+      if (!counts) f.kinds.set(n.kind, (counts = new Map()));
+      for (const v of n.values) counts.set(v, 0);
     };
     for (const n of needs) add(n);
   }
@@ -138,18 +185,19 @@ class KeyCounts {
       const v = view.get(field);
       if (v === null || v === undefined) continue;
       f.present++;
-      if (!f.values.size) continue;
-      for (const k of keys(v)) {
-        const n = f.values.get(k);
-        if (n !== undefined) f.values.set(k, n + 1);
+      for (const [kind, counts] of f.kinds) {
+        eachKey(kind, v, (k) => {
+          const n = counts.get(k);
+          if (n !== undefined) counts.set(k, n + 1);
+        });
       }
     }
   }
 
   /** Observed shares, a little above zero for keys not seen (they may come later). */
-  share: Share = (field, value) => {
-    const f = this.fields.get(field)!;
-    return ((value === null ? f.present : f.values.get(value)!) + 0.5) / (this.events + 1);
+  share: Share = (key, value) => {
+    const f = this.fields.get(key.field)!;
+    return ((key.kind === 'present' ? f.present : f.kinds.get(key.kind)!.get(value)!) + 0.5) / (this.events + 1);
   };
 }
 
@@ -253,19 +301,13 @@ export class RuleIndex {
 
   private visitBucket(bucket: Bucket, view: EventView, serial: number, event: number): void {
     this.visit(bucket.always, view, serial, event);
-    for (const [field, byValue] of bucket.byValue) {
-      const v = view.get(field);
+    for (const probe of bucket.probes.values()) {
+      const v = view.get(probe.field);
       if (v === null || v === undefined) continue;
-      // One value (the usual case) without the list `keys` makes for many.
-      if (typeof v === 'string' || typeof v === 'number') {
-        const steps = byValue.get(keyOf(v));
+      eachKey(probe.kind, v, (key) => {
+        const steps = probe.steps.get(key);
         if (steps) this.visit(steps, view, serial, event);
-        continue;
-      }
-      for (const key of keys(v)) {
-        const steps = byValue.get(key);
-        if (steps) this.visit(steps, view, serial, event);
-      }
+      });
     }
     for (const [field, steps] of bucket.byPresence) {
       const v = view.get(field);
@@ -286,7 +328,7 @@ export class RuleIndex {
 }
 
 function emptyBucket(): Bucket {
-  return { always: [], byValue: new Map(), byPresence: new Map() };
+  return { always: [], probes: new Map(), byPresence: new Map() };
 }
 
 /** Files a step under each of its keys (any one of which must hold), or with the steps always evaluated. */
@@ -297,14 +339,15 @@ function file(bucket: Bucket, step: IndexedStep, keys: Key[] | null): void {
     if (!list) map.set(k, [step]);
     else if (!list.includes(step)) list.push(step);
   };
-  for (const { field, values } of keys) {
-    if (values === null) {
+  for (const { field, kind, values } of keys) {
+    if (kind === 'present') {
       add(bucket.byPresence, field);
       continue;
     }
-    let byValue = bucket.byValue.get(field);
-    if (!byValue) bucket.byValue.set(field, (byValue = new Map()));
-    for (const v of values) add(byValue, v);
+    const id = `${kind}\u0000${field}`;
+    let probe = bucket.probes.get(id);
+    if (!probe) bucket.probes.set(id, (probe = { field, kind, steps: new Map() }));
+    for (const v of values) add(probe.steps, v);
   }
 }
 
@@ -315,9 +358,17 @@ function strings(v: FieldValue | undefined): string[] {
   return [...new Set(v.flat(Infinity as 1).filter((x): x is string => typeof x === 'string'))];
 }
 
-/** The distinct index keys of a (possibly multi-valued) field's strings and numbers. */
-function keys(v: FieldValue): string[] {
-  if (typeof v === 'string' || typeof v === 'number') return [keyOf(v)];
-  if (!Array.isArray(v)) return [];
-  return [...new Set(v.flat(Infinity as 1).filter((x): x is string | number => typeof x === 'string' || typeof x === 'number').map(keyOf))];
+/**
+ * Calls `fn` with each key a (possibly multi-valued) field gives when read as `kind`, the
+ * same key perhaps more than once: for values its strings and numbers, for affixes the text
+ * of each string, number or boolean (a wildcard matches a number's or a boolean's text).
+ */
+function eachKey(kind: Probe['kind'], v: FieldValue, fn: (key: string) => void): void {
+  if (Array.isArray(v)) {
+    for (const x of v) if (x !== null) eachKey(kind, x, fn);
+  } else if (kind === 'value') {
+    if (typeof v === 'string' || typeof v === 'number') fn(keyOf(v));
+  } else if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') {
+    fn(affixOf(kind, String(v)));
+  }
 }

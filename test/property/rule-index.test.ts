@@ -29,6 +29,12 @@ const QUERIES = [
   'any where process.name != "x" and process.title == process.name',
   'any where ?process.title == process.name or process.flag == ?process.pid',
   'any where process.flag in ("TRUE", process.title) or process.name like~ ("CMD.EXE", "7")',
+  // Filed under the first or last three characters of a wildcard pattern's literal ends.
+  'any where process.name : ("cmd*", "*shell.exe", "po?er*") and event.type == "start"',
+  'any where process.name like ("CMD*", "*.EXE") or process.title : "kdc*"',
+  'any where process.pid : ("424*", "*242") or process.flag : "tru*"',
+  'any where process.title : ("abi*", "*xyz") and event.type == "start"',
+  'process where process.title : ("ab?d*", "*?exe") or process.name like~ "*ΑΣ"',
 ];
 const fieldTypes: FieldTypes = new Map([['@timestamp', { type: 'date', parse: parseDate }]]);
 const compiled = QUERIES.map((q) => compileQuery(q, { fieldTypes }));
@@ -36,7 +42,7 @@ const compiled = QUERIES.map((q) => compileQuery(q, { fieldTypes }));
 const shared = new Map();
 const indexed = QUERIES.map((q) => compileQuery(q, { fieldTypes, shared }));
 
-const value = fc.constantFrom<unknown>('cmd.exe', 'CMD.EXE', 'powershell.exe', 'x', 'start', 'end', 'windows', 'WINDOWS', 42, '42', 7, '7', '42.0', 4.2e1, true, 'true', null, ['cmd.exe', 'y'], [['start']]);
+const value = fc.constantFrom<unknown>('cmd.exe', 'CMD.EXE', 'powershell.exe', 'x', 'start', 'end', 'windows', 'WINDOWS', 42, '42', 7, '7', '42.0', 4.2e1, 4242, 'cmd.exe.bak', 'PowerShell.EXE', 'x.EXE', '\u212Adc.exe', 'KDC.exe', '\u0130cmd', 'ab\u0130x', 'abcd.exe', 'σας', 'ΑΣ', true, 'true', null, ['cmd.exe', 'y'], [['start']]);
 const doc = fc.record({
   '@timestamp': fc.constantFrom('2024-01-01T10:00:00Z', '2024-01-02T00:00:00Z', 1704067200000),
   event: fc.record({ category: fc.constantFrom<unknown>('process', 'network', ['process', 'network'], [['process']], 'x', null), type: value }, { requiredKeys: [] }),
