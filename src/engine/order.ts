@@ -92,6 +92,7 @@ export class CandidateOrder {
       return;
     }
     if (this.batch.length) this.spill();
+    while (this.runs.length > FAN_IN) await this.mergeRound();
     yield* merge(this.runs.map(readRun));
   }
 
@@ -104,25 +105,72 @@ export class CandidateOrder {
   }
 
   private spill(): void {
-    const file = path.join(this.runFolder(), `${this.shared?.prefix ?? ''}run-${this.written++}.ndjson`);
-    const fd = fs.openSync(file, 'w', 0o600);
-    try {
-      let chunk = '';
-      for (const c of this.batch.sort(byTime)) {
-        chunk += encode(c) + '\n';
-        if (chunk.length > 1 << 20) {
-          fs.writeSync(fd, chunk);
-          chunk = '';
-        }
-      }
-      fs.writeSync(fd, chunk);
-    } finally {
-      fs.closeSync(fd);
-    }
-    this.runs.push(file);
+    writeRun(this.nextRun(), this.batch.sort(byTime));
     this.batch = [];
     this.batchBytes = 0;
   }
+
+  private nextRun(): string {
+    const file = path.join(this.runFolder(), `${this.shared?.prefix ?? ''}run-${this.written++}.ndjson`);
+    this.runs.push(file);
+    return file;
+  }
+
+  /** Merges the runs FAN_IN at a time into fewer, longer runs (neighbours together, so ties keep their order). */
+  private async mergeRound(): Promise<void> {
+    const groups: string[][] = [];
+    for (let i = 0; i < this.runs.length; i += FAN_IN) groups.push(this.runs.slice(i, i + FAN_IN));
+    this.runs = [];
+    for (const group of groups) {
+      if (group.length === 1) {
+        this.runs.push(group[0]!);
+        continue;
+      }
+      const merged: Candidate[] = [];
+      const file = this.nextRun();
+      const fd = fs.openSync(file, 'w', 0o600);
+      try {
+        for await (const c of merge(group.map(readRun))) {
+          merged.push(c);
+          if (merged.length >= MERGE_WRITE) writeCandidates(fd, merged.splice(0));
+        }
+        writeCandidates(fd, merged);
+      } finally {
+        fs.closeSync(fd);
+      }
+      for (const f of group) fs.rmSync(f, { force: true });
+    }
+  }
+}
+
+/**
+ * Runs merged at once. Each open run holds a read buffer and its decoded text (~200 KB), so
+ * an input whose candidates fill thousands of runs (8M events kept with their text) is merged
+ * in rounds of this many: one more pass over the data, in bounded memory.
+ */
+const FAN_IN = 64;
+/** Candidates written at a time while merging a round. */
+const MERGE_WRITE = 4096;
+
+function writeRun(file: string, sorted: Candidate[]): void {
+  const fd = fs.openSync(file, 'w', 0o600);
+  try {
+    writeCandidates(fd, sorted);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+function writeCandidates(fd: number, list: Candidate[]): void {
+  let chunk = '';
+  for (const c of list) {
+    chunk += encode(c) + '\n';
+    if (chunk.length > 1 << 20) {
+      fs.writeSync(fd, chunk);
+      chunk = '';
+    }
+  }
+  if (chunk) fs.writeSync(fd, chunk);
 }
 
 /** One line of a run file: every field is a scalar or an array of them, so JSON is safe and exact. */

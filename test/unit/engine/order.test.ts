@@ -77,3 +77,22 @@ test('orders of workers write runs into the main order\'s folder; adopted, they 
     assert.equal(fs.existsSync(dir), false, 'the runs folder is removed');
   }), { numRuns: 40, seed: 7 });
 });
+
+test('more runs than are merged at once are merged in rounds, to the same timeline', async () => {
+  // Budget 1: every candidate is a run of its own, 300 runs against 64 merged at once.
+  const list = fc.sample(candidate, { numRuns: 300, seed: 3 });
+  const memory = new CandidateOrder();
+  const spilled = new CandidateOrder(1);
+  for (const c of list) {
+    memory.add(c);
+    spilled.add(c);
+  }
+  assert.equal(spilled.spills, 300);
+  const want: string[] = [];
+  for await (const c of memory.ordered()) want.push(identity(c));
+  const got: string[] = [];
+  for await (const c of spilled.ordered()) got.push(identity(c));
+  assert.ok(spilled.spills <= 64, `merged in rounds down to ${spilled.spills} runs`);
+  spilled.dispose();
+  assert.deepEqual(got, want);
+});
