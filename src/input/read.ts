@@ -68,14 +68,20 @@ async function* readLines(chunks: AsyncIterator<Buffer>, opts: ReadOptions, span
  * file no longer holds those bytes.
  */
 export function readText(file: string, [offset, bytes]: ByteSpan): string | null {
+  return withFile(file, null, (fd) => {
+    const buf = Buffer.alloc(bytes);
+    return fs.readSync(fd, buf, 0, bytes, offset) === bytes ? buf.toString('utf8') : null;
+  });
+}
+
+/** `use` of the file opened for reading (closed after), or `fallback` when it cannot be read. */
+function withFile<T>(file: string, fallback: T, use: (fd: number) => T): T {
   let fd: number | undefined;
   try {
     fd = fs.openSync(file, 'r');
-    const buf = Buffer.alloc(bytes);
-    const n = fs.readSync(fd, buf, 0, bytes, offset);
-    return n === bytes ? buf.toString('utf8') : null;
+    return use(fd);
   } catch {
-    return null;
+    return fallback;
   } finally {
     if (fd !== undefined) fs.closeSync(fd);
   }
@@ -112,20 +118,14 @@ async function* readSplit(chunks: AsyncIterator<Buffer>, splitter: LineSplitter 
  */
 export function textBytes(source: InputSource): number {
   if (source.path === '-') return 0;
-  let fd: number | undefined;
-  try {
-    fd = fs.openSync(source.path, 'r');
+  return withFile(source.path, 0, (fd) => {
     const size = fs.fstatSync(fd).size;
     const head = Buffer.alloc(2);
     if (size < 18 || fs.readSync(fd, head, 0, 2, 0) < 2 || !isGzip(head)) return size;
     const trailer = Buffer.alloc(4);
     fs.readSync(fd, trailer, 0, 4, size - 4);
     return Math.max(size, trailer.readUInt32LE(0));
-  } catch {
-    return 0;
-  } finally {
-    if (fd !== undefined) fs.closeSync(fd);
-  }
+  });
 }
 
 /**
