@@ -5,18 +5,30 @@ import readline from 'node:readline';
 import type { ByteSpan } from '../input/index.js';
 import type { Candidate } from './collect.js';
 import { whenInterrupted } from './interrupt.js';
-import { compareEvents } from './timeline.js';
+import { compareEvents, type TimelinePlace } from './timeline.js';
 
 /** Default memory for candidates waiting to be ordered, before they spill to temporary files. */
 export const DEFAULT_ORDER_BUDGET = 8 * 1024 * 1024;
 
 const byTime = (a: Candidate, b: Candidate) => compareEvents(a.event, b.event);
 
-/** Rough heap bytes of a candidate (strings count two bytes a character at worst). */
-function sizeOf(c: Candidate): number {
-  let n = 176 + 2 * c.event.raw.length;
-  for (const [, hit] of c.hits) n += 48 + 64 * hit.tuples.length;
-  return n;
+/**
+ * A candidate as the order holds it until it is written or yielded: where it goes on the
+ * timeline, and its run line (encode). Two objects instead of the candidate's many (event,
+ * hits, tuples), so a full batch costs the garbage collector far less to keep.
+ */
+interface Held extends TimelinePlace {
+  text: string;
+}
+
+function hold(c: Candidate): Held {
+  const e = c.event;
+  return { ts: e.ts, tiebreak: e.tiebreak, fileIndex: e.fileIndex, part: e.part, line: e.line, text: encode(c) };
+}
+
+/** Heap bytes of a held candidate: its text (two bytes a character at worst), its tiebreaker's, and the object. */
+function sizeOf(h: Held): number {
+  return 96 + 2 * h.text.length + (typeof h.tiebreak === 'string' ? 2 * h.tiebreak.length : 0);
 }
 
 /** Where a worker's order writes its runs: the folder of the order that will merge them. */
@@ -37,7 +49,7 @@ export interface SharedRuns {
  * never cross threads.
  */
 export class CandidateOrder {
-  private batch: Candidate[] = [];
+  private batch: Held[] = [];
   private batchBytes = 0;
   private runs: string[] = [];
   private dir: string | null = null;
@@ -53,8 +65,9 @@ export class CandidateOrder {
   }
 
   add(c: Candidate): void {
-    this.batch.push(c);
-    this.batchBytes += sizeOf(c);
+    const h = hold(c);
+    this.batch.push(h);
+    this.batchBytes += sizeOf(h);
     if (this.batchBytes > this.budgetBytes) this.spill();
   }
 
@@ -86,9 +99,9 @@ export class CandidateOrder {
   /** Every candidate added, in timeline order. */
   async *ordered(): AsyncGenerator<Candidate> {
     if (this.runs.length === 0) {
-      const batch = this.batch.sort(byTime);
+      const batch = this.batch.sort(compareEvents);
       this.batch = [];
-      yield* batch;
+      for (const h of batch) yield decode(h.text);
       return;
     }
     if (this.batch.length) this.spill();
@@ -105,7 +118,7 @@ export class CandidateOrder {
   }
 
   private spill(): void {
-    writeRun(this.nextRun(), this.batch.sort(byTime));
+    writeRun(this.nextRun(), this.batch.sort(compareEvents).map((h) => h.text));
     this.batch = [];
     this.batchBytes = 0;
   }
@@ -126,15 +139,15 @@ export class CandidateOrder {
         this.runs.push(group[0]!);
         continue;
       }
-      const merged: Candidate[] = [];
+      const merged: string[] = [];
       const file = this.nextRun();
       const fd = fs.openSync(file, 'w', 0o600);
       try {
         for await (const c of merge(group.map(readRun))) {
-          merged.push(c);
-          if (merged.length >= MERGE_WRITE) writeCandidates(fd, merged.splice(0));
+          merged.push(encode(c));
+          if (merged.length >= MERGE_WRITE) writeLines(fd, merged.splice(0));
         }
-        writeCandidates(fd, merged);
+        writeLines(fd, merged);
       } finally {
         fs.closeSync(fd);
       }
@@ -152,19 +165,19 @@ const FAN_IN = 64;
 /** Candidates written at a time while merging a round. */
 const MERGE_WRITE = 4096;
 
-function writeRun(file: string, sorted: Candidate[]): void {
+function writeRun(file: string, lines: string[]): void {
   const fd = fs.openSync(file, 'w', 0o600);
   try {
-    writeCandidates(fd, sorted);
+    writeLines(fd, lines);
   } finally {
     fs.closeSync(fd);
   }
 }
 
-function writeCandidates(fd: number, list: Candidate[]): void {
+function writeLines(fd: number, lines: string[]): void {
   let chunk = '';
-  for (const c of list) {
-    chunk += encode(c) + '\n';
+  for (const line of lines) {
+    chunk += line + '\n';
     if (chunk.length > 1 << 20) {
       fs.writeSync(fd, chunk);
       chunk = '';

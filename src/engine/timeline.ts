@@ -40,12 +40,15 @@ export function compareValues(a: FieldValue | undefined, b: FieldValue | undefin
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
+/** What places an event on the timeline. */
+export type TimelinePlace = Pick<TimelineEvent, 'ts' | 'tiebreak' | 'fileIndex' | 'part' | 'line'>;
+
 /** Timeline order: timestamp, tiebreaker, then file order as given, then position in the file. */
-export function compareEvents(a: TimelineEvent, b: TimelineEvent): number {
+export function compareEvents(a: TimelinePlace, b: TimelinePlace): number {
   return a.ts - b.ts || compareValues(a.tiebreak, b.tiebreak) || comparePosition(a, b);
 }
 
 /** Input order: file order as given, then position in the file. */
-export function comparePosition(a: TimelineEvent, b: TimelineEvent): number {
+export function comparePosition(a: TimelinePlace, b: TimelinePlace): number {
   return a.fileIndex - b.fileIndex || a.part - b.part || a.line - b.line;
 }
