@@ -59,7 +59,7 @@ export class CandidateOrder {
 
   constructor(private readonly budgetBytes = DEFAULT_ORDER_BUDGET, private readonly shared?: SharedRuns) {}
 
-  /** How many times the budget was reached (runs written to disk). */
+  /** Runs on disk waiting to be merged: written when the budget was reached, or adopted. */
   get spills(): number {
     return this.runs.length;
   }
