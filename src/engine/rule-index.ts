@@ -26,6 +26,8 @@ interface Probe { field: string; kind: Exclude<KeyKind, 'present'>; steps: Map<s
 
 /** Steps of one category: those filed under keys, and the rest. */
 interface Bucket {
+  /** The event this bucket was last visited for (a category may be named twice). */
+  visited: number;
   always: IndexedStep[];
   /** kind and field → its probe. */
   probes: Map<string, Probe>;
@@ -283,12 +285,7 @@ export class RuleIndex {
       }
     }
     this.visitBucket(this.anyCategory, view, serial, event);
-    for (const [field, byName] of this.byCategory) {
-      for (const c of strings(view.get(field))) {
-        const bucket = byName.get(c);
-        if (bucket) this.visitBucket(bucket, view, serial, event);
-      }
-    }
+    for (const [field, byName] of this.byCategory) this.visitCategories(byName, view.get(field), view, serial, event);
     if (!this.touched.length) return null;
     const pairs: number[] = [];
     for (const q of this.touched.sort((a, b) => a - b)) {
@@ -297,6 +294,19 @@ export class RuleIndex {
     }
     this.touched = [];
     return pairs;
+  }
+
+  /** Visits the bucket of each category the (possibly multi-valued) category field names, once each. */
+  private visitCategories(byName: Map<string, Bucket>, v: FieldValue | undefined, view: EventView, serial: number, event: number): void {
+    if (typeof v === 'string') {
+      const bucket = byName.get(v);
+      if (bucket && bucket.visited !== event) {
+        bucket.visited = event;
+        this.visitBucket(bucket, view, serial, event);
+      }
+    } else if (Array.isArray(v)) {
+      for (const x of v) this.visitCategories(byName, x, view, serial, event);
+    }
   }
 
   private visitBucket(bucket: Bucket, view: EventView, serial: number, event: number): void {
@@ -328,7 +338,7 @@ export class RuleIndex {
 }
 
 function emptyBucket(): Bucket {
-  return { always: [], probes: new Map(), byPresence: new Map() };
+  return { visited: 0, always: [], probes: new Map(), byPresence: new Map() };
 }
 
 /** Files a step under each of its keys (any one of which must hold), or with the steps always evaluated. */
@@ -349,13 +359,6 @@ function file(bucket: Bucket, step: IndexedStep, keys: Key[] | null): void {
     if (!probe) bucket.probes.set(id, (probe = { field, kind, steps: new Map() }));
     for (const v of values) add(probe.steps, v);
   }
-}
-
-/** The distinct strings of a (possibly multi-valued) field. */
-function strings(v: FieldValue | undefined): string[] {
-  if (typeof v === 'string') return [v];
-  if (!Array.isArray(v)) return [];
-  return [...new Set(v.flat(Infinity as 1).filter((x): x is string => typeof x === 'string'))];
 }
 
 /**
