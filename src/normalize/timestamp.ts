@@ -54,6 +54,8 @@ export function parseDate(v: FieldValue | undefined): ParsedDate | null {
   if (Array.isArray(v)) v = v.length === 1 ? v[0] : undefined;
   if (typeof v === 'number') return Number.isFinite(v) ? epoch(v) : null;
   if (typeof v !== 'string') return null;
+  const fast = canonicalIso(v);
+  if (fast !== undefined) return fast;
   const s = v.trim();
   if (EPOCH.test(s)) return epoch(Number(s));
   const dotnet = MS_DATE.exec(s);
@@ -79,6 +81,52 @@ export function parseDate(v: FieldValue | undefined): ParsedDate | null {
   }
   const unit = m[4] === undefined ? 86_400_000 : m[6] === undefined ? 60_000 : 10 ** (3 - frac.length);
   return { ms, unit };
+}
+
+const ZERO = 48;
+/** The value of the two (or four) digits at `i`, or NaN when one is not a digit. */
+function digits(s: string, i: number, n: number): number {
+  let v = 0;
+  for (let k = i; k < i + n; k++) {
+    const c = s.charCodeAt(k) - ZERO;
+    if (c < 0 || c > 9) return NaN;
+    v = v * 10 + c;
+  }
+  return v;
+}
+
+/** Days from 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's days_from_civil). */
+function daysFromCivil(y: number, m: number, d: number): number {
+  const yy = m <= 2 ? y - 1 : y;
+  const era = Math.floor(yy / 400);
+  const yoe = yy - era * 400;
+  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
+}
+
+/**
+ * `YYYY-MM-DDTHH:MM:SS[.f…]Z`, the form nearly every export writes, read without regular
+ * expressions or Date objects: the same result as the general path (a property test holds
+ * it to that), or undefined for any other form (the general path reads it).
+ */
+function canonicalIso(s: string): ParsedDate | null | undefined {
+  const n = s.length;
+  if (n < 20 || s.charCodeAt(n - 1) !== 90 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(10) !== 84 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58) return undefined;
+  const fracLen = n === 20 ? 0 : n - 21;
+  if (n > 20 && (s.charCodeAt(19) !== 46 || fracLen < 1 || fracLen > 9 || Number.isNaN(digits(s, 20, fracLen)))) return undefined;
+  const year = digits(s, 0, 4);
+  const month = digits(s, 5, 2);
+  const day = digits(s, 8, 2);
+  const h = digits(s, 11, 2);
+  const mi = digits(s, 14, 2);
+  const sec = digits(s, 17, 2);
+  if (Number.isNaN(year + month + day + h + mi + sec)) return undefined;
+  if (month < 1 || month > 12 || day < 1 || h > 23 || mi > 59 || sec > 60) return null;
+  if (day > DAYS[month - 1]! || (month === 2 && day === 29 && !isLeap(year))) return null;
+  let ms = daysFromCivil(year, month, day) * 86_400_000 + h * 3_600_000 + mi * 60_000 + sec * 1000;
+  if (fracLen) ms += Number(`0.${s.slice(20, n - 1)}`) * 1000;
+  return { ms, unit: 10 ** (3 - fracLen) };
 }
 
 /** ISO-8601 UTC with milliseconds. */

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import fc from 'fast-check';
 import { formatTimestamp, parseDate, parseTimestamp } from '../../../src/normalize/index.js';
 
 const base = Date.UTC(2024, 4, 14, 8, 0, 0);
@@ -69,4 +70,17 @@ test('parseDate: years 0000–0099 stay themselves', () => {
   assert.equal(new Date(got.ms).getUTCFullYear(), 99);
   assert.equal(formatTimestamp(got.ms), '0099-12-31T00:00:00.000Z');
   assert.equal(new Date(parseDate('0000-01-01')!.ms).getUTCFullYear(), 0);
+});
+
+test('the canonical form (YYYY-MM-DDTHH:MM:SS[.f]Z) reads as the general path reads it, valid or not', () => {
+  const pad = (n: number, w: number) => String(n).padStart(w, '0');
+  const canonical = fc.record({
+    y: fc.integer({ min: 0, max: 9999 }), mo: fc.integer({ min: 0, max: 13 }), d: fc.integer({ min: 0, max: 32 }),
+    h: fc.integer({ min: 0, max: 24 }), mi: fc.integer({ min: 0, max: 60 }), s: fc.integer({ min: 0, max: 61 }),
+    frac: fc.stringMatching(/^[0-9]{0,10}$/), dot: fc.boolean(),
+  }).map((p) => `${pad(p.y, 4)}-${pad(p.mo, 2)}-${pad(p.d, 2)}T${pad(p.h, 2)}:${pad(p.mi, 2)}:${pad(p.s, 2)}${p.dot ? `.${p.frac}` : ''}Z`);
+  fc.assert(fc.property(canonical, (s) => {
+    // A leading space is trimmed by the general path only: the canonical reader does not take it.
+    assert.deepEqual(parseDate(s), parseDate(` ${s}`), s);
+  }), { numRuns: 5000, seed: 5 });
 });
