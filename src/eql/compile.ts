@@ -9,7 +9,7 @@ import { parseExpression, parseQuery } from './parser.js';
 import { compileRegex } from './regex.js';
 import { comparesAsText, elements, isNullish, scalarCompare, scalarEquals } from './values.js';
 import { compareVersions } from './version.js';
-import { compileWildcard, type StringMatcher } from './wildcard.js';
+import { compileWildcard, foldedWildcard, type StringMatcher } from './wildcard.js';
 
 export type Evaluator = (ev: EventView) => FieldValue;
 export type Predicate = (ev: EventView) => boolean;
@@ -429,17 +429,30 @@ function arith(op: A.ArithOp, l: Compiled, r: Compiled): Compiled {
 }
 
 function match(e: A.Match, operand: Compiled): Compiled {
-  const matchers: StringMatcher[] = e.patterns.map((p) => {
+  // Case-insensitive wildcards take the value folded once for all of them.
+  const folding = e.kind !== 'regex' && e.caseInsensitive;
+  const onText: StringMatcher[] = [];
+  const onFolded: StringMatcher[] = [];
+  for (const p of e.patterns) {
     if (typeof p.value !== 'string') {
       const lit = p.value;
-      return (s: string) => lit !== null && scalarEquals(s, lit, true);
+      onText.push((s: string) => lit !== null && scalarEquals(s, lit, true));
+    } else if (e.kind === 'regex') {
+      onText.push(compileRegex(p.value, e.caseInsensitive));
+    } else if (folding) {
+      onFolded.push(foldedWildcard(p.value));
+    } else {
+      onText.push(compileWildcard(p.value, false));
     }
-    return e.kind === 'regex' ? compileRegex(p.value, e.caseInsensitive) : compileWildcard(p.value, e.caseInsensitive);
-  });
+  }
   const test = (v: FieldValue): boolean =>
     elements(v).some((x) => {
       const s = typeof x === 'string' ? x : typeof x === 'number' || typeof x === 'boolean' ? String(x) : null;
-      return s !== null && matchers.some((m) => m(s));
+      if (s === null) return false;
+      if (onText.some((m) => m(s))) return true;
+      if (onFolded.length === 0) return false;
+      const folded = s.toLowerCase();
+      return onFolded.some((m) => m(folded));
     });
   if (operand.constant) return constant(operand.value === null ? null : test(operand.value));
   const fn = operand.fn;

@@ -49,19 +49,31 @@ function findPiece(s: string, from: number, piece: string, hasAnyOne: boolean): 
 }
 
 export function compileWildcard(pattern: string, caseInsensitive: boolean): StringMatcher {
-  const fold = caseInsensitive ? (s: string) => s.toLowerCase() : (s: string) => s;
-  const { parts, hasAnyOne } = pieces(fold(pattern));
+  if (!caseInsensitive) return matcherOf(pattern);
+  const m = foldedWildcard(pattern);
+  return (v) => m(v.toLowerCase());
+}
+
+/**
+ * A case-insensitive pattern's matcher over values already folded (toLowerCase): a field
+ * tested against many patterns folds its value once for all of them.
+ */
+export function foldedWildcard(pattern: string): StringMatcher {
+  return matcherOf(pattern.toLowerCase());
+}
+
+function matcherOf(pattern: string): StringMatcher {
+  const { parts, hasAnyOne } = pieces(pattern);
   // pieces() always returns at least one part.
   const first = parts[0] ?? '';
   if (parts.length === 1) {
-    if (!hasAnyOne) return (v) => fold(v) === first;
-    return (v) => { const s = fold(v); return s.length === first.length && pieceAt(s, 0, first); };
+    if (!hasAnyOne) return (s) => s === first;
+    return (s) => s.length === first.length && pieceAt(s, 0, first);
   }
   const last = parts[parts.length - 1] ?? '';
   const middle = parts.slice(1, -1).filter((p) => p.length > 0);
   const minLength = parts.reduce((n, p) => n + p.length, 0);
-  return (v) => {
-    const s = fold(v);
+  return (s) => {
     if (s.length < minLength) return false;
     if (!pieceAt(s, 0, first)) return false;
     const tailStart = s.length - last.length;
