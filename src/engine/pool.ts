@@ -31,7 +31,7 @@ export function compileOptionsOf(p: PortableCompile): CompileOptions {
 /**
  * `--threads auto`: one thread below this much input, since a worker needs about a second to
  * start and warm up (bench/RESULTS.md: two threads gain nothing on 347 MB, 1.3× on 693 MB,
- * 1.5× on 2 GB), and each holds its own heap (~100 MB more peak memory).
+ * 1.5× on 2 GB), and each holds its own heap (60–100 MB more peak memory).
  */
 const AUTO_THREADS_BYTES = 512 * 1024 * 1024;
 /** `--threads auto` uses at most this many threads, bounding the memory they add. */
@@ -149,7 +149,6 @@ export async function runUnits(
   }
   return done;
 }
-
 
 /** Threads runUnits reads these units on: 1 is this thread, more are workers (one per unit at most). */
 export function threadCount(units: WorkUnit[], pool: PoolOptions | null): number {

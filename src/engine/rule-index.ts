@@ -35,7 +35,7 @@ interface Bucket {
   byPresence: Map<string, IndexedStep[]>;
 }
 
-/** Fields with few distinct values: a step is filed under one of them only when it has nothing better. */
+/** Fields with few distinct values: before any event is counted, their keys are guessed to hold often (guessedShare). */
 const COARSE = new Set(['event.category', 'host.os.type', 'host.os.family', 'host.os.platform', 'host.os.name', 'event.type', 'event.action', 'event.outcome',
   'event.kind', 'event.module', 'event.dataset', 'event.provider', 'data_stream.dataset', 'network.direction', 'network.transport', 'network.protocol']);
 

@@ -49,7 +49,6 @@ export interface InputCoverage {
   epoch?: string[];
 }
 
-/** A rule that could not have fired: none of these fields occurs in the scanned events. */
 /** Why a rule could not have fired: none of these fields occurred, or no event was of this category. */
 export type RuleWarning = { rule: string; fields: string[] } | { rule: string; category: string };
 

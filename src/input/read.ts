@@ -209,7 +209,7 @@ const READS_AHEAD = 2;
 
 /**
  * The file's bytes from `from` on, READ_CHUNK at a time, READS_AHEAD reads ahead of the
- * caller (a stream keeps only one, and the scan then sat waiting for it ~7% of the time).
+ * caller (a stream keeps only one, and the scan then sat waiting for it ~3% of the time).
  * Reads ahead assume full reads before them; after a short one (the end, or a file changed
  * under us) they are dropped and reading goes on from where it really stopped.
  */
