@@ -26,7 +26,7 @@ export function summaryRecord(s: ScanSummary, run: RunInfo | undefined): Record<
     per_file: s.inputs.map((i) => ({ file: i.file, events: i.events, bad_lines: i.badLines, shapes: i.shapes, ...(i.epoch ? { epoch: i.epoch } : {}) })),
     skipped_files: s.skippedFiles,
     warnings: s.warnings,
-    rule_warnings: s.ruleWarnings.map((w) => ('category' in w ? { rule: w.rule, category: w.category } : { rule: w.rule, fields: w.fields })),
+    rule_warnings: s.ruleWarnings.map((w) => ({ ...w })),
     rule_set: run?.ruleSet
       ? { paths: run.ruleSet.paths, loaded: run.ruleSet.loaded, ran: run.ruleSet.rules.length, deprecated_skipped: run.ruleSet.deprecated, filtered_out: run.ruleSet.filtered }
       : null,
