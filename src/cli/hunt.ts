@@ -12,7 +12,8 @@ import { builtinRulesDir, SEVERITIES } from '../rules/index.js';
 import { CliError, EXIT, type ExitCode } from './exit-codes.js';
 import { fieldWarnings, type FieldCheck } from './field-warnings.js';
 import type { RuleSet } from './rules-loading.js';
-import { checkOutputTarget, fileSink, stdoutSink } from './sinks.js';
+import { noteRead, noteStdin } from './reads.js';
+import { checkOutputTarget, fileSink, isDevice, stdoutSink } from './sinks.js';
 import { version } from './version.js';
 
 /** Options shared by every command that reads telemetry. */
@@ -65,8 +66,8 @@ function pickFormat(opts: HuntOptions): FormatName {
     }
     return opts.format as FormatName;
   }
-  if (opts.output !== undefined) return formatOfFile(opts.output);
-  return process.stdout.isTTY ? 'table' : 'ndjson';
+  if (opts.output !== undefined && !isDevice(opts.output)) return formatOfFile(opts.output);
+  return process.stdout.isTTY && opts.output === undefined ? 'table' : 'ndjson';
 }
 
 /** `-o report.html` writes html: the extension decides, and one lolhunt does not know is an error, not silent NDJSON. */
@@ -153,9 +154,14 @@ export async function hunt(
     throw new CliError('no input: give files or directories to scan, or pipe NDJSON to stdin (see --help)');
   }
   const discovery = await discoverInputs(inputs);
-  if (opts.output !== undefined) checkOutputTarget(opts.output, discovery);
+  for (const s of discovery.sources) {
+    if (s.path === '-') noteStdin();
+    else noteRead('an input file', s.path);
+  }
+  for (const folder of discovery.folders) noteRead('a folder being scanned', folder);
+  if (opts.output !== undefined) checkOutputTarget('-o', opts.output);
   const format = pickFormat(opts);
-  const sink = opts.output === undefined ? stdoutSink() : fileSink(opts.output);
+  const sink = opts.output === undefined ? stdoutSink() : fileSink('-o', opts.output);
   const outColor = opts.output === undefined && useColor({ flag: opts.color, stream: process.stdout, env: process.env });
   const writer = createWriter(format, sink.stream, {
     color: outColor,
@@ -192,8 +198,8 @@ export async function hunt(
     await sink.commit();
   } catch (err) {
     filters.progress?.done();
-    sink.abort();
     // A write error (disk full) is an output error, exit 4, whatever surfaced it first.
+    sink.abort();
     throw sink.failure() ?? err;
   }
   const { alerts, summary } = result;

@@ -5,6 +5,7 @@ import { normalizeCommand } from './normalize.js';
 import { queryCommand } from './query.js';
 import { rulesCommand } from './rules.js';
 import { scanCommand } from './scan.js';
+import { flushStdout, stdoutFailure, watchStdout } from './stdout.js';
 import { version } from './version.js';
 
 /** Runs lolhunt with process.argv-style arguments; resolves to the exit code. */
@@ -23,10 +24,22 @@ export async function main(argv: string[]): Promise<ExitCode> {
   for (const cmd of allCommands(program)) {
     cmd.exitOverride().configureOutput({ writeErr: (s) => process.stderr.write(s) });
   }
-  ignoreBrokenPipe();
+  watchStdout();
+  const ended = await run(program, argv, () => code);
+  await flushStdout();
+  // Results that did not reach stdout (disk full) fail the run, whatever it found: exit 4.
+  const failed = stdoutFailure();
+  if (failed && ended !== EXIT.USAGE && ended !== EXIT.INTERNAL) {
+    process.stderr.write(`lolhunt: ${failed.message}\n`);
+    return failed.code;
+  }
+  return ended;
+}
+
+async function run(program: Command, argv: string[], code: () => ExitCode): Promise<ExitCode> {
   try {
     await program.parseAsync(argv);
-    return code;
+    return code();
   } catch (err) {
     if (err instanceof CommanderError) {
       return err.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
@@ -38,13 +51,6 @@ export async function main(argv: string[]): Promise<ExitCode> {
     process.stderr.write(`lolhunt: internal error (a bug: please report it with this message): ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
     return EXIT.INTERNAL;
   }
-}
-
-/** `lolhunt ... | head` ends quietly: writes after the reader left are dropped (see sinks.ts). */
-function ignoreBrokenPipe(): void {
-  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code !== 'EPIPE') throw err;
-  });
 }
 
 function allCommands(cmd: Command): Command[] {

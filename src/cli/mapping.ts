@@ -3,6 +3,7 @@ import type { PortableFieldType } from '../engine/index.js';
 import { lineColumn, type FieldType } from '../eql/index.js';
 import { dateFormatParser } from '../normalize/index.js';
 import { CliError } from './exit-codes.js';
+import { noteRead } from './reads.js';
 
 /** Elasticsearch mapping types lolhunt gives meaning to; others (object, geo_point, ...) stay untyped. */
 const KINDS: Record<string, FieldType['type']> = {
@@ -36,6 +37,7 @@ const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null 
  */
 export function readMappingFile(file: string): Map<string, PortableFieldType> {
   let text: string;
+  noteRead('the mapping file', file);
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (err) {

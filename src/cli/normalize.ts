@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import { Command } from 'commander';
 import { normalizeInputs } from '../engine/index.js';
 import { discoverInputs } from '../input/index.js';
@@ -6,6 +5,7 @@ import { escapeJsonText, formatProblem, stringify } from '../output/index.js';
 import { CliError, EXIT, type ExitCode } from './exit-codes.js';
 import { DEFAULT_MAX_LINE_BYTES } from './hunt.js';
 import { positiveInt } from './options.js';
+import { writeOut } from './stdout.js';
 
 const EXAMPLES = `
 Examples:
@@ -34,7 +34,7 @@ export function normalizeCommand(done: (code: ExitCode) => void): Command {
         sources,
         { maxLineBytes: o.maxLineBytes as number, normalize: o.normalize !== false },
         // Depth-safe JSON with terminal-unsafe characters escaped, written with backpressure.
-        (doc) => (process.stdout.write(escapeJsonText(stringify(doc)) + '\n') ? undefined : once(process.stdout, 'drain').then(() => undefined)),
+        (doc) => writeOut(escapeJsonText(stringify(doc)) + '\n'),
         (p) => { if (!o.quiet || p.kind === 'file') process.stderr.write(`lolhunt: ${formatProblem(p)}\n`); },
       );
       if (!o.quiet) {

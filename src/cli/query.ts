@@ -4,6 +4,7 @@ import { compileOptionsOf } from '../engine/index.js';
 import { caretExcerpt, compileQuery, EqlSyntaxError, type CompiledQuery, type CompileOptions } from '../eql/index.js';
 import { CliError, type ExitCode } from './exit-codes.js';
 import { fieldCheck } from './field-warnings.js';
+import { noteRead } from './reads.js';
 import { hunt } from './hunt.js';
 import { addHuntOptions, huntOptions, portableCompile } from './options.js';
 
@@ -39,6 +40,7 @@ export function queryCommand(done: (code: ExitCode) => void): Command {
     let paths: string[];
     if (o.file !== undefined) {
       origin = String(o.file);
+      noteRead('the query file', origin);
       try {
         source = fs.readFileSync(origin, 'utf8');
       } catch (err) {

@@ -2,6 +2,7 @@ import { closest, type CompileOptions } from '../eql/index.js';
 import { discoverInputs } from '../input/index.js';
 import { builtinRulesDir, loadRuleFile, RuleError, selectRules, type Rule, type RuleSelection } from '../rules/index.js';
 import { CliError } from './exit-codes.js';
+import { noteRead } from './reads.js';
 
 /** Rule files under the given files and folders (recursive, sorted), and what could not be read, as messages. */
 export async function findRuleFiles(paths: string[]): Promise<{ files: string[]; errors: string[] }> {
@@ -30,6 +31,7 @@ export async function loadRulesOrFail(paths: string[], opts: { quiet: boolean; c
   const rules: Rule[] = [];
   const skipped: { file: string; reason: string }[] = [];
   for (const file of files) {
+    noteRead('a rule file', file);
     try {
       const outcome = loadRuleFile(file, opts.compile);
       if ('rule' in outcome) rules.push(outcome.rule);

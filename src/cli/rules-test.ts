@@ -1,11 +1,13 @@
-import fs from 'node:fs';
 import { testRule, type RuleTestResult } from '../engine/index.js';
 import { DEFAULT_MAX_LINE_BYTES } from '../input/index.js';
 import { formatJunit } from '../output/index.js';
-import { CliError, EXIT, type ExitCode } from './exit-codes.js';
+import { ruleFixtures } from '../rules/index.js';
+import { EXIT, type ExitCode } from './exit-codes.js';
 import { compileOptions } from './options.js';
 import { displayPath } from './rule-lookup.js';
+import { noteRead } from './reads.js';
 import { loadRulesOrFail } from './rules-loading.js';
+import { checkOutputTarget, writeFileSafely } from './sinks.js';
 
 export interface RulesTestOptions {
   junit?: string;
@@ -22,6 +24,9 @@ const LABEL = { pass: 'pass', fail: 'FAIL', none: 'no fixtures' } as const;
 export async function rulesTest(paths: string[], opts: RulesTestOptions): Promise<ExitCode> {
   const started = performance.now();
   const rules = await loadRulesOrFail(paths, { quiet: true, compile: compileOptions({ timestampField: '@timestamp', categoryField: 'event.category' }) });
+  for (const rule of rules) for (const spec of ruleFixtures(rule).fixtures) for (const file of spec.events) noteRead('a fixture', file);
+  // Refused before any fixture runs; checked again when written.
+  if (opts.junit !== undefined) checkOutputTarget('--junit', opts.junit);
   const results: RuleTestResult[] = [];
   for (const rule of rules) {
     const r = await testRule({ ...rule, path: displayPath(rule.path) }, { maxLineBytes: DEFAULT_MAX_LINE_BYTES, timestampField: '@timestamp', display: displayPath });
@@ -38,11 +43,7 @@ export async function rulesTest(paths: string[], opts: RulesTestOptions): Promis
   const count = (s: RuleTestResult['status']) => results.filter((r) => r.status === s).length;
   process.stdout.write(`${results.length} rule${results.length === 1 ? '' : 's'}: ${count('pass')} passed, ${count('fail')} failed, ${count('none')} without fixtures\n`);
   if (opts.junit !== undefined) {
-    try {
-      fs.writeFileSync(opts.junit, formatJunit(results, performance.now() - started));
-    } catch (err) {
-      throw new CliError(`cannot write ${opts.junit}: ${(err as Error).message}`);
-    }
+    await writeFileSafely('--junit', opts.junit, formatJunit(results, performance.now() - started));
   }
   if (count('fail')) return EXIT.MATCHES;
   if (count('pass') === 0) {

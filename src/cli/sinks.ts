@@ -2,8 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { whenInterrupted } from '../engine/index.js';
-import type { Discovery } from '../input/index.js';
 import { CliError, EXIT } from './exit-codes.js';
+import { refuseReadTarget } from './reads.js';
+import { writeOut } from './stdout.js';
 
 /** Where results go: stdout, or a temporary file that replaces the -o target when the run ends. */
 export interface ResultSink {
@@ -16,106 +17,111 @@ export interface ResultSink {
   failure(): CliError | null;
 }
 
-/** Records a stream's write error as an output error (exit 4), instead of an uncaught exception. */
-function watchErrors(stream: Writable, where: string): () => CliError | null {
-  let failure: CliError | null = null;
-  stream.on('error', (err: NodeJS.ErrnoException) => {
-    failure ??= new CliError(`cannot write ${where}: ${err.code === 'ENOSPC' ? 'no space left on the device' : err.message}`, EXIT.OUTPUT);
-  });
-  return () => failure;
-}
-
-const isPipeError = (err: NodeJS.ErrnoException) => err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED';
-
 /**
- * stdout with backpressure (a write completes when stdout took it, so a slow reader slows
- * the writer instead of filling memory) and a quiet end when the reader goes away
- * (`| head -1`): later writes are dropped, and the run still ends with its own exit code.
+ * A stream's write error as an output error (exit 4), instead of an uncaught exception. The
+ * stream knows it failed as soon as a write does (`errored`); a file stream emits the error
+ * event only after closing its file, and a caller may hear of the failure before that.
  */
-export function stdoutSink(): ResultSink {
-  let broken = false;
-  const stream = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      if (broken) return done();
-      process.stdout.write(chunk, (err) => {
-        if (err && isPipeError(err)) broken = true;
-        done(broken ? null : err);
-      });
-    },
-  });
-  return {
-    stream,
-    commit: () => new Promise((resolve, reject) => stream.end((err?: Error | null) => (err ? reject(err) : resolve()))),
-    abort: () => {},
-    failure: watchErrors(stream, 'the results to stdout'),
+function watchErrors(stream: Writable, where: string): () => CliError | null {
+  stream.on('error', () => {});
+  return () => {
+    const err = stream.errored as NodeJS.ErrnoException | null;
+    return err ? new CliError(`cannot write ${where}: ${outputReason(err, '')}`, EXIT.OUTPUT) : null;
   };
 }
 
+const finish = (stream: Writable) => new Promise<void>((resolve, reject) => stream.end((err?: Error | null) => (err ? reject(err) : resolve())));
+
 /**
- * Refuses an -o target that would destroy evidence or is not a file: one of the inputs (any
- * link to it included), a path inside a folder being scanned, or something that is not a
- * regular file (a device, a FIFO, a folder). Exit 2, before anything is read.
+ * stdout with backpressure (a write completes when stdout took it, so a slow reader slows
+ * the writer instead of filling memory). A reader going away (`| head -1`) or a write error
+ * (`> /dev/full`) is handled once for every command (stdout.ts): later writes are dropped,
+ * and the exit code says what happened.
  */
-export function checkOutputTarget(target: string, inputs: Discovery): void {
-  const abs = path.resolve(target);
-  let stat: fs.Stats | undefined;
-  try {
-    stat = fs.statSync(abs);
-  } catch {
-    stat = undefined;
+export function stdoutSink(): ResultSink {
+  const stream = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      const wait = writeOut(chunk);
+      if (wait) void wait.then(() => done());
+      else done();
+    },
+  });
+  return { stream, commit: () => finish(stream), abort: () => {}, failure: () => null };
+}
+
+/**
+ * Refuses an -o target that would destroy evidence or is not a file: anything this run reads
+ * (reads.ts: inputs, stdin's file, rules, mapping, query; any link to them included), a path
+ * inside a folder being scanned, or something that is not a regular file (a device, a FIFO,
+ * a folder). Exit 2, before anything is read.
+ */
+export function checkOutputTarget(option: string, target: string): void {
+  const stat = statOrNull(target);
+  if (stat && !stat.isFile() && !writtenInPlace(stat)) {
+    const what = stat.isDirectory() ? 'a directory' : 'not a regular file, a character device or a FIFO';
+    throw new CliError(`${option} ${target}: ${what}; ${option} writes a file (leave -o out to write to stdout)`);
   }
-  if (stat && !stat.isFile()) {
-    const what = stat.isDirectory() ? 'a directory' : stat.isCharacterDevice() ? 'a character device' : stat.isFIFO() ? 'a FIFO' : 'not a regular file';
-    throw new CliError(`-o ${target}: ${what}; -o writes a regular file (leave -o out to write to stdout)`);
-  }
-  if (stat) {
-    for (const s of inputs.sources) {
-      if (s.path === '-') continue;
-      const input = statOrNull(s.path);
-      if (input && input.dev === stat.dev && input.ino === stat.ino) {
-        throw new CliError(`-o ${target}: refusing to write over an input file (${s.path})`);
-      }
-    }
-  }
-  const dir = realDir(path.dirname(abs));
-  for (const folder of inputs.folders) {
-    const real = realDir(folder);
-    if (dir !== null && real !== null && (dir === real || dir.startsWith(real + path.sep))) {
-      throw new CliError(`-o ${target}: refusing to write inside ${folder}, a folder being scanned (the report would become input)`);
-    }
-  }
+  refuseReadTarget(option, target);
+}
+
+/** A device (`/dev/null`, a terminal) or a FIFO holds no file to replace: it is written in place. */
+const writtenInPlace = (stat: fs.Stats) => stat.isCharacterDevice() || stat.isFIFO();
+
+/** Is this -o target a device or a FIFO (written in place, NDJSON unless --format says)? */
+export function isDevice(target: string): boolean {
+  const stat = statOrNull(target);
+  return stat !== null && writtenInPlace(stat);
 }
 
 /**
  * A temporary file beside the target, created now (so a folder that is missing or not
  * writable fails before anything is read, exit 4) and renamed over the target at the end.
- * Ctrl-C or a kill removes it.
+ * It takes the mode and owner of the file it replaces (a 0600 report stays 0600, another
+ * user's file stays theirs, or is not replaced) and writes through a link to the file the
+ * link names. Ctrl-C or a kill removes it; one left by a run that died (out of memory,
+ * SIGKILL) is removed by the next run writing the same target.
  */
-export function fileSink(target: string): ResultSink {
-  const existing = statOrNull(target);
+export function fileSink(option: string, given: string): ResultSink {
+  checkOutputTarget(option, given);
+  const existing = statOrNull(given);
+  if (existing && writtenInPlace(existing)) return inPlaceSink(given);
+  const target = existing ? fs.realpathSync(given) : given;
   if (existing && (existing.mode & 0o222) === 0) {
-    throw new CliError(`cannot write ${target}: the file is read-only; not replaced (remove it or choose another -o)`, EXIT.OUTPUT);
+    throw new CliError(`cannot write ${given}: the file is read-only; not replaced (remove it or choose another ${option})`, EXIT.OUTPUT);
   }
-  const temp = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.tmp`);
+  const dir = path.dirname(target);
+  removeStaleTemps(dir, path.basename(target));
+  const temp = path.join(dir, `.${path.basename(target)}.${process.pid}.tmp`);
   // Registered first: a signal right after the file appears must still remove it.
   const release = whenInterrupted(() => fs.rmSync(temp, { force: true }));
   let fd: number;
   try {
-    fd = fs.openSync(temp, 'wx', 0o644);
+    fd = fs.openSync(temp, 'wx', existing ? 0o600 : 0o666);
   } catch (err) {
     release();
-    throw new CliError(`cannot write ${target}: ${outputReason(err, path.dirname(target))}`, EXIT.OUTPUT);
+    throw new CliError(`cannot write ${given}: ${outputReason(err, dir)}`, EXIT.OUTPUT);
+  }
+  if (existing) {
+    try {
+      keepOwnerAndMode(fd, existing);
+    } catch (err) {
+      fs.closeSync(fd);
+      fs.rmSync(temp, { force: true });
+      release();
+      throw new CliError(`cannot write ${given}: ${(err as Error).message}; not replaced`, EXIT.OUTPUT);
+    }
   }
   const stream = fs.createWriteStream(temp, { fd });
   return {
     stream,
-    failure: watchErrors(stream, target),
+    failure: watchErrors(stream, given),
     async commit() {
       try {
-        await new Promise<void>((resolve, reject) => stream.end((err?: Error | null) => (err ? reject(err) : resolve())));
+        await finish(stream);
         fs.renameSync(temp, target);
       } catch (err) {
-        throw new CliError(`cannot write ${target}: ${outputReason(err, path.dirname(target))}`, EXIT.OUTPUT);
+        fs.rmSync(temp, { force: true });
+        throw new CliError(`cannot write ${given}: ${outputReason(err, dir)}`, EXIT.OUTPUT);
       } finally {
         release();
       }
@@ -128,12 +134,70 @@ export function fileSink(target: string): ResultSink {
   };
 }
 
+function inPlaceSink(target: string): ResultSink {
+  const stream = fs.createWriteStream(target);
+  return { stream, failure: watchErrors(stream, target), commit: () => finish(stream), abort: () => stream.destroy() };
+}
+
+/** Writes a whole text to a file the way -o does (checked target, temporary file, rename). */
+export async function writeFileSafely(option: string, target: string, text: string): Promise<void> {
+  const sink = fileSink(option, target);
+  try {
+    sink.stream.write(text);
+    await sink.commit();
+  } catch (err) {
+    sink.abort();
+    throw sink.failure() ?? err;
+  }
+}
+
+/** The replaced file's owner and mode on the temporary file, before anything is written to it. */
+function keepOwnerAndMode(fd: number, existing: fs.Stats): void {
+  const uid = process.getuid?.();
+  if (existing.uid !== uid || existing.gid !== process.getgid?.()) {
+    try {
+      fs.fchownSync(fd, existing.uid, existing.gid);
+    } catch {
+      throw new Error(`it belongs to uid ${existing.uid} gid ${existing.gid}, and a file written by this user cannot keep that owner`);
+    }
+  }
+  fs.fchmodSync(fd, existing.mode & 0o7777);
+}
+
+/** Temporary files of this target left by runs that died (their process is gone). */
+function removeStaleTemps(dir: string, base: string): void {
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return; // The open below says why the folder cannot be written.
+  }
+  const prefix = `.${base}.`;
+  for (const name of names) {
+    if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue;
+    const pid = name.slice(prefix.length, -'.tmp'.length);
+    if (!/^[1-9][0-9]{0,9}$/.test(pid) || Number(pid) === process.pid || alive(Number(pid))) continue;
+    fs.rmSync(path.join(dir, name), { force: true });
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 function outputReason(err: unknown, dir: string): string {
   const code = err instanceof Error && 'code' in err ? err.code : undefined;
   if (code === 'ENOENT') return `folder ${dir} does not exist`;
   if (code === 'ENOTDIR') return `${dir} is not a folder`;
   if (code === 'EACCES' || code === 'EPERM') return `permission denied in ${dir}`;
   if (code === 'ENOSPC') return 'no space left on the device';
+  if (code === 'EFBIG') return 'file too large (a file size limit)';
+  if (code === 'EDQUOT') return 'disk quota exceeded';
   if (code === 'EROFS') return 'read-only file system';
   return err instanceof Error ? err.message : String(err);
 }
@@ -141,14 +205,6 @@ function outputReason(err: unknown, dir: string): string {
 function statOrNull(p: string): fs.Stats | null {
   try {
     return fs.statSync(p);
-  } catch {
-    return null;
-  }
-}
-
-function realDir(p: string): string | null {
-  try {
-    return fs.realpathSync(p);
   } catch {
     return null;
   }

@@ -55,7 +55,7 @@ export async function* readItems(source: InputSource, opts: ReadOptions): AsyncG
   const container = detectContainer(first.value);
   if (container === 'array') yield* readArray(chunks);
   // Lines of a plain file can be read again where they lie: they carry their byte span.
-  else if (container === 'lines') yield* readLines(chunks, opts, source.path !== '-' && !gzipped && kind.utf16 === undefined);
+  else if (container === 'lines') yield* readLines(chunks, opts, isRegularFile(source) && !gzipped && kind.utf16 === undefined);
   else yield* readSplit(chunks, new DocumentSplitter(opts.maxLineBytes, container === 'search'), opts);
 }
 
@@ -117,7 +117,7 @@ async function* readSplit(chunks: AsyncIterator<Buffer>, splitter: LineSplitter 
  * a hint, not a count); 0 for stdin and what cannot be read.
  */
 export function textBytes(source: InputSource): number {
-  if (source.path === '-') return 0;
+  if (!isRegularFile(source)) return 0;
   return withFile(source.path, 0, (fd) => {
     const size = fs.fstatSync(fd).size;
     const head = Buffer.alloc(2);
@@ -134,7 +134,7 @@ export function textBytes(source: InputSource): number {
  * when the file is smaller or cannot be read in parts.
  */
 export async function splitFile(source: InputSource, rangeBytes: number): Promise<ByteRange[] | null> {
-  if (source.path === '-') return null;
+  if (!isRegularFile(source)) return null;
   let handle: fs.promises.FileHandle | undefined;
   try {
     handle = await fs.promises.open(source.path, 'r');
@@ -191,7 +191,8 @@ async function* rawBytes(source: InputSource, onBytes?: (n: number) => void, fro
   try {
     const stat = await handle.stat();
     let read = 0;
-    for await (const chunk of readAhead(handle, from)) {
+    // A FIFO or a process substitution (`<(zcat x.gz)`) cannot be read at positions.
+    for await (const chunk of stat.isFile() ? readAhead(handle, from) : readInTurn(handle)) {
       read += chunk.length;
       onBytes?.(chunk.length);
       yield chunk;
@@ -201,6 +202,25 @@ async function* rawBytes(source: InputSource, onBytes?: (n: number) => void, fro
     }
   } finally {
     await handle.close();
+  }
+}
+
+/** Is this source a regular file (not stdin, a FIFO, a device), which can be read again at positions? Stat only: opening a FIFO would take its data. */
+function isRegularFile(source: InputSource): boolean {
+  if (source.path === '-') return false;
+  try {
+    return fs.statSync(source.path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** A stream's bytes in the order they come, READ_CHUNK at a time. */
+async function* readInTurn(handle: Pick<fs.promises.FileHandle, 'read'>): AsyncGenerator<Buffer> {
+  for (;;) {
+    const { buffer, bytesRead } = await handle.read(Buffer.allocUnsafe(READ_CHUNK), 0, READ_CHUNK, null);
+    if (bytesRead === 0) return;
+    yield buffer.subarray(0, bytesRead);
   }
 }
 

@@ -26,7 +26,7 @@ function assertGoodAlert(stdout: string): void {
   assert.ok(keys.includes('{good}'), `the good file's alert is missing from:\n${stdout}`);
 }
 
-test('issue-16 #1: -o never writes over an input, into a scanned folder, or over a device', async () => {
+test('issue-16 #1: -o never writes over an input or into a scanned folder; a device is written in place', async () => {
   const { dir, good } = withGood();
   const before = fs.readFileSync(good, 'utf8');
   const same = await runCli(['scan', good, '-o', good]);
@@ -40,18 +40,27 @@ test('issue-16 #1: -o never writes over an input, into a scanned folder, or over
   const inside = await runCli(['scan', dir, '-o', path.join(dir, 'alerts.ndjson')]);
   assert.equal(inside.code, 2);
   assert.match(inside.stderr, /refusing to write inside .*a folder being scanned/);
+  // Issue 26: a device or a FIFO holds no file to replace; it is written in place.
   if (fs.statSync('/dev/null').isCharacterDevice()) {
     const device = await runCli(['scan', good, '-o', '/dev/null']);
-    assert.equal(device.code, 2);
-    assert.match(device.stderr, /-o \/dev\/null: a character device/);
+    assert.equal(device.code, 1, device.stderr);
     assert.ok(fs.statSync('/dev/null').isCharacterDevice(), '/dev/null is still a device');
   }
   const fifo = path.join(tmpDir(), 'report.ndjson');
   if (spawnSync('mkfifo', [fifo]).status === 0) {
+    const reader = spawn('cat', [fifo]);
+    let read = '';
+    reader.stdout.on('data', (d: Buffer) => { read += d.toString(); });
+    const closed = new Promise((resolve) => reader.on('close', resolve));
     const pipe = await runCli(['scan', good, '-o', fifo]);
-    assert.equal(pipe.code, 2);
-    assert.match(pipe.stderr, /: a FIFO; -o writes a regular file/);
+    await closed;
+    assert.equal(pipe.code, 1, pipe.stderr);
+    assertGoodAlert(read);
+    assert.ok(fs.statSync(fifo).isFIFO(), 'the FIFO is still a FIFO');
   }
+  const folder = await runCli(['scan', good, '-o', tmpDir()]);
+  assert.equal(folder.code, 2);
+  assert.match(folder.stderr, /a directory; -o writes a file/);
   const readOnly = path.join(tmpDir(), 'report.ndjson');
   fs.writeFileSync(readOnly, 'earlier report\n', { mode: 0o444 });
   const ro = await runCli(['scan', good, '-o', readOnly]);
@@ -156,7 +165,7 @@ test('issue-16 #7: -o into a missing folder or a folder is one clear line, with 
   assert.match(missing.stderr, /^lolhunt: cannot write .*: folder .* does not exist\n$/);
   const folder = await runCli(['scan', good, '-o', tmpDir()]);
   assert.equal(folder.code, 2);
-  assert.match(folder.stderr, /^lolhunt: -o .*: a directory; -o writes a regular file/);
+  assert.match(folder.stderr, /^lolhunt: -o .*: a directory; -o writes a file/);
   assert.doesNotMatch(missing.stderr + folder.stderr, /\n\s+at /, 'no stack trace');
 });
 
