@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { CliError, EXIT, type ExitCode } from './exit-codes.js';
 import { explainCommand } from './explain.js';
 import { normalizeCommand } from './normalize.js';
+import { printErr } from './print.js';
 import { queryCommand } from './query.js';
 import { rulesCommand } from './rules.js';
 import { scanCommand } from './scan.js';
@@ -21,7 +22,7 @@ export async function main(argv: string[]): Promise<ExitCode> {
   program.addCommand(explainCommand(done));
   program.addCommand(normalizeCommand(done));
   for (const cmd of allCommands(program)) {
-    cmd.exitOverride().configureOutput({ writeErr: (s) => process.stderr.write(s) });
+    cmd.exitOverride().configureOutput({ writeErr: (s) => printErr(s) });
   }
   ignoreBrokenPipe();
   try {
@@ -32,10 +33,10 @@ export async function main(argv: string[]): Promise<ExitCode> {
       return err.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
     }
     if (err instanceof CliError) {
-      process.stderr.write(`lolhunt: ${err.message}\n`);
+      printErr(`lolhunt: ${err.message}\n`);
       return err.code;
     }
-    process.stderr.write(`lolhunt: internal error (a bug: please report it with this message): ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+    printErr(`lolhunt: internal error (a bug: please report it with this message): ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
     return EXIT.INTERNAL;
   }
 }
