@@ -1,5 +1,5 @@
 import type { Alert, ScanSummary } from '../engine/index.js';
-import { escapeControl } from './escape.js';
+import { clip, escapeControl } from './escape.js';
 import { alertFacts, bySeverity, firedRules, techniquesSeen } from './fields.js';
 import { reportWriter } from './record.js';
 import { formatBytes } from './summary.js';
@@ -15,9 +15,10 @@ const MAX_ROWS = 50;
  * text; a backslash before the `:` of `://` or the `.` of `www.` stops the first two and
  * renders the same text. An escape cannot stop an address (cmark-gfm finds it in the decoded
  * text), so its `@` becomes a code span: `` `@` `` reads the same and cuts the address in two.
+ * A value past 200 characters is cut with a marker (a CI job summary has a size limit).
  */
 export function mdCell(text: string): string {
-  return escapeControl(text)
+  return escapeControl(clip(text))
     .replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
     .replace(/([\\`*_[\]|#!~])/g, '\\$1')
     .replace(/:\/\//g, '\\://')

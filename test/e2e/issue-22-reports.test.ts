@@ -62,7 +62,7 @@ test('issue-22 #14: no csv field a spreadsheet may read starts a formula, whatev
   }
 });
 
-test('issue-22 #14: the summary clips a 5 MB host name, file name and rule name with a marker', async () => {
+test('issue-22 #14: the summary and the markdown report clip a 5 MB host name and a long file name with a marker', async () => {
   const host = 'H'.repeat(5 * 1024 * 1024);
   const { good, bad } = files(hostilePair('long-host', (d) => { d.host.name = host; }), `${'f'.repeat(240)}.ndjson`);
   const run = await runCli(['scan', '--format', 'ndjson', '--verbose', good, bad]);
@@ -71,6 +71,11 @@ test('issue-22 #14: the summary clips a 5 MB host name, file name and rule name 
   assert.ok(run.stderr.length < 20_000, `stderr is ${run.stderr.length} characters`);
   assert.match(run.stderr, /^hosts +2: H{200}… \(\+5242680 chars\) 2, WS01 2$/m);
   assert.match(run.stderr, /^ {2}[^\n]*f{100,}… \(\+\d+ chars\): 2 events/m, 'a long file name is clipped too');
+  const markdown = await runCli(['scan', '--format', 'markdown', good, bad]);
+  assert.equal(markdown.code, 1);
+  assert.ok(markdown.stdout.length < 20_000, `the markdown report is ${markdown.stdout.length} characters`);
+  assert.match(markdown.stdout, /\| H{200}… \(\+5242680 chars\) \|/);
+  assert.match(markdown.stdout, /\| WS01 \| certutil\.exe \(4242\) \| [^|]*good\.ndjson:1 \|/, "the good file's alert is listed");
 });
 
 test('issue-22 #14: an event whose line is not valid UTF-8 says so; valid lines, U+FFFD included, are unchanged', async () => {
