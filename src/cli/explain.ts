@@ -1,11 +1,12 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { explain } from '../engine/index.js';
 import { discoverInputs } from '../input/index.js';
-import { formatExplanation, formatProblem } from '../output/index.js';
+import { formatExplanation, formatProblem, safe } from '../output/index.js';
 import { builtinRulesDir } from '../rules/index.js';
 import { CliError, EXIT, type ExitCode } from './exit-codes.js';
 import { DEFAULT_MAX_LINE_BYTES } from './hunt.js';
 import { compileOptions } from './options.js';
+import { printErr, printOut } from './print.js';
 import { findRule } from './rule-lookup.js';
 import { loadRulesOrFail } from './rules-loading.js';
 
@@ -47,12 +48,12 @@ export function explainCommand(done: (code: ExitCode) => void): Command {
       const key = o.key as string[] | undefined;
       const event = o.event as { file: string; line: number } | undefined;
       if ((key === undefined) === (event === undefined)) throw new CliError('give either --key VALUE (sequence and sample rules) or --event FILE:LINE');
-      if (key && rule.compiled.type === 'event') throw new CliError(`'${rule.meta.name}' is an event rule and has no join key: use --event FILE:LINE`);
+      if (key && rule.compiled.type === 'event') throw new CliError(safe`'${rule.meta.name}'` + ' is an event rule and has no join key: use --event FILE:LINE');
       const keyCount = rule.compiled.steps[0]!.optionalKeys.length;
-      if (key && key.length !== keyCount) throw new CliError(`'${rule.meta.name}' joins on ${keyCount} field${keyCount === 1 ? '' : 's'}: give ${keyCount} value${keyCount === 1 ? '' : 's'} to --key`);
+      if (key && key.length !== keyCount) throw new CliError(`${safe`'${rule.meta.name}'`} joins on ${keyCount} field${keyCount === 1 ? '' : 's'}: give ${keyCount} value${keyCount === 1 ? '' : 's'} to --key`);
       if (paths.length === 0 && process.stdin.isTTY) throw new CliError('no input: give files or directories, or pipe NDJSON to stdin');
       const { sources, problems } = await discoverInputs(paths.length ? paths : ['-']);
-      for (const p of problems) process.stderr.write(`lolhunt: ${formatProblem({ kind: 'file', ...p })}\n`);
+      for (const p of problems) printErr(`lolhunt: ${formatProblem({ kind: 'file', ...p })}\n`);
       const result = await explain({
         sources, query: rule.compiled, name: rule.meta.name, compile,
         ...(key ? { key } : {}), ...(event ? { event } : {}),
@@ -60,8 +61,8 @@ export function explainCommand(done: (code: ExitCode) => void): Command {
         ...(o.tiebreakerField === undefined ? {} : { tiebreakerField: String(o.tiebreakerField) }),
       });
       const subject = { text: key ? `key ${key.join(', ')}` : `${event!.file}:${event!.line}`, byKey: key !== undefined };
-      process.stdout.write(formatExplanation(rule.meta.name, subject, result));
-      for (const p of result.summary.problems) process.stderr.write(`lolhunt: ${formatProblem(p)}\n`);
+      printOut(formatExplanation(rule.meta.name, subject, result));
+      for (const p of result.summary.problems) printErr(`lolhunt: ${formatProblem(p)}\n`);
       done(problems.length || result.summary.fileErrors ? EXIT.INPUT : EXIT.OK);
     });
 }

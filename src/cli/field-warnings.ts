@@ -1,5 +1,6 @@
 import { requiredFields } from '../eql/index.js';
 import type { AbsentField, ScanQuery } from '../engine/index.js';
+import { safe } from '../output/index.js';
 
 /** Which fields the queries need, to warn about the ones no scanned event holds. */
 export interface FieldCheck {
@@ -27,8 +28,8 @@ export function fieldWarnings(check: FieldCheck, absent: AbsentField[], events: 
   return absent.flatMap(({ field, closest }) => {
     if (check.typosOnly && closest === null) return [];
     const names = check.users.get(field) ?? [];
-    const listed = names.slice(0, 2).map((n) => `'${n}'`).join(', ') + (names.length > 2 ? ` and ${names.length - 2} more rules` : '');
+    const listed = names.slice(0, 2).map((n) => safe`'${n}'`).join(', ') + (names.length > 2 ? ` and ${names.length - 2} more rules` : '');
     const users = check.typosOnly ? `, used by ${listed},` : '';
-    return [`lolhunt: warning: field '${field}'${users} occurs in none of the ${events} events read${closest ? ` (did you mean '${closest}'?)` : ''}`];
+    return [safe`lolhunt: warning: field '${field}'` + `${users} occurs in none of the ${events} events read${closest ? safe` (did you mean '${closest}'?)` : ''}`];
   });
 }

@@ -5,13 +5,14 @@ import { autoThreads, scan, type Alert, type EventView, type PortableCompile, ty
 import { DEFAULT_MAX_LINE_BYTES, discoverInputs, type InputSource } from '../input/index.js';
 import { Normalizer } from '../normalize/index.js';
 import {
-  createProgress, createWriter, EXTENSIONS, formatInputTrouble, formatProblem, formatSummary, useColor, validTimeZone,
+  createProgress, createWriter, EXTENSIONS, formatInputTrouble, formatProblem, formatSummary, safe, useColor, validTimeZone,
   type FormatName, FORMATS, type RunInfo,
 } from '../output/index.js';
 import { builtinRulesDir, SEVERITIES } from '../rules/index.js';
 import { CliError, EXIT, type ExitCode } from './exit-codes.js';
 import { fieldWarnings, type FieldCheck } from './field-warnings.js';
 import type { RuleSet } from './rules-loading.js';
+import { printErr, printPrepared } from './print.js';
 import { noteRead, noteStdin } from './reads.js';
 import { checkOutputTarget, fileSink, isDevice, stdoutSink } from './sinks.js';
 import { version } from './version.js';
@@ -109,9 +110,9 @@ function scanFilters(opts: HuntOptions, sources: InputSource[]) {
 }
 
 function reportUnfiltered(names: string[]): void {
-  if (!names.length) return void process.stderr.write('lolhunt: prefilter: every rule step has literals to search for\n');
-  process.stderr.write(`lolhunt: prefilter: ${names.length} rule${names.length === 1 ? ' has a step' : 's have steps'} with no literal to search for (evaluated on every line; --prefilter skip skips nothing):\n`);
-  for (const n of names) process.stderr.write(`  ${n}\n`);
+  if (!names.length) return void printErr('lolhunt: prefilter: every rule step has literals to search for\n');
+  printErr(`lolhunt: prefilter: ${names.length} rule${names.length === 1 ? ' has a step' : 's have steps'} with no literal to search for (evaluated on every line; --prefilter skip skips nothing):\n`);
+  for (const n of names) printErr(safe`  ${n}\n`);
 }
 
 function totalBytes(sources: InputSource[]): number {
@@ -131,9 +132,9 @@ function totalBytes(sources: InputSource[]): number {
 function reportSummary(summary: ScanSummary, opts: HuntOptions, run: RunInfo): void {
   const color = useColor({ flag: opts.color, stream: process.stderr, env: process.env });
   if (!opts.quiet) {
-    process.stderr.write(formatSummary(summary, { color, verbose: opts.verbose, run }) + '\n');
+    printPrepared('err', formatSummary(summary, { color, verbose: opts.verbose, run }) + '\n');
   } else {
-    for (const p of summary.problems) if (p.kind === 'file') process.stderr.write(`lolhunt: ${formatProblem(p)}\n`);
+    for (const p of summary.problems) if (p.kind === 'file') printErr(`lolhunt: ${formatProblem(p)}\n`);
   }
 }
 
@@ -203,17 +204,17 @@ export async function hunt(
     throw sink.failure() ?? err;
   }
   const { alerts, summary } = result;
-  if (!opts.quiet) for (const w of fields ? fieldWarnings(fields, result.absentFields ?? [], summary.events) : []) process.stderr.write(`${w}\n`);
+  if (!opts.quiet) for (const w of fields ? fieldWarnings(fields, result.absentFields ?? [], summary.events) : []) printErr(`${w}\n`);
   reportSummary(summary, opts, run);
   if (summary.events === 0) {
     // A CI job must not pass on nothing: an empty export is an input problem, whatever --strict says.
     const why = summary.badLines + summary.fileErrors > 0 ? ` (${summary.badLines} bad lines, ${summary.fileErrors} file errors)` : '';
-    process.stderr.write(`lolhunt: nothing scanned: 0 events in ${summary.files} input${summary.files === 1 ? '' : 's'}${why}\n`);
+    printErr(`lolhunt: nothing scanned: 0 events in ${summary.files} input${summary.files === 1 ? '' : 's'}${why}\n`);
     return EXIT.INPUT;
   }
   if (summary.fileErrors > 0 || (opts.strict && summary.badLines > 0)) {
     // Exit 3 names the alerts found all the same, -q or not: input trouble never hides them.
-    process.stderr.write(`lolhunt: ${formatInputTrouble(summary)}\n`);
+    printErr(`lolhunt: ${formatInputTrouble(summary)}\n`);
     return EXIT.INPUT;
   }
   return alerts.some((a) => fails(a, opts.failOn)) ? EXIT.MATCHES : EXIT.OK;

@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { CliError, EXIT, type ExitCode } from './exit-codes.js';
 import { explainCommand } from './explain.js';
 import { normalizeCommand } from './normalize.js';
+import { printErr } from './print.js';
 import { queryCommand } from './query.js';
 import { rulesCommand } from './rules.js';
 import { scanCommand } from './scan.js';
@@ -22,7 +23,7 @@ export async function main(argv: string[]): Promise<ExitCode> {
   program.addCommand(explainCommand(done));
   program.addCommand(normalizeCommand(done));
   for (const cmd of allCommands(program)) {
-    cmd.exitOverride().configureOutput({ writeErr: (s) => process.stderr.write(s) });
+    cmd.exitOverride().configureOutput({ writeErr: (s) => printErr(s) });
   }
   watchStdout();
   const ended = await run(program, argv, () => code);
@@ -30,7 +31,7 @@ export async function main(argv: string[]): Promise<ExitCode> {
   // Results that did not reach stdout (disk full) fail the run, whatever it found: exit 4.
   const failed = stdoutFailure();
   if (failed && ended !== EXIT.USAGE && ended !== EXIT.INTERNAL) {
-    process.stderr.write(`lolhunt: ${failed.message}\n`);
+    printErr(`lolhunt: ${failed.message}\n`);
     return failed.code;
   }
   return ended;
@@ -45,10 +46,10 @@ async function run(program: Command, argv: string[], code: () => ExitCode): Prom
       return err.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
     }
     if (err instanceof CliError) {
-      process.stderr.write(`lolhunt: ${err.message}\n`);
+      printErr(`lolhunt: ${err.message}\n`);
       return err.code;
     }
-    process.stderr.write(`lolhunt: internal error (a bug: please report it with this message): ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+    printErr(`lolhunt: internal error (a bug: please report it with this message): ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
     return EXIT.INTERNAL;
   }
 }

@@ -5,6 +5,7 @@ import { escapeJsonText, formatProblem, stringify } from '../output/index.js';
 import { CliError, EXIT, type ExitCode } from './exit-codes.js';
 import { DEFAULT_MAX_LINE_BYTES } from './hunt.js';
 import { positiveInt } from './options.js';
+import { printErr } from './print.js';
 import { writeOut } from './stdout.js';
 
 const EXAMPLES = `
@@ -29,19 +30,19 @@ export function normalizeCommand(done: (code: ExitCode) => void): Command {
         throw new CliError('no input: give files or directories, or pipe documents to stdin (see --help)');
       }
       const { sources, problems } = await discoverInputs(inputs);
-      for (const p of problems) process.stderr.write(`lolhunt: ${formatProblem({ kind: 'file', ...p })}\n`);
+      for (const p of problems) printErr(`lolhunt: ${formatProblem({ kind: 'file', ...p })}\n`);
       const result = await normalizeInputs(
         sources,
         { maxLineBytes: o.maxLineBytes as number, normalize: o.normalize !== false },
         // Depth-safe JSON with terminal-unsafe characters escaped, written with backpressure.
         (doc) => writeOut(escapeJsonText(stringify(doc)) + '\n'),
-        (p) => { if (!o.quiet || p.kind === 'file') process.stderr.write(`lolhunt: ${formatProblem(p)}\n`); },
+        (p) => { if (!o.quiet || p.kind === 'file') printErr(`lolhunt: ${formatProblem(p)}\n`); },
       );
       if (!o.quiet) {
         const shapes = Object.entries(result.shapes).map(([k, n]) => `${k} ${n}`).join(', ') || 'none';
-        process.stderr.write(`normalized ${result.documents} document${result.documents === 1 ? '' : 's'} (shapes: ${shapes}), ${result.badLines} bad lines, ${result.fileErrors + problems.length} file errors\n`);
+        printErr(`normalized ${result.documents} document${result.documents === 1 ? '' : 's'} (shapes: ${shapes}), ${result.badLines} bad lines, ${result.fileErrors + problems.length} file errors\n`);
       }
-      if (result.documents === 0) process.stderr.write(`lolhunt: nothing read: 0 documents in ${sources.length} input${sources.length === 1 ? '' : 's'}\n`);
+      if (result.documents === 0) printErr(`lolhunt: nothing read: 0 documents in ${sources.length} input${sources.length === 1 ? '' : 's'}\n`);
       done(result.documents === 0 || result.fileErrors + problems.length > 0 ? EXIT.INPUT : EXIT.OK);
     });
 }

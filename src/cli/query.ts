@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { Command } from 'commander';
 import { compileOptionsOf } from '../engine/index.js';
 import { caretExcerpt, compileQuery, EqlSyntaxError, type CompiledQuery, type CompileOptions } from '../eql/index.js';
+import { escapeControl, safe } from '../output/index.js';
 import { CliError, type ExitCode } from './exit-codes.js';
 import { fieldCheck } from './field-warnings.js';
 import { noteRead } from './reads.js';
@@ -23,7 +24,7 @@ function compileOrFail(source: string, origin: string, options: CompileOptions):
     return compileQuery(source, options);
   } catch (err) {
     if (!(err instanceof EqlSyntaxError)) throw err;
-    throw new CliError(`${origin}:${err.line}:${err.column}: ${err.reason}\n${caretExcerpt(source, err.offset)}`);
+    throw new CliError(safe`${origin}:${err.line}:${err.column}: ${err.reason}` + `\n${caretExcerpt(source, err.offset, escapeControl)}`);
   }
 }
 
@@ -44,7 +45,7 @@ export function queryCommand(done: (code: ExitCode) => void): Command {
       try {
         source = fs.readFileSync(origin, 'utf8');
       } catch (err) {
-        throw new CliError(`cannot read query file ${origin}: ${err instanceof Error ? err.message : String(err)}`);
+        throw new CliError(safe`cannot read query file ${origin}: ${err instanceof Error ? err.message : String(err)}`);
       }
       paths = args;
     } else {

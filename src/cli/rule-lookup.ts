@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { closest } from '../eql/index.js';
 import type { Rule } from '../rules/index.js';
+import { safe } from '../output/index.js';
 import { CliError } from './exit-codes.js';
 
 function fileStem(r: Rule): string {
@@ -19,8 +20,8 @@ export function findRule(rules: Rule[], wanted: string): Rule {
   // Otherwise the rules with a name, id, file name or word of the name close to what was typed.
   const close = (r: Rule) => [r.meta.name, r.meta.id, fileStem(r), ...r.meta.name.split(/\s+/)].some((n) => closest(wanted, [n]) !== null);
   const near = (containing.length ? containing : rules.filter(close)).map((r) => r.meta.name);
-  const hint = near.length ? ` — did you mean ${near.slice(0, 3).map((n) => `'${n}'`).join(', ')}${near.length > 3 ? `, … (${near.length} rules)` : ''}?` : '';
-  throw new CliError(`no rule '${wanted}'${hint} (see lolhunt rules list)`);
+  const hint = near.length ? ` — did you mean ${near.slice(0, 3).map((n) => safe`'${n}'`).join(', ')}${near.length > 3 ? `, … (${near.length} rules)` : ''}?` : '';
+  throw new CliError(safe`no rule '${wanted}'` + `${hint} (see lolhunt rules list)`);
 }
 
 /** A path as the user would type it from here: relative when below the working directory. */

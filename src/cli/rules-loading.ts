@@ -1,13 +1,15 @@
 import { closest, type CompileOptions } from '../eql/index.js';
 import { discoverInputs } from '../input/index.js';
 import { builtinRulesDir, loadRuleFile, RuleError, selectRules, type Rule, type RuleSelection } from '../rules/index.js';
+import { safe } from '../output/index.js';
 import { CliError } from './exit-codes.js';
+import { printErr, ruleErrorText } from './print.js';
 import { noteRead } from './reads.js';
 
 /** Rule files under the given files and folders (recursive, sorted), and what could not be read, as messages. */
 export async function findRuleFiles(paths: string[]): Promise<{ files: string[]; errors: string[] }> {
   const found = await discoverInputs(paths, { accept: /\.toml$/i, kind: '.toml rule' });
-  const errors = found.problems.map((p) => `${p.file}: ${p.reason}`);
+  const errors = found.problems.map((p) => safe`${p.file}: ${p.reason}`);
   const files: string[] = [];
   for (const s of found.sources) {
     if (s.path === '-') errors.push("-: rules are read from files, not from stdin");
@@ -38,24 +40,24 @@ export async function loadRulesOrFail(paths: string[], opts: { quiet: boolean; c
       else skipped.push({ file, reason: outcome.skipped });
     } catch (err) {
       if (!(err instanceof RuleError)) throw err;
-      errors.push(err.excerpt ? `${err.message}\n${err.excerpt}` : err.message);
+      errors.push(ruleErrorText(err));
     }
   }
   if (errors.length) throw new CliError(errors.join('\n'));
-  if (rules.length === 0) throw new CliError(`no EQL rules found in ${paths.join(', ')}${skipped.length ? ` (${skipped.length} non-EQL skipped)` : ''}`);
-  if (!opts.quiet && skipped.length) process.stderr.write(`${skippedReport(skipped)}\n`);
+  if (rules.length === 0) throw new CliError(safe`no EQL rules found in ${paths.join(', ')}` + (skipped.length ? ` (${skipped.length} non-EQL skipped)` : ''));
+  if (!opts.quiet && skipped.length) printErr(`${skippedReport(skipped)}\n`);
   return rules;
 }
 
 /** A few skipped rules one per line; many (Elastic's folders hold ~1,000 non-EQL rules) as one line of counts by rule type. */
 function skippedReport(skipped: { file: string; reason: string }[]): string {
-  if (skipped.length <= 3) return skipped.map((s) => `lolhunt: skipped ${s.file}: ${s.reason}`).join('\n');
+  if (skipped.length <= 3) return skipped.map((s) => safe`lolhunt: skipped ${s.file}: ${s.reason}`).join('\n');
   const byType = new Map<string, number>();
   for (const s of skipped) {
     const type = /rule type '([^']*)'/.exec(s.reason)?.[1] ?? s.reason;
     byType.set(type, (byType.get(type) ?? 0) + 1);
   }
-  const counts = [...byType].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([type, n]) => `${type} ${n}`);
+  const counts = [...byType].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([type, n]) => safe`${type} ${n}`);
   return `lolhunt: skipped ${skipped.length} rules that are not EQL (${counts.join(', ')})`;
 }
 
@@ -79,8 +81,8 @@ export async function loadSelectedRules(paths: string[], selection: RuleSelectio
   const result = selectRules(all, selection);
   if (result.unmatched.length) {
     const names = all.flatMap((r) => [r.meta.name, r.meta.id]);
-    const hint = (p: string) => { const near = closest(p, names); return near === null ? '' : ` (did you mean '${near}'?)`; };
-    throw new CliError(result.unmatched.map((p) => `no rule matches '${p}'${hint(p)}`).join('\n'));
+    const hint = (p: string) => { const near = closest(p, names); return near === null ? '' : safe` (did you mean '${near}'?)`; };
+    throw new CliError(result.unmatched.map((p) => safe`no rule matches '${p}'` + hint(p)).join('\n'));
   }
   if (result.selected.length === 0) {
     const why = result.deprecated && !selection.includeDeprecated ? ` (${result.deprecated} deprecated left out; --include-deprecated runs them)` : '';

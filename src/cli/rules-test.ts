@@ -1,9 +1,10 @@
 import { testRule, type RuleTestResult } from '../engine/index.js';
 import { DEFAULT_MAX_LINE_BYTES } from '../input/index.js';
-import { formatJunit } from '../output/index.js';
+import { formatJunit, safe } from '../output/index.js';
 import { ruleFixtures } from '../rules/index.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
 import { compileOptions } from './options.js';
+import { printErr, printOut } from './print.js';
 import { displayPath } from './rule-lookup.js';
 import { noteRead } from './reads.js';
 import { loadRulesOrFail } from './rules-loading.js';
@@ -36,18 +37,18 @@ export async function rulesTest(paths: string[], opts: RulesTestOptions): Promis
     }
     results.push(r);
     const detail = r.status === 'pass' ? ` (${r.fixtures} fixture${r.fixtures === 1 ? '' : 's'}, ${r.alerts} alert${r.alerts === 1 ? '' : 's'})`
-      : r.status === 'fail' ? ` (${r.file})` : '';
-    process.stdout.write(`${LABEL[r.status].padEnd(12)} ${r.rule.name}${detail}\n`);
-    for (const f of r.failures) process.stdout.write(`               ${f}\n`);
+      : r.status === 'fail' ? safe` (${r.file})` : '';
+    printOut(`${LABEL[r.status].padEnd(12)} ${safe`${r.rule.name}`}${detail}\n`);
+    for (const f of r.failures) printOut(safe`               ${f}\n`);
   }
   const count = (s: RuleTestResult['status']) => results.filter((r) => r.status === s).length;
-  process.stdout.write(`${results.length} rule${results.length === 1 ? '' : 's'}: ${count('pass')} passed, ${count('fail')} failed, ${count('none')} without fixtures\n`);
+  printOut(`${results.length} rule${results.length === 1 ? '' : 's'}: ${count('pass')} passed, ${count('fail')} failed, ${count('none')} without fixtures\n`);
   if (opts.junit !== undefined) {
     await writeFileSafely('--junit', opts.junit, formatJunit(results, performance.now() - started));
   }
   if (count('fail')) return EXIT.MATCHES;
   if (count('pass') === 0) {
-    process.stderr.write('lolhunt: no rule has fixtures: nothing was tested (see lolhunt rules test --help)\n');
+    printErr('lolhunt: no rule has fixtures: nothing was tested (see lolhunt rules test --help)\n');
     return EXIT.USAGE;
   }
   return EXIT.OK;

@@ -1,6 +1,8 @@
 import { Command } from 'commander';
-import { builtinRulesDir, ECS_FIELDS, formatFinding, lintRuleFiles, loadRuleFile, RuleError } from '../rules/index.js';
+import { builtinRulesDir, ECS_FIELDS, formatFinding, lintRuleFiles, loadRuleFile, RuleError, type Finding } from '../rules/index.js';
+import { clip, escapeControl, safe } from '../output/index.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
+import { MAX_DIAGNOSTIC_LINE, printErr, printOut, ruleErrorText } from './print.js';
 import { findRule } from './rule-lookup.js';
 import { addRulesPathOption, addRuleSelectionOptions, ruleSelection } from './options.js';
 import { findRuleFiles, loadRulesOrFail, loadSelectedRules, ruleSource } from './rules-loading.js';
@@ -54,7 +56,7 @@ export function rulesCommand(done: (code: ExitCode) => void): Command {
   addRuleSelectionOptions(cmd.command('list').description('list rules: id, severity, risk score, name (the selection options of scan apply)'))
     .action(async (o: Record<string, unknown>) => {
       for (const r of (await loadSelectedRules(ruleSource(o), ruleSelection(o), { quiet: false })).rules) {
-        process.stdout.write(`${r.meta.id}  ${r.meta.severity.padEnd(8)} ${String(r.meta.riskScore).padStart(3)}  ${r.meta.name}\n`);
+        printOut(safe`${r.meta.id}  ${r.meta.severity.padEnd(8)} ${String(r.meta.riskScore).padStart(3)}  ${r.meta.name}\n`);
       }
       done(EXIT.OK);
     });
@@ -66,19 +68,20 @@ export function rulesCommand(done: (code: ExitCode) => void): Command {
       const rules = await loadRulesOrFail(ruleSource(o), { quiet: true });
       const rule = findRule(rules, wanted);
       const threat = rule.meta.threat.flatMap((t) => [
-        `${t.tactic.id} ${t.tactic.name}`,
-        ...(t.technique ?? []).map((x) => `  ${x.id} ${x.name}${x.subtechnique?.length ? ` (${x.subtechnique.map((s) => s.id).join(', ')})` : ''}`),
+        safe`${t.tactic.id} ${t.tactic.name}`,
+        ...(t.technique ?? []).map((x) => safe`  ${x.id} ${x.name}` + (x.subtechnique?.length ? safe` (${x.subtechnique.map((s) => s.id).join(', ')})` : '')),
       ]);
-      process.stdout.write([
-        `name:        ${rule.meta.name}`,
-        `id:          ${rule.meta.id}`,
-        `severity:    ${rule.meta.severity} (risk ${rule.meta.riskScore})`,
-        ...(rule.meta.maturity ? [`maturity:    ${rule.meta.maturity}`] : []),
-        ...(rule.meta.tags.length ? [`tags:        ${rule.meta.tags.join(', ')}`] : []),
-        `file:        ${rule.path}`,
-        `index:       ${rule.index.join(', ')}`,
+      // Each value escaped whole; the query keeps its lines (printOut escapes what is in them).
+      printOut([
+        safe`name:        ${rule.meta.name}`,
+        safe`id:          ${rule.meta.id}`,
+        safe`severity:    ${rule.meta.severity} (risk ${rule.meta.riskScore})`,
+        ...(rule.meta.maturity ? [safe`maturity:    ${rule.meta.maturity}`] : []),
+        ...(rule.meta.tags.length ? [safe`tags:        ${rule.meta.tags.join(', ')}`] : []),
+        safe`file:        ${rule.path}`,
+        safe`index:       ${rule.index.join(', ')}`,
         `ATT&CK:      ${threat.join('\n             ')}`,
-        `description: ${rule.description.trim().replace(/\s*\n\s*/g, ' ')}`,
+        safe`description: ${rule.description.trim().replace(/\s*\n\s*/g, ' ')}`,
         'query:',
         rule.query.trim().split('\n').map((l) => `  ${l}`).join('\n'),
         '',
@@ -115,11 +118,11 @@ export function rulesCommand(done: (code: ExitCode) => void): Command {
 
 async function lint(paths: string[]): Promise<ExitCode> {
   const { files, errors } = await findRuleFiles(paths);
-  for (const e of errors) process.stderr.write(`lolhunt: ${e}\n`);
+  for (const e of errors) printErr(`lolhunt: ${e}\n`);
   if (errors.length) return EXIT.USAGE;
   const findings = lintRuleFiles(files);
-  for (const f of findings) process.stdout.write(`${formatFinding(f)}\n`);
-  process.stderr.write(`${files.length} file${files.length === 1 ? '' : 's'}, ${findings.length} finding${findings.length === 1 ? '' : 's'}\n`);
+  for (const f of findings) printOut(`${findingText(f)}\n`);
+  printErr(`${files.length} file${files.length === 1 ? '' : 's'}, ${findings.length} finding${findings.length === 1 ? '' : 's'}\n`);
   return findings.length ? EXIT.MATCHES : EXIT.OK;
 }
 
@@ -140,16 +143,21 @@ async function validate(paths: string[]): Promise<ExitCode> {
         loaded.push(file);
       } else {
         skipped++;
-        process.stderr.write(`skipped ${file}: ${outcome.skipped}\n`);
+        printErr(safe`skipped ${file}: ${outcome.skipped}\n`);
       }
     } catch (err) {
       if (!(err instanceof RuleError)) throw err;
-      errors.push(err.excerpt ? `${err.message}\n${err.excerpt}` : err.message);
+      errors.push(ruleErrorText(err));
     }
   }
-  for (const e of errors) process.stderr.write(`error: ${e}\n`);
+  for (const e of errors) printErr(`error: ${e}\n`);
   const warnings = lintRuleFiles(loaded).filter((f) => f.kind === 'unknown-field');
-  for (const w of warnings) process.stderr.write(`warning: ${formatFinding(w)}\n`);
-  process.stdout.write(`${ok} valid, ${errors.length} invalid, ${skipped} skipped (not EQL), ${warnings.length} field warning${warnings.length === 1 ? '' : 's'} (ECS ${ECS_FIELDS.version})\n`);
+  for (const w of warnings) printErr(`warning: ${findingText(w)}\n`);
+  printOut(`${ok} valid, ${errors.length} invalid, ${skipped} skipped (not EQL), ${warnings.length} field warning${warnings.length === 1 ? '' : 's'} (ECS ${ECS_FIELDS.version})\n`);
   return errors.length ? EXIT.USAGE : EXIT.OK;
+}
+
+/** A lint finding as printed: one line, escaped, clipped (a finding can quote a megabyte of query). */
+function findingText(f: Finding): string {
+  return clip(formatFinding({ ...f, file: escapeControl(f.file), message: escapeControl(f.message) }), MAX_DIAGNOSTIC_LINE);
 }

@@ -171,6 +171,7 @@ export async function collectUnit(unit: WorkUnit, queries: CompiledQuery[], opts
       const event: TimelineEvent = item.kind === 'line' && item.at && !sink.inspect
         ? { ts, tiebreak, fileIndex: source.index, part, line, raw: '', at: item.at }
         : { ts, tiebreak, fileIndex: source.index, part, line, raw: oneLine(raw) };
+      if (item.kind === 'line' && item.invalidUtf8) event.invalidUtf8 = true;
       sink.inspect?.(event, view);
       if (hits.length) sink.candidate({ event, hits });
     }

@@ -189,13 +189,14 @@ function writeLines(fd: number, lines: string[]): void {
 /** One line of a run file: every field is a scalar or an array of them, so JSON is safe and exact. */
 function encode(c: Candidate): string {
   const e = c.event;
-  return JSON.stringify([e.ts, e.tiebreak ?? null, e.fileIndex, e.part, e.line, e.raw, e.at ?? null, c.hits.map(([q, h]) => [q, h.mask, h.tuples])]);
+  return JSON.stringify([e.ts, e.tiebreak ?? null, e.fileIndex, e.part, e.line, e.raw, e.at ?? null, c.hits.map(([q, h]) => [q, h.mask, h.tuples]), e.invalidUtf8 ?? false]);
 }
 
 function decode(line: string): Candidate {
-  const [ts, tiebreak, fileIndex, part, line_, raw, at, hits] = JSON.parse(line) as [number, Candidate['event']['tiebreak'], number, number, number, string, ByteSpan | null, [number, number, Candidate['hits'][number][1]['tuples']][]];
+  const [ts, tiebreak, fileIndex, part, line_, raw, at, hits, invalidUtf8] = JSON.parse(line) as [number, Candidate['event']['tiebreak'], number, number, number, string, ByteSpan | null, [number, number, Candidate['hits'][number][1]['tuples']][], boolean];
   const event: Candidate['event'] = { ts, tiebreak, fileIndex, part, line: line_, raw };
   if (at) event.at = at;
+  if (invalidUtf8) event.invalidUtf8 = true;
   return { event, hits: hits.map(([q, mask, tuples]) => [q, { mask, tuples }]) };
 }
 

@@ -297,7 +297,7 @@ function toAlert(r: QueryResult, q: ScanQuery, sources: InputSource[], lineOf: (
     if (e.missing) return { file: '', line: 0, timestamp: '', source: null, missing: true };
     const file = sources[e.fileIndex]!.path;
     const { text, source } = eventText(e, file);
-    return { file, line: lineOf(e), timestamp: formatTimestamp(e.ts), source, raw: text };
+    return { file, line: lineOf(e), timestamp: formatTimestamp(e.ts), source, raw: text, ...(e.invalidUtf8 ? { invalidUtf8: true as const } : {}) };
   });
   const first = events.find((e) => !e.missing)!;
   return { ...(q.rule ? { rule: q.rule } : {}), joinKeys: r.joinKeys, timestamp: first.timestamp, events, fields: q.compiled.fields };

@@ -20,6 +20,8 @@ export interface TimelineEvent {
    */
   raw: string;
   at?: ByteSpan;
+  /** The line's bytes were not valid UTF-8: `raw` (or its text read again) holds U+FFFD in their place. */
+  invalidUtf8?: true;
   /** A placeholder standing for a missing event `![...]` in a result. */
   missing?: true;
 }

@@ -13,6 +13,8 @@ export interface MatchedEvent {
   source: unknown;
   /** The event's JSON text: the original line as written (NDJSON), or the re-serialised element of a JSON-array file. */
   raw?: string;
+  /** The line's bytes were not valid UTF-8, so `raw` holds U+FFFD in their place and is not the line byte for byte. */
+  invalidUtf8?: true;
   /** Set on the placeholder for a `![...]` step (no document). */
   missing?: true;
 }

@@ -31,10 +31,28 @@ export class EqlSyntaxError extends Error {
 /** Caps that keep hostile or runaway queries from exhausting the parser. */
 export const LIMITS = { maxQueryLength: 1_000_000, maxDepth: 200 } as const;
 
-/** The source line holding `offset` and a caret under it, for compiler-style messages. */
-export function caretExcerpt(source: string, offset: number): string {
+/** Characters of the source line shown on each side of the error in an excerpt. */
+export const EXCERPT_RADIUS = 80;
+
+/**
+ * The source line holding `offset` and a caret under it, for compiler-style messages. A long
+ * line (a minified query can be one line of a megabyte) is clipped to EXCERPT_RADIUS characters
+ * either side of the error, with `…` where it was cut. `show` renders the text (a terminal
+ * escapes control characters); the caret is placed under the rendered text.
+ */
+export function caretExcerpt(source: string, offset: number, show: (text: string) => string = (t) => t): string {
   const start = source.lastIndexOf('\n', offset - 1) + 1;
   const nl = source.indexOf('\n', offset);
-  const line = source.slice(start, nl === -1 ? source.length : nl).replace(/\t/g, ' ');
-  return `  ${line}\n  ${' '.repeat(Math.max(0, offset - start))}^`;
+  const end = nl === -1 ? source.length : nl;
+  let from = Math.max(start, offset - EXCERPT_RADIUS);
+  let to = Math.min(end, offset + EXCERPT_RADIUS);
+  // Never cut a surrogate pair in half.
+  if (from > start && isLowSurrogate(source.charCodeAt(from))) from--;
+  if (to < end && isLowSurrogate(source.charCodeAt(to))) to++;
+  const render = (a: number, b: number) => show(source.slice(a, b).replace(/\t/g, ' '));
+  const before = (from > start ? '…' : '') + render(from, Math.min(offset, to));
+  const after = render(Math.min(offset, to), to) + (to < end ? '…' : '');
+  return `  ${before}${after}\n  ${' '.repeat(before.length)}^`;
 }
+
+const isLowSurrogate = (code: number) => code >= 0xdc00 && code <= 0xdfff;

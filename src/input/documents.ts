@@ -1,4 +1,5 @@
 import type { InputItem } from './types.js';
+import { replacedInvalidUtf8 } from './utf8.js';
 
 /**
  * How a file holds its documents, judged from its first bytes:
@@ -188,8 +189,9 @@ export class DocumentSplitter {
     const line = this.startLine;
     if (this.overflow) out.push({ kind: 'bad', line, reason: `document exceeds ${this.maxBytes} bytes (--max-line-bytes)` });
     else {
-      const text = (this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts, this.bytes)).toString('utf8');
-      if (!this.search) out.push({ kind: 'line', line, text });
+      const bytes = this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts, this.bytes);
+      const text = bytes.toString('utf8');
+      if (!this.search) out.push({ kind: 'line', line, text, ...(replacedInvalidUtf8(text, bytes) ? { invalidUtf8: true as const } : {}) });
       else out.push(hitSource(text, line));
     }
     this.capturing = false;

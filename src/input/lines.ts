@@ -1,4 +1,5 @@
 import type { ByteSpan, InputItem, LineFilter, LineTags } from './types.js';
+import { replacedInvalidUtf8 } from './utf8.js';
 
 const NEWLINE = 0x0a;
 const CR = 0x0d;
@@ -175,6 +176,7 @@ export class LineSplitter {
       return;
     }
     const item: InputItem = { kind: 'line', line, text: buf.toString('utf8') };
+    if (replacedInvalidUtf8(item.text, buf)) item.invalidUtf8 = true;
     if (tags !== undefined) item.tags = tags;
     if (at !== undefined) item.at = at;
     out.push(item);

@@ -13,13 +13,14 @@ export interface DiscoveryProblem {
 /**
  * What reading a source yields. `line` is 1-based: the physical line for NDJSON, the
  * element number for a JSON-array file.
- * - `line`: the text of one non-blank line, not yet parsed;
+ * - `line`: the text of one non-blank line, not yet parsed; `invalidUtf8` when its bytes were
+ *   not valid UTF-8 and the text holds U+FFFD in their place (decoding replaces, never fails);
  * - `value`: an already parsed element of a JSON-array file;
  * - `bad`: a line that was skipped (too long, not UTF-8 text);
  * - `error`: the rest of the file could not be read (truncated gzip, I/O error).
  */
 export type InputItem =
-  | { kind: 'line'; line: number; text: string; tags?: LineTags; at?: ByteSpan }
+  | { kind: 'line'; line: number; text: string; tags?: LineTags; at?: ByteSpan; invalidUtf8?: true }
   | { kind: 'value'; line: number; value: unknown }
   | { kind: 'bad'; line: number; reason: string }
   | { kind: 'error'; line?: number; reason: string };

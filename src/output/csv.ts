@@ -11,12 +11,19 @@ const CSV_COLUMNS = [
 ] as const;
 
 /**
- * A cell a spreadsheet would read as a formula (=, +, -, @, or a tab/CR first, even after
- * spaces) gets a leading apostrophe; then RFC 4180 quoting.
+ * Where a spreadsheet may begin a field inside a cell and read a formula: the cell's start, and
+ * after every separator a reader may use (`,`, `;` in locales with a decimal comma, tab) or a
+ * line break. A `;` reader splits this comma file mid-cell, where RFC 4180 quotes do not
+ * count (a quote opens a field only at its start), so `a;=HYPERLINK(…)` would hand it the
+ * field `=HYPERLINK(…)`. A formula starter there (=, +, -, @, after any spaces or quotes) and
+ * a tab or CR that begins a field get an apostrophe where the field begins.
  */
+const FIELD_START = /(^|[,;\t\r\n])(?=[\s"]*[=+\-@]|[\t\r])/g;
+
+/** A cell: formula starters defused (FIELD_START), then RFC 4180 quoting, also around `;` and tab. */
 export function csvCell(value: string): string {
-  const safe = /^[\s]*[=+\-@]|^[\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+  const safe = value.replace(FIELD_START, "$1'");
+  return /[",;\t\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
 function row(alert: Alert, lookup: WriterOptions['lookup']): string[] {

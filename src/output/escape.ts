@@ -20,6 +20,47 @@ export function escapeControlKeepingLayout(text: string): string {
   return escapeWith(MISLEADING_BUT_LAYOUT, text);
 }
 
+/** The same without line feed: for whole messages of several lines, whose values were escaped on their own. */
+const MISLEADING_BUT_LINES = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
+
+/**
+ * The last line of defence before a terminal: every misleading character of a message escaped
+ * except the line feeds that separate its lines. Idempotent (an escape is printable ASCII), so
+ * values escaped with escapeControl pass through unchanged.
+ */
+export function terminalText(text: string): string {
+  return escapeWith(MISLEADING_BUT_LINES, text);
+}
+
+/**
+ * A template tag: the literal parts are lolhunt's, each value is input (a rule name, an id, a
+ * file name, a join key) and is escaped whole, line breaks included, so it cannot fake a line.
+ */
+export function safe(literals: TemplateStringsArray, ...values: unknown[]): string {
+  let out = literals[0]!;
+  values.forEach((v, i) => {
+    out += escapeControl(String(v)) + literals[i + 1]!;
+  });
+  return out;
+}
+
+/** Characters of a value shown before it is clipped (summaries, messages). */
+export const CLIP_CHARS = 200;
+
+/**
+ * A value cut to `max` characters with a marker saying how much was left out
+ * (`WS01AAAA… (+5242680 chars)`); shorter values come back unchanged. Never splits a
+ * surrogate pair.
+ */
+export function clip(text: string, max = CLIP_CHARS): string {
+  if (text.length <= max) return text;
+  let end = max;
+  if (isHighSurrogate(text.charCodeAt(end - 1))) end--;
+  return `${text.slice(0, end)}… (+${text.length - end} chars)`;
+}
+
+const isHighSurrogate = (code: number) => code >= 0xd800 && code <= 0xdbff;
+
 function escapeWith(pattern: RegExp, text: string): string {
   pattern.lastIndex = 0;
   if (!pattern.test(text)) return text;

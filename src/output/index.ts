@@ -28,7 +28,7 @@ export function createWriter(format: FormatName, out: Sink, opts: WriterOptions)
 }
 
 export { useColor } from './color.js';
-export { escapeControl, escapeJsonText, stringify } from './escape.js';
+export { clip, escapeControl, escapeJsonText, safe, stringify, terminalText } from './escape.js';
 export { formatExplanation } from './explain.js';
 export { formatJunit } from './junit.js';
 export { createProgress, type Progress } from './progress.js';

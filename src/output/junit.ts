@@ -1,11 +1,19 @@
 import type { RuleTestResult } from '../engine/index.js';
+import { escapeControl } from './escape.js';
 
-// XML 1.0 forbids most control characters even as references: drop them.
-const INVALID = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g;
 const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
+/** What XML 1.0 forbids even as a reference and escapeControl leaves: lone surrogates, U+FFFE, U+FFFF. */
+const INVALID = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]|[\ufffe\uffff]/g;
 
+/**
+ * Text from rule files and fixtures as XML character data or an attribute value: control,
+ * bidi and invisible characters as visible escapes (a CI page shows them, nothing is lost),
+ * then what XML cannot hold, then the five entities.
+ */
 function xml(text: string): string {
-  return text.replace(INVALID, '').replace(/[&<>"']/g, (c) => ENTITIES[c]!);
+  return escapeControl(text)
+    .replace(INVALID, (c) => `\\u{${c.charCodeAt(0).toString(16)}}`)
+    .replace(/[&<>"']/g, (c) => ENTITIES[c]!);
 }
 
 const seconds = (ms: number) => (ms / 1000).toFixed(3);
@@ -23,7 +31,7 @@ export function formatJunit(results: RuleTestResult[], elapsedMs: number): strin
     if (r.status === 'pass') return `${open}/>`;
     const body = r.status === 'none'
       ? '      <skipped message="no fixtures"/>'
-      : `      <failure message="${xml(r.failures[0] ?? 'failed')}" type="mismatch">${xml(r.failures.join('\n'))}</failure>`;
+      : `      <failure message="${xml(r.failures[0] ?? 'failed')}" type="mismatch">${r.failures.map(xml).join('\n')}</failure>`;
     return `${open}>\n${body}\n    </testcase>`;
   });
   return [

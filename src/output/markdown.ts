@@ -1,5 +1,5 @@
 import type { Alert, ScanSummary } from '../engine/index.js';
-import { escapeControl } from './escape.js';
+import { clip, escapeControl } from './escape.js';
 import { alertFacts, bySeverity, firedRules, techniquesSeen } from './fields.js';
 import { reportWriter } from './record.js';
 import { formatBytes } from './summary.js';
@@ -9,11 +9,21 @@ import type { ResultWriter, Sink, WriterOptions } from './types.js';
 /** Alerts listed in full; the rest are counted (a CI job summary should stay short). */
 const MAX_ROWS = 50;
 
-/** Text from the logs, inert in a Markdown table cell: no HTML, no links or emphasis, no cell breaks. */
+/**
+ * Text from the logs, inert in a Markdown table cell: no HTML, no links or emphasis, no cell
+ * breaks, and no GFM autolinks. GFM links bare `http://…`, `www.…` and e-mail addresses in
+ * text; a backslash before the `:` of `://` or the `.` of `www.` stops the first two and
+ * renders the same text. An escape cannot stop an address (cmark-gfm finds it in the decoded
+ * text), so its `@` becomes a code span: `` `@` `` reads the same and cuts the address in two.
+ * A value past 200 characters is cut with a marker (a CI job summary has a size limit).
+ */
 export function mdCell(text: string): string {
-  return escapeControl(text)
+  return escapeControl(clip(text))
     .replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
-    .replace(/([\\`*_[\]|#!~])/g, '\\$1');
+    .replace(/([\\`*_[\]|#!~])/g, '\\$1')
+    .replace(/:\/\//g, '\\://')
+    .replace(/(www)\./gi, '$1\\.')
+    .replace(/@/g, '`@`');
 }
 
 /** A short report for a CI job summary or a ticket: totals, rules that fired, the first alerts, input problems. */

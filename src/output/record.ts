@@ -3,9 +3,16 @@ import { escapeJsonText, stringify } from './escape.js';
 import type { ResultWriter } from './types.js';
 
 /**
+ * Said after `source` when the line's bytes were not valid UTF-8: `source` is then the line
+ * decoded, with U+FFFD for each invalid sequence, not the bytes (docs/decisions.md).
+ */
+const INVALID_UTF8 = ',"source_encoding":"invalid-utf8-replaced"';
+
+/**
  * One alert as JSON text, in the documented shape (key order is part of the contract). An
  * event's `source` is its original line, verbatim, so the evidence keeps its exact numbers,
- * duplicate keys and escapes; only elements of JSON-array files are serialised again.
+ * duplicate keys and escapes; only elements of JSON-array files are serialised again. A line
+ * that was not valid UTF-8 says so (INVALID_UTF8).
  */
 export function alertJson(alert: Alert): string {
   const fields: string[] = [];
@@ -16,7 +23,7 @@ export function alertJson(alert: Alert): string {
   fields.push(`"join_keys":${stringify(alert.joinKeys)}`, `"@timestamp":${JSON.stringify(alert.timestamp)}`);
   const events = alert.events.map((e) => e.missing
     ? '{"missing":true}'
-    : `{"file":${JSON.stringify(e.file)},"line":${e.line},"@timestamp":${JSON.stringify(e.timestamp)},"source":${e.raw?.trim() ?? stringify(e.source)}}`);
+    : `{"file":${JSON.stringify(e.file)},"line":${e.line},"@timestamp":${JSON.stringify(e.timestamp)},"source":${e.raw?.trim() ?? stringify(e.source)}${e.invalidUtf8 ? INVALID_UTF8 : ''}}`);
   fields.push(`"events":[${events.join(',')}]`);
   return escapeJsonText(`{${fields.join(',')}}`);
 }

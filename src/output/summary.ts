@@ -1,6 +1,6 @@
 import type { InputProblem, ScanSummary } from '../engine/index.js';
 import { paintSeverity, palette } from './color.js';
-import { escapeControl } from './escape.js';
+import { clip, escapeControl } from './escape.js';
 import { bySeverity, firedRules, techniquesSeen } from './fields.js';
 import type { RunInfo } from './types.js';
 
@@ -9,10 +9,16 @@ const TOP = 6;
 /** ATT&CK technique ids listed before "N more". */
 const MAX_TECHNIQUES = 20;
 
-/** `file:line: reason`, safe for a terminal. */
+/** Characters of a whole summary line (a warning quoting its input) before it is clipped. */
+const MAX_LINE = 1000;
+
+/** An input value (a host, file or rule name) as the summary shows it: clipped with a marker, escaped. */
+const showValue = (text: string) => escapeControl(clip(text));
+
+/** `file:line: reason`, safe for a terminal; a long file name or reason is clipped. */
 export function formatProblem(p: InputProblem): string {
-  const where = p.line === undefined ? p.file : `${p.file}:${p.line}`;
-  return escapeControl(`${where}: ${p.reason}`);
+  const where = p.line === undefined ? clip(p.file) : `${clip(p.file)}:${p.line}`;
+  return escapeControl(`${where}: ${clip(p.reason, MAX_LINE)}`);
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -30,8 +36,8 @@ export function formatInputTrouble(s: ScanSummary): string {
 
 /** "a 3, b 2, 4 more": the largest counts first. */
 function topList(rows: { key: string; count: number }[]): string {
-  const shown = rows.slice(0, TOP).map((r) => `${escapeControl(r.key)} ${r.count}`);
-  return `${shown.join(', ')}${rows.length > TOP ? `, ${rows.length - TOP} more` : ''}`;
+  const keys = rows.slice(0, TOP).map((r) => `${showValue(r.key)} ${r.count}`);
+  return `${keys.join(', ')}${rows.length > TOP ? `, ${rows.length - TOP} more` : ''}`;
 }
 
 /**
@@ -69,12 +75,12 @@ export function formatSummary(s: ScanSummary, opts: { color: boolean; verbose?: 
   const width = Math.max(0, ...fired.map((r) => String(r.count).length));
   for (const r of fired) {
     const severity = r.severity ? paintSeverity(c, r.severity) + ' '.repeat(Math.max(0, 9 - r.severity.length)) : '';
-    lines.push(`  ${String(r.count).padStart(width)}  ${severity}${escapeControl(r.name)}`);
+    lines.push(`  ${String(r.count).padStart(width)}  ${severity}${showValue(r.name)}`);
   }
   const silent = s.alertsByRule.length - fired.length;
   if (silent && fired.length) lines.push(`  ${plural(silent, 'other rule')} ran without alerts`);
   // Ids only here (names are in the reports); a long list is cut, the total kept.
-  const techniques = techniquesSeen(s).map((t) => escapeControl(t.split(' ')[0]!));
+  const techniques = techniquesSeen(s).map((t) => showValue(t.split(' ')[0]!));
   if (techniques.length) {
     const more = techniques.length > MAX_TECHNIQUES ? `, ${techniques.length - MAX_TECHNIQUES} more` : '';
     row('ATT&CK', `${techniques.slice(0, MAX_TECHNIQUES).join(', ')}${more}`);
@@ -101,23 +107,23 @@ function formatCoverage(s: ScanSummary, opts: { color: boolean; verbose?: boolea
   const asRead = !s.normalized && shapes.some(([k]) => k !== 'ecs') ? ' (not mapped to ECS: --no-normalize)' : '';
   if (shapes.length) lines.push(`${'shapes'.padEnd(12)} ${shapes.map(([k, n]) => `${k} ${n}`).join(', ')}${asRead}`);
   for (const f of s.inputs) {
-    if (f.epoch) lines.push(escapeControl(`${f.file}: epoch timestamps read as ${f.epoch.join(' and ')} (by magnitude)`));
+    if (f.epoch) lines.push(escapeControl(`${clip(f.file)}: epoch timestamps read as ${f.epoch.join(' and ')} (by magnitude)`));
   }
   if (opts.verbose) {
     for (const f of s.inputs) {
       const shape = Object.entries(f.shapes).map(([k, n]) => `${k} ${n}`).join(', ') || 'no events';
-      lines.push(escapeControl(`  ${f.file}: ${plural(f.events, 'event')}, ${plural(f.badLines, 'bad line')} (${shape})`));
+      lines.push(escapeControl(`  ${clip(f.file)}: ${plural(f.events, 'event')}, ${plural(f.badLines, 'bad line')} (${shape})`));
     }
   }
   if (s.skippedFiles.length) {
     lines.push(`${'skipped'.padEnd(12)} ${plural(s.skippedFiles.length, 'file')} in folders (not .ndjson, .jsonl or .json(.gz))${opts.verbose ? ':' : '; --verbose names them'}`);
-    if (opts.verbose) for (const f of s.skippedFiles) lines.push(escapeControl(`  ${f}`));
+    if (opts.verbose) for (const f of s.skippedFiles) lines.push(`  ${showValue(f)}`);
   }
-  for (const w of s.warnings) lines.push(c.yellow(escapeControl(`warning: ${w}`)));
+  for (const w of s.warnings) lines.push(c.yellow(escapeControl(`warning: ${clip(w, MAX_LINE)}`)));
   const shown = opts.verbose ? s.ruleWarnings : s.ruleWarnings.slice(0, RULE_WARNINGS_SHOWN);
   for (const w of shown) {
-    const why = 'category' in w ? `no scanned event is in category ${JSON.stringify(w.category)}` : `no scanned event has ${w.fields.join(' or ')}`;
-    lines.push(c.yellow(escapeControl(`warning: rule '${w.rule}' could not have fired: ${why}`)));
+    const why = 'category' in w ? `no scanned event is in category ${JSON.stringify(clip(w.category))}` : `no scanned event has ${clip(w.fields.join(' or '), MAX_LINE)}`;
+    lines.push(c.yellow(escapeControl(`warning: rule '${clip(w.rule)}' could not have fired: ${why}`)));
   }
   const more = s.ruleWarnings.length - shown.length;
   if (more > 0) lines.push(c.yellow(`warning: … and ${plural(more, 'more rule')} that could not have fired (--verbose lists them)`));

@@ -26,6 +26,8 @@ export class RuleError extends Error {
     readonly column?: number,
     /** Source excerpt with a caret, for query errors. */
     readonly excerpt?: string,
+    /** The query and the error's offset in it, for printers that render their own excerpt. */
+    readonly query?: { source: string; offset: number },
   ) {
     super(`${file}${line === undefined ? '' : `:${line}${column === undefined ? '' : `:${column}`}`}: ${reason}`);
     this.name = 'RuleError';
@@ -68,7 +70,7 @@ export function loadRuleFile(file: string, options: CompileOptions = {}): LoadOu
   } catch (err) {
     if (!(err instanceof EqlSyntaxError)) throw err;
     const at = queryPosition(text, err.offset, query);
-    throw new RuleError(file, err.reason, at?.line, at?.column, caretExcerpt(query, err.offset));
+    throw new RuleError(file, err.reason, at?.line, at?.column, caretExcerpt(query, err.offset), { source: query, offset: err.offset });
   }
   const severity = requireString(file, rule, 'severity');
   if (!isSeverity(severity)) throw new RuleError(file, `severity must be one of ${SEVERITIES.join(', ')}, found '${severity}'`);
