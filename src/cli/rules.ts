@@ -83,7 +83,7 @@ export function rulesCommand(done: (code: ExitCode) => void): Command {
         `ATT&CK:      ${threat.join('\n             ')}`,
         safe`description: ${rule.description.trim().replace(/\s*\n\s*/g, ' ')}`,
         'query:',
-        rule.query.trim().split('\n').map((l) => `  ${l}`).join('\n'),
+        rule.query.trim().split(/\r?\n/).map((l) => `  ${l}`).join('\n'),
         '',
       ].join('\n'));
       done(EXIT.OK);

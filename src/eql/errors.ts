@@ -43,7 +43,8 @@ export const EXCERPT_RADIUS = 80;
 export function caretExcerpt(source: string, offset: number, show: (text: string) => string = (t) => t): string {
   const start = source.lastIndexOf('\n', offset - 1) + 1;
   const nl = source.indexOf('\n', offset);
-  const end = nl === -1 ? source.length : nl;
+  // A CRLF line ends before its CR.
+  const end = nl === -1 ? source.length : nl > offset && source[nl - 1] === '\r' ? nl - 1 : nl;
   let from = Math.max(start, offset - EXCERPT_RADIUS);
   let to = Math.min(end, offset + EXCERPT_RADIUS);
   // Never cut a surrogate pair in half.

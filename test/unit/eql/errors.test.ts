@@ -7,6 +7,7 @@ const escapeControl = (t: string) => t.replace(/[\u0000-\u001f]/g, (c) => `\\x${
 
 test('issue-22 #12: caretExcerpt clips a long line around the error and places the caret under the rendered text', () => {
   assert.equal(caretExcerpt('a and and', 6), '  a and and\n        ^');
+  assert.equal(caretExcerpt('x\r\na and and\r\ny', 9, escapeControl), '  a and and\n        ^', 'a CRLF line ends before its CR');
   const line = `${'a'.repeat(500)} ERR ${'b'.repeat(500)}`;
   const [text, caret] = caretExcerpt(line, 501).split('\n') as [string, string];
   assert.equal(text, `  …${'a'.repeat(79)} ERR ${'b'.repeat(76)}…`);
