@@ -47,14 +47,20 @@ const LOGON_TYPES: Record<string, string> = {
   9: 'NewCredentials', 10: 'RemoteInteractive', 11: 'CachedInteractive',
 };
 
-/** userAccountControl flags (NewUacValue), named as winlogbeat's security module names them. */
+/**
+ * The SAM account-control flags of NewUacValue (4720/4738/4742...: 0x15 is disabled, password
+ * not required, normal account), by the names Elastic's current rules compare
+ * `winlog.event_data.NewUACList` with (`USER_DONT_REQUIRE_PREAUTH`, `USER_DONT_EXPIRE_PASSWORD`).
+ */
 const UAC_FLAGS: [number, string][] = [
-  [0x1, 'SCRIPT'], [0x2, 'ACCOUNTDISABLE'], [0x8, 'HOMEDIR_REQUIRED'], [0x10, 'LOCKOUT'], [0x20, 'PASSWD_NOTREQD'],
-  [0x40, 'PASSWD_CANT_CHANGE'], [0x80, 'ENCRYPTED_TEXT_PWD_ALLOWED'], [0x100, 'TEMP_DUPLICATE_ACCOUNT'], [0x200, 'NORMAL_ACCOUNT'],
-  [0x800, 'INTERDOMAIN_TRUST_ACCOUNT'], [0x1000, 'WORKSTATION_TRUST_ACCOUNT'], [0x2000, 'SERVER_TRUST_ACCOUNT'],
-  [0x10000, 'DONT_EXPIRE_PASSWORD'], [0x20000, 'MNS_LOGON_ACCOUNT'], [0x40000, 'SMARTCARD_REQUIRED'],
-  [0x80000, 'TRUSTED_FOR_DELEGATION'], [0x100000, 'NOT_DELEGATED'], [0x200000, 'USE_DES_KEY_ONLY'], [0x400000, 'DONT_REQ_PREAUTH'],
-  [0x800000, 'PASSWORD_EXPIRED'], [0x1000000, 'TRUSTED_TO_AUTH_FOR_DELEGATION'], [0x4000000, 'PARTIAL_SECRETS_ACCOUNT'],
+  [0x1, 'USER_ACCOUNT_DISABLED'], [0x2, 'USER_HOME_DIRECTORY_REQUIRED'], [0x4, 'USER_PASSWORD_NOT_REQUIRED'],
+  [0x8, 'USER_TEMP_DUPLICATE_ACCOUNT'], [0x10, 'USER_NORMAL_ACCOUNT'], [0x20, 'USER_MNS_LOGON_ACCOUNT'],
+  [0x40, 'USER_INTERDOMAIN_TRUST_ACCOUNT'], [0x80, 'USER_WORKSTATION_TRUST_ACCOUNT'], [0x100, 'USER_SERVER_TRUST_ACCOUNT'],
+  [0x200, 'USER_DONT_EXPIRE_PASSWORD'], [0x400, 'USER_ACCOUNT_AUTO_LOCKED'], [0x800, 'USER_ENCRYPTED_TEXT_PASSWORD_ALLOWED'],
+  [0x1000, 'USER_SMARTCARD_REQUIRED'], [0x2000, 'USER_TRUSTED_FOR_DELEGATION'], [0x4000, 'USER_NOT_DELEGATED'],
+  [0x8000, 'USER_USE_DES_KEY_ONLY'], [0x10000, 'USER_DONT_REQUIRE_PREAUTH'], [0x20000, 'USER_PASSWORD_EXPIRED'],
+  [0x40000, 'USER_TRUSTED_TO_AUTHENTICATE_FOR_DELEGATION'], [0x80000, 'USER_NO_AUTH_DATA_REQUIRED'],
+  [0x100000, 'USER_PARTIAL_SECRETS_ACCOUNT'], [0x200000, 'USER_USE_AES_KEYS'],
 ];
 
 /** Service types (4697's ServiceType), as winlogbeat's security module names them. */
@@ -222,7 +228,7 @@ export const TRANSFORMS: Record<string, Transform> = {
     const s = str(v)?.trim();
     const n = s && /^(0x[0-9a-f]+|\d+)$/i.test(s) ? Number(s) : NaN;
     if (!Number.isSafeInteger(n)) return undefined;
-    const names = UAC_FLAGS.filter(([bit]) => (n & bit) === bit && bit <= n).map(([, name]) => name);
+    const names = UAC_FLAGS.filter(([bit]) => (n & bit) === bit).map(([, name]) => name);
     return names.length ? names : undefined;
   },
   serviceType: (v) => {

@@ -5,7 +5,8 @@ import { test } from 'node:test';
 import { parseNdjson, ROOT, runCli } from '../helpers/run-cli.js';
 
 // evtx_dump JSON lines (the shape the EVTX reader yields): a network logon, the service it
-// installs (Security 4697 and System 7045), the log cleared (1102, UserData), a script block.
+// installs (Security 4697 and System 7045), the log cleared (1102, UserData), a script block,
+// Kerberos pre-authentication turned off for an account (4738).
 const FIXTURE = 'test/fixtures/windows/evtx-dump.jsonl';
 const RULES = path.resolve(ROOT, '../shared/detection-rules/rules/windows');
 const noRules = !fs.existsSync(RULES) && `${RULES} is absent`;
@@ -16,13 +17,15 @@ test('normalize: evtx_dump records get ECS and winlogbeat\'s winlog.* fields', a
   const docs = parseNdjson(run.stdout) as { winlog: Record<string, any>; event: Record<string, unknown>; user?: Record<string, unknown>; source?: Record<string, unknown> }[];
   assert.deepEqual(docs.map((d) => [d.winlog.event_id, d.event.action]), [
     ['4624', 'logged-in'], ['4697', 'service-installed'], ['7045', 'service-installed'], ['1102', 'audit-log-cleared'], ['4104', 'Execute a Remote Command'],
+    ['4738', 'modified-user-account'],
   ]);
+  assert.deepEqual(docs[5]!.winlog.event_data.NewUACList, ['USER_NORMAL_ACCOUNT', 'USER_DONT_REQUIRE_PREAUTH']);
   const logon = docs[0]!;
   assert.deepEqual(logon.winlog.logon, { type: 'Network', id: '0x5a1b2c' });
   assert.equal(logon.winlog.event_data.LogonType, '3', 'event data as text, as winlogbeat has it');
   assert.deepEqual([logon.source, logon.user?.name, logon.event.outcome], [{ ip: '10.20.30.40', port: 50211, domain: 'WS-ATTACK' }, 'mallory', 'success']);
   assert.equal(docs[3]!.winlog.user_data.SubjectUserName, 'mallory');
-  assert.match(run.stderr, /normalized 5 documents \(shapes: evtx-dump 5\)/);
+  assert.match(run.stderr, /normalized 6 documents \(shapes: evtx-dump 6\)/);
 });
 
 test('query: winlog.logon.type and winlog.event_data.* select evtx_dump records', async () => {
@@ -36,10 +39,11 @@ test('query: winlog.logon.type and winlog.event_data.* select evtx_dump records'
 test('scan: Elastic\'s winlog rules fire on evtx_dump records (the sequence joins on winlog.logon.id)', { skip: noRules }, async () => {
   for (const prefilter of ['off', 'skip']) {
     const run = await runCli(['scan', '--rules', path.join(RULES, 'lateral_movement_remote_service_installed_winlog.toml'), '--rules', path.join(RULES, 'persistence_service_windows_service_winlog.toml'),
-      FIXTURE, '--format', 'ndjson', '--prefilter', prefilter]);
+      '--rules', path.join(RULES, 'credential_access_disable_kerberos_preauth.toml'), FIXTURE, '--format', 'ndjson', '--prefilter', prefilter]);
     assert.equal(run.code, 1, run.stderr);
     const alerts = parseNdjson(run.stdout) as { rule: { name: string }; join_keys: string[]; events: { line: number }[] }[];
     assert.deepEqual(alerts.map((a) => [a.rule.name, a.join_keys, a.events.map((e) => e.line)]).sort(), [
+      ['Kerberos Pre-authentication Disabled for User', [], [6]],
       ['Remote Windows Service Installed', ['0x5a1b2c', 'DC01.corp.example'], [1, 2]],
       ['Suspicious Service was Installed in the System', [], [2]],
       ['Suspicious Service was Installed in the System', [], [3]],

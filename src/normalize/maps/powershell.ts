@@ -6,7 +6,8 @@ import type { ChannelMap, FieldRules } from './types.js';
  * Key=Value params split into fields) and powershell_operational.yml
  * (Microsoft-Windows-PowerShell/Operational: 4103's ContextInfo split likewise, 4104, 4105,
  * 4106). Every event is category process: type start (400, 4105), end (403, 4106), else info.
- * Actions are the events' task names, as winlogbeat's event.action carries them.
+ * Actions are the events' task names, as winlogbeat's event.action carries them. event.dataset
+ * and data_stream.dataset: the Elastic Agent windows integration's data streams.
  */
 const process: FieldRules = {
   'event.module': '=powershell',
@@ -36,6 +37,8 @@ export const WINDOWS_POWERSHELL: ChannelMap = {
   providers: ['PowerShell'],
   common: {
     ...process,
+    'event.dataset': '=windows.powershell',
+    'data_stream.dataset': '=windows.powershell',
     'user.domain': 'UserId|userDomain',
     'user.name': 'UserId|userName',
     'powershell.provider.name': 'ProviderName',
@@ -56,6 +59,8 @@ export const POWERSHELL_OPERATIONAL: ChannelMap = {
   providers: ['Microsoft-Windows-PowerShell'],
   common: {
     ...process,
+    'event.dataset': '=windows.powershell_operational',
+    'data_stream.dataset': '=windows.powershell_operational',
     'user.id': 'sys:userId',
     'user.domain': 'User|userDomain',
     'user.name': 'User|userName',

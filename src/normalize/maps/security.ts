@@ -9,6 +9,8 @@ import type { ChannelMap, EventMap, FieldRules } from './types.js';
  *   process, source and service fields: the per-event processor chains of
  *   x-pack/winlogbeat/module/security/config/winlogbeat-security.js (copySubjectUser,
  *   copyTargetUser, copy*LogonId, renameCommonAuthFields, renameNewProcessFields, ...).
+ * event.dataset / data_stream.dataset: the Elastic Agent integration's data stream (system.security).
+ * NewUACList names the SAM account-control flags as Elastic's current rules spell them (USER_*).
  * Not categorised by Elastic, mapped here by lolhunt (documented in docs/decisions.md): object
  * access 4656/4663 (category from ObjectType) and the Filtering Platform's 5156/5157.
  */
@@ -85,6 +87,8 @@ export const SECURITY: ChannelMap = {
   providers: ['Microsoft-Windows-Security-Auditing'],
   common: {
     'event.module': '=security',
+    'event.dataset': '=system.security',
+    'data_stream.dataset': '=system.security',
     // The pipeline's "Set Logon Type", for any event with a LogonType.
     'winlog.logon.type': 'LogonType|logonType',
   },
@@ -142,6 +146,8 @@ export const SECURITY: ChannelMap = {
     '4716': ev(['configuration'], ['change'], 'trusted-domain-information-changed', subject),
     '4717': ev(['iam', 'configuration'], ['admin', 'change'], 'system-security-access-granted', subject),
     '4718': ev(['iam', 'configuration'], ['admin', 'deletion'], 'system-security-access-removed', subject),
+    // Not categorised by Elastic; its action is the task name winlogbeat gives it, which Elastic's rules read.
+    '4703': { action: 'Token Right Adjusted Events', fields: { ...subject, ...auth } },
     '4719': ev(['iam', 'configuration'], ['admin', 'change'], 'changed-audit-config', { ...subject, ...auth }),
     '4720': userEvent('creation', 'added-user-account'),
     '4722': userEvent('change', 'enabled-user-account'),

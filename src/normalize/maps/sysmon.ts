@@ -20,6 +20,9 @@ export const SYSMON: ChannelMap = {
   common: {
     '@timestamp': ['UtcTime|date', 'sys:created|date'],
     'event.module': '=sysmon',
+    // The Elastic Agent integration's data stream (Elastic's rules test it).
+    'event.dataset': '=windows.sysmon_operational',
+    'data_stream.dataset': '=windows.sysmon_operational',
     'rule.name': 'RuleName',
     'process.entity_id': ['ProcessGuid|guid', 'SourceProcessGuid|guid', 'SourceProcessGUID|guid'],
     'process.pid': ['ProcessId|long', 'SourceProcessId|long'],

@@ -14,7 +14,7 @@ export const SYSTEM: ChannelMap = {
   name: 'system',
   channels: ['System'],
   providers: [],
-  common: { 'event.module': '=system' },
+  common: { 'event.module': '=system', 'event.dataset': '=system.system', 'data_stream.dataset': '=system.system' },
   events: {
     '7045': {
       category: ['iam', 'configuration'], type: ['admin', 'change'], action: 'service-installed', providers: SCM,

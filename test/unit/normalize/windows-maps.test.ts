@@ -72,7 +72,7 @@ const securityTable: [number, Doc, Doc, { keywords?: string; user?: Doc }?][] = 
   [4702, { SubjectUserName: 'bob', TaskName: '\\Updater' }, { 'event.action': 'scheduled-task-updated' }],
   [4720, { SubjectUserName: 'admin', TargetUserName: 'backdoor', TargetSid: 'S-1-5-21-9', NewUacValue: '0x410015' }, {
     'event.category': ['iam'], 'event.type': ['user', 'creation'], 'event.action': 'added-user-account', 'user.name': 'admin', 'user.target.name': 'backdoor',
-    'winlog.event_data.NewUACList': ['SCRIPT', 'LOCKOUT', 'DONT_EXPIRE_PASSWORD', 'DONT_REQ_PREAUTH'],
+    'winlog.event_data.NewUACList': ['USER_ACCOUNT_DISABLED', 'USER_PASSWORD_NOT_REQUIRED', 'USER_NORMAL_ACCOUNT', 'USER_DONT_REQUIRE_PREAUTH'],
   }],
   [4732, { SubjectUserName: 'admin', MemberName: 'CN=mallory,OU=Users,DC=corp', TargetUserName: 'Administrators', TargetSid: 'S-1-5-32-544' }, {
     'event.type': ['group', 'change'], 'event.action': 'added-member-to-group', 'group.name': 'Administrators', 'group.id': 'S-1-5-32-544', 'user.target.name': 'mallory',
@@ -103,6 +103,14 @@ for (const [id, data, want, extra] of securityTable) {
     }
   });
 }
+
+test('Security 4703 keeps the task name Elastic\'s rules read; every channel names its Elastic data stream', () => {
+  const [, doc] = shapes(...SECURITY, 4703, { SubjectUserSid: 'S-1-5-21-5', EnabledPrivilegeList: 'SeDebugPrivilege', ProcessName: 'C:\\x\\a.exe' })[0]!;
+  const g = get(doc);
+  assert.deepEqual([g('event.action'), g('event.category'), g('data_stream.dataset'), g('winlog.event_data.EnabledPrivilegeList')], ['Token Right Adjusted Events', undefined, 'system.security', 'SeDebugPrivilege']);
+  const sysmon = get({ EventID: 21, Channel: 'Microsoft-Windows-Sysmon/Operational', UtcTime: '2024-05-14 08:00:00.000', Operation: 'Created' });
+  assert.deepEqual([sysmon('data_stream.dataset'), sysmon('event.dataset'), sysmon('winlog.event_data.Operation')], ['windows.sysmon_operational', 'windows.sysmon_operational', 'Created']);
+});
 
 test('Security 1102 and System 104: the user from UserData, as winlog.user_data', () => {
   const user = { SubjectUserSid: 'S-1-5-21-9', SubjectUserName: 'mallory', SubjectDomainName: 'CORP', SubjectLogonId: '0x5a' };
