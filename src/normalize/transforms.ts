@@ -197,6 +197,11 @@ export const TRANSFORMS: Record<string, Transform> = {
     return s === undefined ? undefined : splitCommandLine(s).length;
   },
   list: (v) => (Array.isArray(v) ? v : [v]),
+  // winlogbeat splits a PrivilegeList on blanks ("SeBackupPrivilege\r\n\t\t\tSeRestorePrivilege").
+  words: (v) => {
+    const words = str(v)?.split(/\s+/).filter(Boolean);
+    return words?.length ? words : undefined;
+  },
   registryHive: (v) => {
     const s = str(v);
     return s === undefined ? undefined : hive(s);

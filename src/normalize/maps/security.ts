@@ -57,6 +57,9 @@ const groupFields: FieldRules = {
   'user.target.name': 'MemberName|cn',
 };
 
+/** winlogbeat's event4672 / sensitivePrivilege / computerMgmtEvts: the privileges as a list. */
+const privileges: FieldRules = { 'winlog.event_data.PrivilegeList': 'PrivilegeList|words' };
+
 const ev = (category: string[], type: string[], action: string, fields: FieldRules): EventMap => ({ category, type, action, fields });
 const userEvent = (type: string, action: string) => ev(['iam'], ['user', type], action, { ...subject, ...auth, ...targetAccount });
 const groupEvent = (type: string, action: string) => ev(['iam'], ['group', type], action, { ...subject, ...auth, ...groupFields });
@@ -114,9 +117,9 @@ export const SECURITY: ChannelMap = {
     '4663': objectEvent('object-access-attempted'),
     '4657': ev(['registry', 'configuration'], ['change'], 'registry-value-modified', { ...subject, ...auth }),
     '4670': ev(['iam', 'configuration'], ['admin', 'change'], 'permissions-changed', { ...subject, ...auth }),
-    '4672': ev(['iam'], ['admin'], 'logged-in-special', subject),
-    '4673': ev(['iam'], ['admin'], 'privileged-service-called', { ...subject, ...auth }),
-    '4674': ev(['iam'], ['admin'], 'privileged-operation', { ...subject, ...auth }),
+    '4672': ev(['iam'], ['admin'], 'logged-in-special', { ...subject, ...privileges }),
+    '4673': ev(['iam'], ['admin'], 'privileged-service-called', { ...subject, ...auth, ...privileges }),
+    '4674': ev(['iam'], ['admin'], 'privileged-operation', { ...subject, ...auth, ...privileges }),
     '4688': ev(['process'], ['start'], 'created-process', {
       ...subject,
       'process.executable': 'NewProcessName',
@@ -168,9 +171,9 @@ export const SECURITY: ChannelMap = {
     '4738': userEvent('change', 'modified-user-account'),
     '4739': ev(['configuration'], ['change'], 'domain-policy-changed', subject),
     '4740': userEvent('change', 'locked-out-user-account'),
-    '4741': ev(['iam'], ['creation', 'admin'], 'added-computer-account', { ...subject, ...auth, ...targetAccount }),
-    '4742': ev(['iam'], ['change', 'admin'], 'changed-computer-account', { ...subject, ...auth, ...targetAccount }),
-    '4743': ev(['iam'], ['deletion', 'admin'], 'deleted-computer-account', { ...subject, ...auth, ...targetAccount }),
+    '4741': ev(['iam'], ['creation', 'admin'], 'added-computer-account', { ...subject, ...auth, ...targetAccount, ...privileges }),
+    '4742': ev(['iam'], ['change', 'admin'], 'changed-computer-account', { ...subject, ...auth, ...targetAccount, ...privileges }),
+    '4743': ev(['iam'], ['deletion', 'admin'], 'deleted-computer-account', { ...subject, ...auth, ...targetAccount, ...privileges }),
     '4744': groupEvent('creation', 'added-distribution-group-account'),
     '4745': groupEvent('change', 'changed-distribution-group-account'),
     '4746': groupEvent('change', 'added-member-to-distribution-group'),

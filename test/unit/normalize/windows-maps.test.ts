@@ -56,6 +56,10 @@ const securityTable: [number, Doc, Doc, { keywords?: string; user?: Doc }?][] = 
   }],
   [4672, { SubjectUserSid: 'S-1-5-18', SubjectUserName: 'SYSTEM', SubjectDomainName: 'NT AUTHORITY', SubjectLogonId: '0x3e7', PrivilegeList: 'SeDebugPrivilege' }, {
     'event.category': ['iam'], 'event.type': ['admin'], 'event.action': 'logged-in-special', 'user.name': 'SYSTEM', 'winlog.logon.id': '0x3e7',
+    'winlog.event_data.PrivilegeList': ['SeDebugPrivilege'],
+  }],
+  [4674, { SubjectUserName: 'bob', PrivilegeList: 'SeBackupPrivilege\r\n\t\t\tSeRestorePrivilege', ProcessName: 'C:\\x\\a.exe' }, {
+    'event.action': 'privileged-operation', 'winlog.event_data.PrivilegeList': ['SeBackupPrivilege', 'SeRestorePrivilege'], 'process.name': 'a.exe',
   }],
   [4688, { SubjectUserName: 'bob', SubjectLogonId: '0x99', NewProcessName: 'C:\\Windows\\System32\\certutil.exe', NewProcessId: '0x1a2b', ProcessId: '0x4', CommandLine: 'certutil -f a', ParentProcessName: 'C:\\Windows\\explorer.exe' }, {
     'event.category': ['process'], 'event.type': ['start'], 'event.action': 'created-process', 'process.pid': 0x1a2b, 'process.name': 'certutil.exe', 'process.command_line': 'certutil -f a',
@@ -219,4 +223,20 @@ test('real records (EVTX-ATTACK-SAMPLES via python-evtx): every record of a prom
   assert.deepEqual(missed.slice(0, 5), [], `${missed.length} records of promised ids without a category`);
   // Measured when the maps landed: 1,990 before, 2,205 after (the rest: BITS, RDP, 5145, ... have no Elastic category).
   assert.ok(categorised >= 2205, `${categorised} categorised`);
+});
+
+const WINLOGBEAT_7 = path.join(ROOT, '../shared/realdata/winlogbeat/winlogbeat-js-module/sysmon-9.01.evtx.golden.excerpt.ndjson');
+
+test('winlogbeat 7.x golden documents (real): with event.type taken out, the map puts back start / connection', { skip: !fs.existsSync(WINLOGBEAT_7) && `${WINLOGBEAT_7} is absent` }, () => {
+  const docs = fs.readFileSync(WINLOGBEAT_7, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { event: Record<string, unknown>; winlog: Record<string, unknown> });
+  assert.ok(docs.length >= 2);
+  for (const doc of docs) {
+    const own = get(doc as unknown as Doc);
+    assert.deepEqual(own('event.type'), doc.event.type, 'a type of its own is kept');
+    const { type: _type, ...event } = doc.event;
+    const g = get({ ...doc, event } as unknown as Doc);
+    const want = doc.winlog.event_id === 1 ? ['start'] : ['start', 'connection', 'protocol'];
+    assert.deepEqual(g('event.type'), want, String(doc.winlog.event_id));
+    assert.equal(g('host.os.type'), 'windows');
+  }
 });
