@@ -162,7 +162,11 @@ export async function collectUnit(unit: WorkUnit, queries: CompiledQuery[], opts
       const category = view.get(opts.categoryField);
       if (typeof category === 'string') bump(counts.categories, category);
       else if (Array.isArray(category)) for (const c of category) bump(counts.categories, typeof c === 'string' ? c : String(c));
-      else bump(counts.categories, '(none)');
+      else {
+        bump(counts.categories, '(none)');
+        const source = opts.normalize ? normalizer.describe(doc) : undefined;
+        if (source !== undefined) bump(counts.unmapped, source);
+      }
       presence?.observe(view, doc);
       if (hits.length === 0 && !sink.inspect) continue;
       const tiebreak = opts.tiebreakerField === undefined ? undefined : scalar(view.get(opts.tiebreakerField));

@@ -99,6 +99,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   const badReasons = new Tally();
   const hosts = new Tally();
   const categories = new Tally();
+  const unmapped = new Tally();
   let newest = -Infinity;
   const count = (p: InputProblem) => {
     summary[p.kind === 'file' ? 'fileErrors' : 'badLines']++;
@@ -110,6 +111,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
     if (t.newest > newest) newest = t.newest;
     for (const [k, n] of t.hosts) hosts.add(k, n);
     for (const [k, n] of t.categories) categories.add(k, n);
+    for (const [k, n] of t.unmapped) unmapped.add(k, n);
   };
   const threads = opts.compile && !opts.inspect ? Math.max(1, opts.threads ?? 1) : 1;
   const fieldReports: FieldReport[] = [];
@@ -220,6 +222,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
     summary.badLinesByReason = badReasons.sorted();
     summary.eventsByHost = hosts.sorted();
     summary.eventsByCategory = categories.sorted();
+    if (unmapped.counts.size) summary.eventsUnmapped = unmapped.sorted();
     summary.elapsedMs = performance.now() - started;
     summary.peakRssBytes = process.resourceUsage().maxRSS * 1024;
     summary.threads = threadCount(units, pool);

@@ -39,8 +39,10 @@ export interface EventTally {
   newest: number;
   hosts: Map<string, number>;
   categories: Map<string, number>;
+  /** Windows event-log events without a category, per "channel event-id" (what no map covers). */
+  unmapped: Map<string, number>;
 }
 
 export function emptyTally(): EventTally {
-  return { events: 0, hostFiltered: 0, newest: -Infinity, hosts: new Map(), categories: new Map() };
+  return { events: 0, hostFiltered: 0, newest: -Infinity, hosts: new Map(), categories: new Map(), unmapped: new Map() };
 }

@@ -71,6 +71,8 @@ export interface ScanSummary {
   /** Events per category and per host (host.name, else host.hostname, else "(none)"), largest first. */
   eventsByCategory: { key: string; count: number }[];
   eventsByHost: { key: string; count: number }[];
+  /** Windows event-log events no map gave a category, per "channel event-id", largest first. */
+  eventsUnmapped?: { key: string; count: number }[];
   /** Events left out by the host filter. */
   hostFiltered: number;
   /** The time window as resolved (ISO-8601 UTC), and matching events left out by it. */

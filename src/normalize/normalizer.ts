@@ -1,8 +1,11 @@
 import type { EventView, FieldValue } from '../eql/index.js';
 import { DocumentView, getField } from './document.js';
-import { SECURITY, SHAPES, SYSMON, WINDOWS_COMMON, WINDOWS_DEFAULTS, type ChannelMap, type FieldRules, type ShapeMap } from './maps/index.js';
+import {
+  POWERSHELL_OPERATIONAL, SECURITY, SHAPES, SYSMON, SYSTEM, WINDOWS_COMMON, WINDOWS_DEFAULTS, WINDOWS_POWERSHELL,
+  type ChannelMap, type FieldRules, type HeaderName, type ShapeMap,
+} from './maps/index.js';
 import { detectShape, type ShapeName } from './shape.js';
-import { TRANSFORMS } from './transforms.js';
+import { keyValueLines, TRANSFORMS } from './transforms.js';
 
 /** The ECS view of one document and the shape it was read as. */
 export interface Normalized {
@@ -10,31 +13,56 @@ export interface Normalized {
   shape: ShapeName;
 }
 
-type Getter = (doc: object) => FieldValue | undefined;
+type Data = Record<string, unknown>;
+/** A document's event data and UserData fields, found once per document. */
+interface EventData { event: Data | undefined; user: Data | undefined }
+type Getter = (doc: object, data: EventData) => FieldValue | undefined;
 type Compiled = { field: string; get: Getter }[];
+/** A path prefix the view answers from an object of the document (`winlog.event_data.` from evtx_dump's EventData). */
+type Alias = { prefix: string; data: Data; skip?: ReadonlySet<string> };
 
-const CHANNELS: ChannelMap[] = [SYSMON, SECURITY];
+const CHANNELS: ChannelMap[] = [SYSMON, SECURITY, SYSTEM, POWERSHELL_OPERATIONAL, WINDOWS_POWERSHELL];
 /** Values Elastic's pipeline drops as empty. */
 const EMPTY = new Set<unknown>([null, '', '-', '{00000000-0000-0000-0000-000000000000}']);
 const ENTITY_IDS = ['process.entity_id', 'process.parent.entity_id'];
 const BRACED_GUID = /^\{[0-9A-Fa-f-]{36}\}$/;
+const hasOwn = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
+const isObject = (v: unknown): v is Data => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** winlogbeat renders event data as text: numbers and booleans of evtx_dump or NXLog become strings. */
+function asText(v: FieldValue): FieldValue {
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  if (Array.isArray(v)) return v.map(asText);
+  return v;
+}
 
 /** An ECS view over a document plus the fields its map produced (which win). */
 class MappedView implements EventView {
   private readonly rest: DocumentView;
-  constructor(readonly doc: object, readonly ecs: Map<string, FieldValue>, flattenAfter: number | undefined) {
+  constructor(readonly doc: object, readonly ecs: Map<string, FieldValue>, readonly aliases: Alias[], flattenAfter: number | undefined) {
     this.rest = new DocumentView(doc, flattenAfter);
   }
   get(path: string): FieldValue | undefined {
     const v = this.ecs.get(path);
-    return v !== undefined ? v : this.rest.get(path);
+    if (v !== undefined) return v;
+    for (const a of this.aliases) {
+      if (!path.startsWith(a.prefix)) continue;
+      const rest = path.slice(a.prefix.length);
+      const dot = rest.indexOf('.');
+      if (a.skip?.has(dot < 0 ? rest : rest.slice(0, dot))) continue;
+      const got = getField(a.data, rest);
+      if (got !== undefined) return asText(got);
+    }
+    return this.rest.get(path);
   }
 }
 
 /**
  * Picks the shape of each document and returns its ECS view: ECS documents are read as
  * they are (bypass: no copy, no lookup beyond the shape test); Windows event-log shapes
- * through the maps in ./maps, compiled once per (shape, channel, event id).
+ * through the maps in ./maps, compiled once per (shape, channel, event id). Mapped documents
+ * get winlogbeat's `winlog.*` fields too: the header's, and `winlog.event_data.*` /
+ * `winlog.user_data.*` read from the document's own event data (as text, as winlogbeat has it).
  */
 export class Normalizer {
   private readonly compiled = new Map<string, Compiled>();
@@ -47,25 +75,46 @@ export class Normalizer {
     // Off (`--no-normalize`), the shape is still counted, so the summary can say what was not mapped.
     if (shape === 'ecs' || !this.enabled) return { view: new DocumentView(doc, this.flattenAfter), shape };
     const ecs = new Map<string, FieldValue>();
+    const aliases: Alias[] = [];
     if (shape === 'ecs-winlog') winlogFixes(doc, ecs);
-    else for (const { field, get } of this.rulesFor(shape, doc)) {
-      const v = get(doc);
-      if (v !== undefined) ecs.set(field, v);
+    else {
+      const h = HEADERS[shape];
+      const channel = channelOf(h, doc);
+      const raw = String(h.code(doc) ?? '');
+      let event = channel && Object.hasOwn(channel.events, raw) ? channel.events[raw] : undefined;
+      // An id of the System log means that event only from its own provider.
+      if (event?.providers && !event.providers.includes(String(h.provider(doc) ?? ''))) event = undefined;
+      const data = eventDataOf(shape, doc, channel, raw);
+      const where = SHAPES[shape];
+      if (data.event && (where.eventData !== 'winlog.event_data' || data.event !== getField(doc, where.eventData))) {
+        aliases.push({ prefix: 'winlog.event_data.', data: data.event, ...(where.headerKeys ? { skip: HEADER_KEYS[shape] } : {}) });
+      }
+      if (data.user && shape !== 'winlogbeat-raw') aliases.push({ prefix: 'winlog.user_data.', data: data.user });
+      for (const { field, get } of this.rulesFor(shape, channel, event ? raw : '')) {
+        const v = get(doc, data);
+        if (v !== undefined) ecs.set(field, v);
+      }
     }
     for (const [field, value] of Object.entries(WINDOWS_DEFAULTS)) {
       if (!ecs.has(field) && getField(doc, field) === undefined) ecs.set(field, value);
     }
-    return { view: new MappedView(doc, ecs, this.flattenAfter), shape };
+    return { view: new MappedView(doc, ecs, aliases, this.flattenAfter), shape };
   }
 
-  private rulesFor(shape: MappedShape, doc: object): Compiled {
-    const h = HEADERS[shape];
-    const channel = CHANNELS.find((c) => c.channels.includes(String(h.channel(doc))) || c.providers.includes(String(h.provider(doc))))
-      // A flat export without a channel column: Sysmon, when it has Sysmon's UtcTime.
-      ?? (h.utcTime(doc) !== undefined ? SYSMON : undefined);
-    const raw = String(h.code(doc) ?? '');
-    // Event ids the maps do not know share one entry: ids come from the logs, and the cache must stay bounded.
-    const code = channel && Object.hasOwn(channel.events, raw) ? raw : '';
+  /**
+   * "Channel id" of a Windows event-log document (ECS from winlogbeat included), for the
+   * summary's count of events no map gave a category; undefined for other documents.
+   */
+  describe(doc: Record<string, unknown>): string | undefined {
+    const shape = detectShape(doc);
+    if (shape === 'ecs') return undefined;
+    const h = HEADERS[shape === 'ecs-winlog' ? 'winlogbeat-raw' : shape];
+    const where = h.channel(doc) ?? h.provider(doc);
+    return `${typeof where === 'string' && where ? where : '(no channel)'} ${String(h.code(doc) ?? '(no id)')}`;
+  }
+
+  /** Event ids the maps do not know share one entry (`code` ''): ids come from the logs, and the cache must stay bounded. */
+  private rulesFor(shape: MappedShape, channel: ChannelMap | undefined, code: string): Compiled {
     const key = `${shape}\u0000${channel?.name ?? ''}\u0000${code}`;
     let rules = this.compiled.get(key);
     if (!rules) {
@@ -73,9 +122,11 @@ export class Normalizer {
       const event = code === '' ? undefined : channel?.events[code];
       const merged: FieldRules = { ...WINDOWS_COMMON, ...channel?.common, ...event?.fields };
       rules = Object.entries(merged).map(([field, sources]) => ({ field, get: compileSources(sources, where) }));
-      if (event?.category) rules.push({ field: 'event.category', get: () => event.category });
-      if (event?.type) rules.push({ field: 'event.type', get: () => event.type });
-      if (event?.action) rules.push({ field: 'event.action', get: () => event.action });
+      const constant = (field: string, value: FieldValue | undefined) => { if (value !== undefined) rules!.push({ field, get: () => value }); };
+      constant('event.category', event?.category);
+      constant('event.type', event?.type);
+      constant('event.action', event?.action);
+      constant('event.outcome', event?.outcome);
       this.compiled.set(key, rules);
     }
     return rules;
@@ -83,26 +134,119 @@ export class Normalizer {
 }
 
 type MappedShape = keyof typeof SHAPES;
+type Header = Record<HeaderName | 'utcTime', (doc: object) => FieldValue | undefined>;
 
-/** Per shape, the header fields that pick a map, read once per document. */
+/** Per shape, the header fields, each read from the first of its paths present. */
 const HEADERS = Object.fromEntries(Object.entries(SHAPES).map(([shape, where]) => {
-  const header = (name: keyof ShapeMap['system']) => first(where.system[name].map((p): Getter => (d) => getField(d, p)));
-  const utc = where.eventData ? `${where.eventData}.UtcTime` : 'UtcTime';
-  return [shape, { code: header('code'), channel: header('channel'), provider: header('provider'), utcTime: (d: object) => getField(d, utc) }];
-})) as Record<MappedShape, Record<'code' | 'channel' | 'provider' | 'utcTime', Getter>>;
+  const header = Object.fromEntries(Object.entries(where.system).map(([name, paths]) => [name, firstOf(paths)])) as Header;
+  header.utcTime = firstOf([where.eventData ? `${where.eventData}.UtcTime` : 'UtcTime']);
+  return [shape, header];
+})) as Record<MappedShape, Header>;
 
-/** ECS from winlogbeat already: only the GUID case differs between its versions. */
-function winlogFixes(doc: object, ecs: Map<string, FieldValue>): void {
+const HEADER_KEYS = Object.fromEntries(Object.entries(SHAPES).map(([shape, where]) => [shape, new Set(where.headerKeys ?? [])])) as unknown as Record<MappedShape, ReadonlySet<string>>;
+
+function firstOf(paths: string[]): (doc: object) => FieldValue | undefined {
+  return (doc) => {
+    for (const p of paths) {
+      const v = getField(doc, p);
+      if (v !== undefined) return v;
+    }
+    return undefined;
+  };
+}
+
+/** Channel names and providers seen, to their map (bounded: the names come from the logs). */
+const channelCache = new Map<string, ChannelMap | null>();
+
+/** The map of a document's channel: by channel name first, then by provider. */
+function channelOf(h: Header, doc: object): ChannelMap | undefined {
+  const name = String(h.channel(doc) ?? '');
+  const provider = String(h.provider(doc) ?? '');
+  const key = `${name}\u0000${provider}`;
+  let found = channelCache.get(key);
+  if (found === undefined) {
+    found = CHANNELS.find((c) => c.channels.includes(name)) ?? CHANNELS.find((c) => c.providers.includes(provider)) ?? null;
+    if (channelCache.size > 1000) channelCache.clear();
+    channelCache.set(key, found);
+  }
+  // A flat export without a channel column: Sysmon, when it has Sysmon's UtcTime.
+  return found ?? (name === '' && h.utcTime(doc) !== undefined ? SYSMON : undefined);
+}
+
+/** The event data and UserData of a document, as winlogbeat would have them in winlog.event_data / winlog.user_data. */
+function eventDataOf(shape: MappedShape, doc: Data, channel: ChannelMap | undefined, code: string): EventData {
+  let event: Data | undefined;
+  let user: Data | undefined;
+  if (shape === 'sysmon-flat') event = doc;
+  else if (shape === 'winlogbeat-raw') {
+    const e = getField(doc, 'winlog.event_data');
+    const u = getField(doc, 'winlog.user_data');
+    event = isObject(e) ? e : undefined;
+    user = isObject(u) ? u : undefined;
+  } else {
+    const ev = doc.Event as Data;
+    event = evtxEventData(ev.EventData);
+    user = evtxUserData(ev.UserData);
+  }
+  const kv = channel?.keyValue;
+  const field = kv && (Object.hasOwn(kv, code) ? kv[code] : kv['*']);
+  const text = field && event && hasOwn(event, field) ? event[field] : undefined;
+  if (typeof text === 'string') event = { ...event, ...keyValueLines(text) };
+  return { event, user };
+}
+
+/**
+ * evtx_dump's EventData: named `<Data Name=..>` become keys already; unnamed ones come as
+ * `Data` (one value, a list, or `{"#text": ..}`) and become param1, param2, ... as winlogbeat
+ * names them.
+ */
+function evtxEventData(ed: unknown): Data | undefined {
+  if (!isObject(ed)) return undefined;
+  if (!hasOwn(ed, 'Data')) return ed;
+  let values = ed.Data;
+  if (isObject(values) && hasOwn(values, '#text')) values = values['#text'];
+  const list = Array.isArray(values) ? values : [values];
+  const out: Data = {};
+  for (const [k, v] of Object.entries(ed)) if (k !== 'Data' && k !== '#attributes' && v !== null) define(out, k, v);
+  list.forEach((v, i) => { if (v !== null && v !== undefined) define(out, `param${i + 1}`, v); });
+  return out;
+}
+
+/** evtx_dump's UserData: its one element's fields, and the element's name as `xml_name` (winlogbeat's winlog.user_data). */
+function evtxUserData(ud: unknown): Data | undefined {
+  if (!isObject(ud)) return undefined;
+  for (const [name, inner] of Object.entries(ud)) {
+    if (name === '#attributes' || !isObject(inner)) continue;
+    const out: Data = {};
+    for (const [k, v] of Object.entries(inner)) if (k !== '#attributes') define(out, k, v);
+    define(out, 'xml_name', name);
+    return out;
+  }
+  return undefined;
+}
+
+/** ECS from winlogbeat already: the GUID case differs between its versions; older ones leave event.type out. */
+function winlogFixes(doc: Record<string, unknown>, ecs: Map<string, FieldValue>): void {
   for (const field of ENTITY_IDS) {
     const v = getField(doc, field);
     if (typeof v === 'string' && BRACED_GUID.test(v)) ecs.set(field, v.toLowerCase());
   }
+  if (getField(doc, 'event.type') !== undefined) return;
+  // The map's type for the event id, when the document's category is the map's (so the id is read as the map reads it).
+  const channel = channelOf(HEADERS['winlogbeat-raw'], doc);
+  const code = String(getField(doc, 'winlog.event_id') ?? getField(doc, 'event.code') ?? '');
+  const event = channel && Object.hasOwn(channel.events, code) ? channel.events[code] : undefined;
+  if (!event?.type || !event.category) return;
+  const category = getField(doc, 'event.category');
+  const categories = Array.isArray(category) ? category : [category];
+  if (event.category.some((c) => categories.includes(c))) ecs.set('event.type', event.type);
 }
 
 function first(getters: Getter[]): Getter {
-  return (doc) => {
+  if (getters.length === 1) return getters[0]!;
+  return (doc, data) => {
     for (const g of getters) {
-      const v = g(doc);
+      const v = g(doc, data);
       if (v !== undefined) return v;
     }
     return undefined;
@@ -121,31 +265,52 @@ function compileSource(source: string, where: ShapeMap): Getter {
   const [name = '', how] = source.split('|');
   const transform = how === undefined ? undefined : TRANSFORMS[how];
   if (how !== undefined && !transform) throw new Error(`field map: unknown transform '${how}' in '${source}'`);
-  const paths = name.startsWith('sys:')
-    ? where.system[name.slice(4) as keyof ShapeMap['system']]
-    : [where.eventData ? `${where.eventData}.${name}` : name];
-  if (!paths) throw new Error(`field map: unknown header field '${name}'`);
-  return (doc) => {
-    for (const p of paths) {
-      const raw = getField(doc, p);
-      if (raw === undefined || EMPTY.has(raw)) continue;
-      const v = transform ? transform(raw) : raw;
-      if (v !== undefined) return v;
-    }
-    return undefined;
+  const finish = (raw: FieldValue | undefined): FieldValue | undefined => {
+    if (raw === undefined || EMPTY.has(raw)) return undefined;
+    return transform ? transform(raw) : raw;
   };
+  // The whole event data, for transforms that read several of its fields.
+  if (name === '@') return (_doc, data) => (data.event ? finish(data.event as FieldValue) : undefined);
+  if (name.startsWith('user:')) {
+    const key = name.slice(5);
+    return (_doc, data) => (data.user && hasOwn(data.user, key) ? finish(data.user[key] as FieldValue) : undefined);
+  }
+  if (name.startsWith('sys:')) {
+    const paths = where.system[name.slice(4) as HeaderName];
+    if (!paths) throw new Error(`field map: unknown header field '${name}'`);
+    return (doc) => {
+      for (const p of paths) {
+        const v = finish(getField(doc, p));
+        if (v !== undefined) return v;
+      }
+      return undefined;
+    };
+  }
+  return (_doc, data) => (data.event && hasOwn(data.event, name) ? finish(data.event[name] as FieldValue) : undefined);
 }
 
 /**
  * The document as the rules see it, for `lolhunt normalize`: the original fields with the
- * mapped ECS fields written over them (nested). Objects on the written paths are copied,
- * the rest is shared with the original (which is not changed), so any depth is fine.
+ * mapped ECS fields written over them (nested), `winlog.event_data` / `winlog.user_data`
+ * included. Objects on the written paths are copied, the rest is shared with the original
+ * (which is not changed), so any depth is fine.
  */
 export function ecsDocument(n: Normalized, doc: Record<string, unknown>): Record<string, unknown> {
   if (!(n.view instanceof MappedView)) return doc;
   const out: Record<string, unknown> = { ...doc };
   const copied = new Set<object>([out]);
-  for (const [path, value] of n.view.ecs) {
+  const entries: [string, unknown][] = [];
+  for (const a of n.view.aliases) {
+    const copy: Data = {};
+    for (const [k, v] of Object.entries(a.data)) {
+      // A flat export's event data is the document itself: its own objects are not event data (winlogbeat's is text).
+      if (a.skip && (a.skip.has(k) || (typeof v === 'object' && v !== null))) continue;
+      define(copy, k, asText(v as FieldValue));
+    }
+    entries.push([a.prefix.slice(0, -1), copy]);
+  }
+  entries.push(...n.view.ecs);
+  for (const [path, value] of entries) {
     const parts = path.split('.');
     let node = out;
     for (const part of parts.slice(0, -1)) {

@@ -41,6 +41,113 @@ const HIVES: Record<string, string> = {
   HKEY_USERS: 'HKU', HKU: 'HKU',
 };
 
+/** Windows logon types by number, named as winlogbeat's security module names them. */
+const LOGON_TYPES: Record<string, string> = {
+  2: 'Interactive', 3: 'Network', 4: 'Batch', 5: 'Service', 7: 'Unlock', 8: 'NetworkCleartext',
+  9: 'NewCredentials', 10: 'RemoteInteractive', 11: 'CachedInteractive',
+};
+
+/**
+ * The SAM account-control flags of NewUacValue (4720/4738/4742...: 0x15 is disabled, password
+ * not required, normal account), by the names Elastic's current rules compare
+ * `winlog.event_data.NewUACList` with (`USER_DONT_REQUIRE_PREAUTH`, `USER_DONT_EXPIRE_PASSWORD`).
+ */
+const UAC_FLAGS: [number, string][] = [
+  [0x1, 'USER_ACCOUNT_DISABLED'], [0x2, 'USER_HOME_DIRECTORY_REQUIRED'], [0x4, 'USER_PASSWORD_NOT_REQUIRED'],
+  [0x8, 'USER_TEMP_DUPLICATE_ACCOUNT'], [0x10, 'USER_NORMAL_ACCOUNT'], [0x20, 'USER_MNS_LOGON_ACCOUNT'],
+  [0x40, 'USER_INTERDOMAIN_TRUST_ACCOUNT'], [0x80, 'USER_WORKSTATION_TRUST_ACCOUNT'], [0x100, 'USER_SERVER_TRUST_ACCOUNT'],
+  [0x200, 'USER_DONT_EXPIRE_PASSWORD'], [0x400, 'USER_ACCOUNT_AUTO_LOCKED'], [0x800, 'USER_ENCRYPTED_TEXT_PASSWORD_ALLOWED'],
+  [0x1000, 'USER_SMARTCARD_REQUIRED'], [0x2000, 'USER_TRUSTED_FOR_DELEGATION'], [0x4000, 'USER_NOT_DELEGATED'],
+  [0x8000, 'USER_USE_DES_KEY_ONLY'], [0x10000, 'USER_DONT_REQUIRE_PREAUTH'], [0x20000, 'USER_PASSWORD_EXPIRED'],
+  [0x40000, 'USER_TRUSTED_TO_AUTHENTICATE_FOR_DELEGATION'], [0x80000, 'USER_NO_AUTH_DATA_REQUIRED'],
+  [0x100000, 'USER_PARTIAL_SECRETS_ACCOUNT'], [0x200000, 'USER_USE_AES_KEYS'],
+];
+
+/** Service types (4697's ServiceType), as winlogbeat's security module names them. */
+const SERVICE_TYPES: Record<string, string> = {
+  '0x1': 'Kernel Driver', '0x2': 'File System Driver', '0x8': 'Recognizer Driver', '0x10': 'Win32 Own Process',
+  '0x20': 'Win32 Share Process', '0x110': 'Interactive Own Process', '0x120': 'Interactive Share Process',
+};
+
+/** IANA protocol numbers the Windows Filtering Platform logs, by their ECS transport name. */
+const TRANSPORTS: Record<string, string> = { 1: 'icmp', 6: 'tcp', 17: 'udp', 58: 'ipv6-icmp' };
+
+/** The Windows event keywords' audit bits (winmeta.xml): Audit Failure 0x10000000000000, Audit Success 0x20000000000000. */
+const AUDIT_FAILURE = 1n << 52n;
+const AUDIT_SUCCESS = 1n << 53n;
+
+function auditOutcome(v: FieldValue): string | undefined {
+  if (Array.isArray(v)) {
+    // winlogbeat's rendered names: ["Audit Success"].
+    for (const k of v) {
+      const o = auditOutcome(k);
+      if (o) return o;
+    }
+    return undefined;
+  }
+  const s = str(v)?.trim();
+  if (!s) return undefined;
+  const name = s.toLowerCase().replace(/[\s_]/g, '');
+  if (name === 'auditsuccess') return 'success';
+  if (name === 'auditfailure') return 'failure';
+  let bits: bigint;
+  try {
+    // Hex as evtx_dump writes it; a signed 64-bit decimal as NXLog writes it.
+    bits = /^0x[0-9a-f]{1,16}$/i.test(s) ? BigInt(s) : /^-?\d{1,20}$/.test(s) ? BigInt.asUintN(64, BigInt(s)) : -1n;
+  } catch {
+    return undefined;
+  }
+  if (bits < 0n) return undefined;
+  if (bits & AUDIT_FAILURE) return 'failure';
+  if (bits & AUDIT_SUCCESS) return 'success';
+  return undefined;
+}
+
+const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
+/** An IP address as ECS stores it (v4-mapped v6 as v4, as winlogbeat does for Kerberos events); anything else dropped. */
+function ipAddress(v: FieldValue): string | undefined {
+  const s = str(v)?.trim();
+  if (!s) return undefined;
+  const v4 = s.replace(/^::ffff:/i, '');
+  if (IPV4.test(v4)) return v4;
+  return /^[0-9a-f:]+(%\w+)?$/i.test(s) && s.includes(':') ? s : undefined;
+}
+
+/** Key=Value lines (classic PowerShell's params, 4103's ContextInfo) as an object; keys without blanks. */
+export function keyValueLines(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const line of text.split(/\r?\n/)) {
+    const eq = line.indexOf('=');
+    if (eq <= 0) continue;
+    const key = line.slice(0, eq).replace(/\s+/g, '');
+    if (!key || key === '__proto__') continue;
+    Object.defineProperty(out, key, { value: line.slice(eq + 1).trim(), enumerable: true, writable: true, configurable: true });
+  }
+  return out;
+}
+
+const field = (data: FieldValue, name: string): FieldValue | undefined =>
+  typeof data === 'object' && data !== null && !Array.isArray(data) && Object.hasOwn(data, name) ? (data as Record<string, FieldValue>)[name] : undefined;
+/** The Windows Filtering Platform's Direction: %%14592 inbound, %%14593 outbound (msobjs). */
+const wfpInbound = (data: FieldValue): boolean | undefined => {
+  const d = str(field(data, 'Direction') ?? null)?.trim();
+  return d === '%%14592' || d === 'Inbound' ? true : d === '%%14593' || d === 'Outbound' ? false : undefined;
+};
+/**
+ * WFP events name the local end Source and the remote end Dest in both directions; ECS's
+ * source is the end that opened the connection, so an inbound connection swaps them.
+ */
+function wfpEnd(end: 'source' | 'destination', part: 'Address' | 'Port'): Transform {
+  return (data) => {
+    const inbound = wfpInbound(data);
+    if (inbound === undefined) return undefined;
+    const local = (end === 'source') !== inbound;
+    const v = field(data, local ? `Source${part}` : `Dest${part}`);
+    if (v === undefined) return undefined;
+    return part === 'Address' ? ipAddress(v) : TRANSFORMS.long!(v);
+  };
+}
+
 /** The transforms a map may name after `|`. */
 export const TRANSFORMS: Record<string, Transform> = {
   string: (v) => str(v),
@@ -90,6 +197,11 @@ export const TRANSFORMS: Record<string, Transform> = {
     return s === undefined ? undefined : splitCommandLine(s).length;
   },
   list: (v) => (Array.isArray(v) ? v : [v]),
+  // winlogbeat splits a PrivilegeList on blanks ("SeBackupPrivilege\r\n\t\t\tSeRestorePrivilege").
+  words: (v) => {
+    const words = str(v)?.split(/\s+/).filter(Boolean);
+    return words?.length ? words : undefined;
+  },
   registryHive: (v) => {
     const s = str(v);
     return s === undefined ? undefined : hive(s);
@@ -107,6 +219,41 @@ export const TRANSFORMS: Record<string, Transform> = {
     const ips = s.split(';').map((x) => x.trim()).filter((x) => x && !x.startsWith('type:')).map((x) => x.replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/i, '$1'));
     return ips.length ? ips : undefined;
   },
+  logonType: (v) => {
+    const s = str(v)?.trim();
+    return s !== undefined && Object.hasOwn(LOGON_TYPES, s) ? LOGON_TYPES[s] : undefined;
+  },
+  auditOutcome,
+  ip: ipAddress,
+  // winlogbeat keeps a TargetUserName's part before '@'.
+  beforeAt: (v) => str(v)?.split('@')[0] || undefined,
+  // A member's distinguished name (CN=alice,OU=...) to its name, as winlogbeat does.
+  cn: (v) => str(v)?.split(',')[0]!.replace(/^cn=/i, '') || undefined,
+  uacList: (v) => {
+    const s = str(v)?.trim();
+    const n = s && /^(0x[0-9a-f]+|\d+)$/i.test(s) ? Number(s) : NaN;
+    if (!Number.isSafeInteger(n)) return undefined;
+    const names = UAC_FLAGS.filter(([bit]) => (n & bit) === bit).map(([, name]) => name);
+    return names.length ? names : undefined;
+  },
+  serviceType: (v) => {
+    const s = str(v)?.trim().toLowerCase();
+    return s !== undefined && Object.hasOwn(SERVICE_TYPES, s) ? SERVICE_TYPES[s] : undefined;
+  },
+  transport: (v) => {
+    const s = str(v)?.trim();
+    return s !== undefined && Object.hasOwn(TRANSPORTS, s) ? TRANSPORTS[s] : undefined;
+  },
+  // The object type of 4656/4663 decides their category: a file, a registry key (as 4657), a process (as Sysmon's 10).
+  objectCategory: (v) => (v === 'File' ? ['file'] : v === 'Key' ? ['registry', 'configuration'] : v === 'Process' ? ['process'] : undefined),
+  wfpDirection: (data) => {
+    const inbound = wfpInbound(data);
+    return inbound === undefined ? undefined : inbound ? 'ingress' : 'egress';
+  },
+  wfpSourceIp: wfpEnd('source', 'Address'),
+  wfpSourcePort: wfpEnd('source', 'Port'),
+  wfpDestinationIp: wfpEnd('destination', 'Address'),
+  wfpDestinationPort: wfpEnd('destination', 'Port'),
   md5: hash('md5'),
   sha1: hash('sha1'),
   sha256: hash('sha256'),

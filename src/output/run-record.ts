@@ -17,6 +17,7 @@ export function summaryRecord(s: ScanSummary, run: RunInfo | undefined): Record<
     host_filtered: s.hostFiltered,
     ...(s.window ? { window: s.window } : {}),
     events_by_category: Object.fromEntries(s.eventsByCategory.map((r) => [r.key, r.count])),
+    ...(s.eventsUnmapped?.length ? { events_unmapped: Object.fromEntries(s.eventsUnmapped.map((r) => [r.key, r.count])) } : {}),
     events_by_host: Object.fromEntries(s.eventsByHost.map((r) => [r.key, r.count])),
     alerts: s.alerts,
     alerts_by_severity: Object.fromEntries(bySeverity(s).map((r) => [r.severity, r.count])),

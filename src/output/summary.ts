@@ -34,10 +34,13 @@ export function formatInputTrouble(s: ScanSummary): string {
   return `input problems (exit 3): ${plural(s.fileErrors, 'file error')}, ${plural(s.badLines, 'bad line')}; results may be incomplete; ${formatQuietLine(s)} found`;
 }
 
+/** Channel and event-id pairs named on the "unmapped" line before "N more" (--verbose: all). */
+const UNMAPPED_TOP = 4;
+
 /** "a 3, b 2, 4 more": the largest counts first. */
-function topList(rows: { key: string; count: number }[]): string {
-  const keys = rows.slice(0, TOP).map((r) => `${showValue(r.key)} ${r.count}`);
-  return `${keys.join(', ')}${rows.length > TOP ? `, ${rows.length - TOP} more` : ''}`;
+function topList(rows: { key: string; count: number }[], top = TOP): string {
+  const shown = rows.slice(0, top).map((r) => `${showValue(r.key)} ${r.count}`);
+  return `${shown.join(', ')}${rows.length > top ? `, ${rows.length - top} more` : ''}`;
 }
 
 /**
@@ -56,6 +59,9 @@ export function formatSummary(s: ScanSummary, opts: { color: boolean; verbose?: 
   row('files', `${s.files} (${formatBytes(s.bytes)})`);
   row('events', s.unparsed ? `${s.events} (${s.unparsed} not parsed: no rule can match them)` : String(s.events));
   if (s.eventsByCategory.length) row('categories', topList(s.eventsByCategory));
+  // Windows events no map gave a category: which channels and ids (all of them with --verbose).
+  const unmapped = s.eventsUnmapped ?? [];
+  if (unmapped.length) row('unmapped', `${unmapped.reduce((n, r) => n + r.count, 0)} Windows events without a category: ${topList(unmapped, opts.verbose ? unmapped.length : UNMAPPED_TOP)}${unmapped.length > UNMAPPED_TOP && !opts.verbose ? ' (--verbose lists all)' : ''}`);
   row('hosts', `${s.eventsByHost.length}${s.eventsByHost.length ? `: ${topList(s.eventsByHost)}` : ''}`);
   row('bad lines', s.badLines ? c.yellow(String(s.badLines)) : '0');
   if (s.badLinesByReason.length) row('bad reasons', c.yellow(topList(s.badLinesByReason)));

@@ -9,7 +9,9 @@ const hashes = (prefix: string) => ({
 
 /**
  * Sysmon (Microsoft-Windows-Sysmon/Operational), field for field as Elastic's
- * sysmon_operational ingest pipeline maps it; categories per event id likewise.
+ * sysmon_operational ingest pipeline maps it; categories per event id likewise (every id
+ * its table names, 1-29 and 255: elastic/integrations packages/windows/data_stream/
+ * sysmon_operational/elasticsearch/ingest_pipeline/default.yml).
  */
 export const SYSMON: ChannelMap = {
   name: 'sysmon',
@@ -18,6 +20,9 @@ export const SYSMON: ChannelMap = {
   common: {
     '@timestamp': ['UtcTime|date', 'sys:created|date'],
     'event.module': '=sysmon',
+    // The Elastic Agent integration's data stream (Elastic's rules test it).
+    'event.dataset': '=windows.sysmon_operational',
+    'data_stream.dataset': '=windows.sysmon_operational',
     'rule.name': 'RuleName',
     'process.entity_id': ['ProcessGuid|guid', 'SourceProcessGuid|guid', 'SourceProcessGUID|guid'],
     'process.pid': ['ProcessId|long', 'SourceProcessId|long'],
@@ -65,6 +70,7 @@ export const SYSMON: ChannelMap = {
     },
     '2': { category: ['file'], type: ['change'], action: 'A process changed a file creation time' },
     '3': { category: ['network'], type: ['start', 'connection', 'protocol'], action: 'Network connection' },
+    '4': { category: ['process'], type: ['change'], action: 'Sysmon service state changed' },
     '5': { category: ['process'], type: ['end'], action: 'Process terminated' },
     '6': { category: ['driver'], type: ['start'], action: 'Driver loaded', fields: { 'file.path': 'ImageLoaded', 'file.name': 'ImageLoaded|basename', ...hashes('file') } },
     '7': {
@@ -90,20 +96,32 @@ export const SYSMON: ChannelMap = {
       },
     },
     '8': { category: ['process'], type: ['change'], action: 'CreateRemoteThread' },
+    '9': { category: ['process'], type: ['access'], action: 'RawAccessRead' },
     '10': { category: ['process'], type: ['access'], action: 'ProcessAccess' },
     '11': { category: ['file'], type: ['creation'], action: 'FileCreate' },
     '12': { category: ['configuration', 'registry'], type: ['change'], action: 'RegistryEvent (Object create and delete)', fields: registry() },
     '13': { category: ['configuration', 'registry'], type: ['change'], action: 'RegistryEvent (Value Set)', fields: registry() },
     '14': { category: ['configuration', 'registry'], type: ['change'], action: 'RegistryEvent (Key and Value Rename)', fields: registry() },
     '15': { category: ['file'], type: ['access'], action: 'FileCreateStreamHash', fields: hashes('file') },
+    '16': { category: ['configuration'], type: ['change'], action: 'ServiceConfigurationChange' },
     '17': { category: ['file'], type: ['creation'], action: 'PipeEvent (Pipe Created)', fields: { 'file.name': 'PipeName' } },
     '18': { category: ['file'], type: ['access'], action: 'PipeEvent (Pipe Connected)', fields: { 'file.name': 'PipeName' } },
     '22': {
       category: ['network'], type: ['connection', 'protocol', 'info'], action: 'DNSEvent (DNS query)',
       fields: { 'network.protocol': '=dns', 'dns.question.name': 'QueryName', 'dns.resolved_ip': 'QueryResults|dnsIps' },
     },
-    '23': { category: ['file'], type: ['deletion'], action: 'FileDelete (File Delete archived)' },
-    '26': { category: ['file'], type: ['deletion'], action: 'FileDeleteDetected (File Delete logged)' },
+    '19': { category: ['process'], type: ['info'], action: 'WmiEvent (WmiEventFilter activity detected)' },
+    '20': { category: ['process'], type: ['change'], action: 'WmiEvent (WmiEventConsumer activity detected)' },
+    '21': { category: ['process'], type: ['access'], action: 'WmiEvent (WmiEventConsumerToFilter activity detected)' },
+    '23': { category: ['file'], type: ['deletion'], action: 'FileDelete (File Delete archived)', fields: hashes('process') },
+    // Elastic gives the clipboard no category.
+    '24': { type: ['change'], action: 'ClipboardChange (New content in the clipboard)', fields: hashes('process') },
+    '25': { category: ['process'], type: ['change'], action: 'ProcessTampering (Process image change)', fields: hashes('process') },
+    '26': { category: ['file'], type: ['deletion'], action: 'FileDeleteDetected (File Delete logged)', fields: hashes('file') },
+    '27': { category: ['file'], type: ['creation'], outcome: 'failure', action: 'FileBlockExecutable', fields: hashes('file') },
+    '28': { category: ['file'], type: ['deletion'], action: 'FileBlockShredding', fields: hashes('file') },
+    '29': { category: ['file'], type: ['creation'], action: 'FileExecutableDetected', fields: hashes('file') },
+    '255': { category: ['process'], outcome: 'failure', action: 'Error', fields: { 'error.code': 'ID' } },
   },
 };
 
