@@ -214,7 +214,8 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
     Object.assign(summary, coverage.finish(opts.timestampField));
     opts.queries.forEach((q, qi) => {
       const dropped = runners[qi]!.dropped();
-      if (dropped) summary.warnings.push(`${q.name}: dropped the partial sequences of ${dropped} join keys, oldest first, to keep at most ${opts.maxPending ?? DEFAULT_MAX_PENDING} open (--max-pending); sequences they would have completed are not reported`);
+      // Only keys with open partial sequences count (sequence.ts): each drop lost a sequence in progress.
+      if (dropped) summary.warnings.push(`${q.name}: dropped the partial sequences of ${dropped} join keys, oldest first, to keep at most ${opts.maxPending ?? DEFAULT_MAX_PENDING} keys with open partial sequences (--max-pending); a sequence one of them would have completed is not reported`);
     });
     summary.alerts = alerts.length;
     summary.badLinesByReason = badReasons.sorted();
