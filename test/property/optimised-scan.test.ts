@@ -25,7 +25,7 @@ import { ROOT } from '../helpers/run-cli.js';
 const fields = { categoryField: 'event.category', timestampField: '@timestamp' };
 const ELASTIC = process.env.LOLHUNT_ELASTIC_RULES ?? path.resolve(ROOT, '..', 'shared', 'detection-rules', 'rules');
 
-export function load(dir: string, filter: (file: string) => boolean = () => true): ScanQuery[] {
+function load(dir: string, filter: (file: string) => boolean = () => true): ScanQuery[] {
   const walk = (d: string): string[] => fs.readdirSync(d, { withFileTypes: true }).flatMap((e) =>
     e.isDirectory() ? (e.name.startsWith('_') ? [] : walk(path.join(d, e.name))) : e.name.endsWith('.toml') ? [path.join(d, e.name)] : []);
   const options = compileOptions(fields);
@@ -39,7 +39,7 @@ export function load(dir: string, filter: (file: string) => boolean = () => true
 interface StepWords { category: string | null; pairs: [string, (string | number)[]][]; keys: string[] }
 
 /** A rule's steps (and until) as the fields and literals they name, from its syntax tree. */
-export function vocabulary(q: ScanQuery): StepWords[] {
+function vocabulary(q: ScanQuery): StepWords[] {
   const ast = q.compiled.ast as unknown as { type: string; by?: Node[]; filter?: Filter; steps?: { filter: Filter; by: Node[] }[]; until?: { filter: Filter; by: Node[] } | null };
   type Node = { type: string; path?: string; value?: unknown } & Record<string, unknown>;
   type Filter = { category: string | null; condition: Node };
@@ -96,7 +96,7 @@ interface Suite { name: string; queries: ScanQuery[]; vocab: StepWords[][] }
 type Kind = 'plain' | 'mutated' | 'array' | 'hostile';
 const weighted = <T>(choices: [T, number][]) => fc.oneof(...choices.map(([v, weight]) => ({ arbitrary: fc.constant(v), weight })));
 
-export function docArb(suite: Suite): fc.Arbitrary<Record<string, unknown>> {
+function docArb(suite: Suite): fc.Arbitrary<Record<string, unknown>> {
   return fc.record({
     rule: fc.nat(suite.vocab.length - 1),
     step: fc.nat(),
@@ -170,7 +170,7 @@ function fileOf(texts: { compact: string; pretty: string }[], shape: Shape, pad:
 const identity = (rule: string, keys: FieldValue[], ids: (string | null)[]) => JSON.stringify([rule, keys, ids]);
 
 /** The plain evaluation: every step of every query on every document (no index, no prefilter), ordered, run. */
-export function reference(docs: Record<string, unknown>[], queries: ScanQuery[]): string[] {
+function reference(docs: Record<string, unknown>[], queries: ScanQuery[]): string[] {
   const normalizer = new Normalizer(true);
   const timeless = queries.every((q) => q.compiled.type === 'sample');
   const events: { event: TimelineEvent; hits: [number, Hit][] }[] = [];
