@@ -39,7 +39,18 @@ export interface CollectSettings {
   hosts?: string[];
   /** Fields to watch for: the unit reports which it never met (field warnings). */
   watchFields?: string[];
+  /**
+   * Events dated after this (epoch ms: the clock when the scan began, plus FUTURE_TOLERANCE)
+   * are matched as dated but counted apart, and never taken as the newest time a relative
+   * --from/--to counts back from. Absent: every time is plausible.
+   */
+  futureAfter?: number;
 }
+
+/** How far past this computer's clock an event's time may lie and still be the export's end: a day (clock skew, zones written as UTC). */
+export const FUTURE_TOLERANCE = 86_400_000;
+/** The times a timeline holds: what a Date can show (±8.64e15 ms, ±273,790 years), so every alert time prints as ISO-8601. */
+export const MAX_TIME = 8.64e15;
 
 /** What a unit reports when it is done: its line count (to number the next range) and what it saw. */
 export interface UnitResult {
@@ -102,6 +113,7 @@ export async function collectUnit(unit: WorkUnit, queries: CompiledQuery[], opts
     ...(filter ? { filter, onSkipped: (n: number) => sink.unparsed?.(n) } : {}),
   };
   const hostMatchers = (opts.hosts ?? []).map((h) => compileWildcard(h, true));
+  const futureAfter = opts.futureAfter ?? Infinity;
   let counts = emptyTally();
   const flush = () => {
     if (counts.events || counts.hostFiltered) sink.events(counts);
@@ -134,6 +146,8 @@ export async function collectUnit(unit: WorkUnit, queries: CompiledQuery[], opts
         const stamp = view.get(opts.timestampField);
         const date = parseTime(stamp);
         ts = date?.ms ?? (timeless ? 0 : null);
+        // An epoch number beyond the dates a Date holds (a 30-digit "nanoseconds") is no time.
+        if (ts !== null && !(Math.abs(ts) <= MAX_TIME)) ts = null;
         if (ts !== null) {
           if (date?.epoch) tally.epoch(date.epoch);
           tally.event(normalized.shape, view);
@@ -157,7 +171,10 @@ export async function collectUnit(unit: WorkUnit, queries: CompiledQuery[], opts
         continue;
       }
       counts.events++;
-      if (ts > counts.newest) counts.newest = ts;
+      if (ts > futureAfter) {
+        counts.future++;
+        if (ts > counts.furthest) counts.furthest = ts;
+      } else if (ts > counts.newest) counts.newest = ts;
       bump(counts.hosts, host);
       const category = view.get(opts.categoryField);
       if (typeof category === 'string') bump(counts.categories, category);

@@ -41,11 +41,12 @@ const COARSE = new Set(['event.category', 'host.os.type', 'host.os.family', 'hos
 
 /**
  * The index key of a value as a step is filed under it: case-folded text, a number's
- * canonical text. A numeric literal is filed under both its text and its number's (an
- * event's `"4624"` equals `"4624"`, its `4624` equals `"4624.0"`).
+ * canonical text case-folded too (`:` matches `1e400`, read as Infinity, against
+ * `"INFINITY"`, and `1e21` against `"1E+21"`). A numeric literal is filed under both its text
+ * and its number's (an event's `"4624"` equals `"4624"`, its `4624` equals `"4624.0"`).
  */
 function keyOf(v: string | number): string {
-  return typeof v === 'number' ? String(v) : v.toLowerCase();
+  return (typeof v === 'number' ? String(v) : v).toLowerCase();
 }
 function literalKeys(v: string): string[] {
   const n = comparesAsText(v) ? null : Number(v);

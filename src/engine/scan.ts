@@ -3,7 +3,7 @@ import { readText, type InputSource } from '../input/index.js';
 import { formatTimestamp } from '../normalize/index.js';
 import type { RuleMeta } from '../rules/index.js';
 import type { EventView } from '../eql/index.js';
-import { matchersFor, type CollectSettings, type PrefilterMode } from './collect.js';
+import { FUTURE_TOLERANCE, matchersFor, type CollectSettings, type PrefilterMode } from './collect.js';
 import { Coverage } from './coverage.js';
 import { FieldPresence, type AbsentField, type FieldReport } from './fields.js';
 import { CandidateOrder, DEFAULT_ORDER_BUDGET } from './order.js';
@@ -63,6 +63,8 @@ export interface ScanOptions {
   watchFields?: string[];
   /** Called with every event read, candidate or not (explain); the scan then runs on this thread. */
   inspect?: (event: TimelineEvent, view: EventView) => void;
+  /** The clock (epoch ms), read once when the scan begins: events dated a day past it are not the export's end. Default Date.now. */
+  now?: () => number;
   /** The literal prefilter's mode (collect.ts), default `off`. */
   prefilter?: PrefilterMode;
   /** Told the names of the queries with a step that has no literal (they keep every line parsed). */
@@ -101,6 +103,9 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   const categories = new Tally();
   const unmapped = new Tally();
   let newest = -Infinity;
+  let future = 0;
+  let furthest = -Infinity;
+  const futureAfter = (opts.now ?? Date.now)() + FUTURE_TOLERANCE;
   const count = (p: InputProblem) => {
     summary[p.kind === 'file' ? 'fileErrors' : 'badLines']++;
     if (p.kind === 'line') badReasons.add(reasonKind(p.reason));
@@ -109,6 +114,8 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
     summary.events += t.events;
     summary.hostFiltered += t.hostFiltered;
     if (t.newest > newest) newest = t.newest;
+    future += t.future;
+    if (t.furthest > furthest) furthest = t.furthest;
     for (const [k, n] of t.hosts) hosts.add(k, n);
     for (const [k, n] of t.categories) categories.add(k, n);
     for (const [k, n] of t.unmapped) unmapped.add(k, n);
@@ -140,6 +147,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
       categoryField,
       ...(opts.watchFields ? { watchFields: opts.watchFields } : {}),
       ...(opts.hosts?.length ? { hosts: opts.hosts } : {}),
+      futureAfter,
       // Lines skipped unparsed are never seen: not by explain, not by --host, not by the newest
       // time a relative --from/--to counts back from. Then `skip` searches but parses all (`tag`).
       ...(opts.prefilter ? { prefilter: opts.prefilter === 'skip' && needsEveryEvent(opts) ? 'tag' : opts.prefilter } : {}),
@@ -202,7 +210,9 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
       ...(opts.maxSamplesPerKey ? { maxSamplesPerKey: opts.maxSamplesPerKey } : {}),
       ...(opts.maxPending ? { maxPending: opts.maxPending } : {}),
     }));
-    const inside = windowTest(opts.window, newest, summary);
+    // The export's end is its newest plausible time; only when every event lies in the future is it the furthest.
+    const anchor = newest === -Infinity ? furthest : newest;
+    const inside = windowTest(opts.window, anchor, summary);
     for await (const c of order.ordered()) {
       if (!inside(c.event.ts)) continue;
       for (const [q, hit] of c.hits) runners[q]!.push(c.event, hit);
@@ -214,9 +224,11 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
     });
     const alerts = mergeByCompletion(perQuery);
     Object.assign(summary, coverage.finish(opts.timestampField));
+    if (future) summary.warnings.push(futureWarning(future, furthest, newest, opts.window));
     opts.queries.forEach((q, qi) => {
       const dropped = runners[qi]!.dropped();
-      if (dropped) summary.warnings.push(`${q.name}: dropped the partial sequences of ${dropped} join keys, oldest first, to keep at most ${opts.maxPending ?? DEFAULT_MAX_PENDING} open (--max-pending); sequences they would have completed are not reported`);
+      // Only keys with open partial sequences count (sequence.ts): each drop lost a sequence in progress.
+      if (dropped) summary.warnings.push(`${q.name}: dropped the partial sequences of ${dropped} join keys, oldest first, to keep at most ${opts.maxPending ?? DEFAULT_MAX_PENDING} keys with open partial sequences (--max-pending); a sequence one of them would have completed is not reported`);
     });
     summary.alerts = alerts.length;
     summary.badLinesByReason = badReasons.sorted();
@@ -233,14 +245,27 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
 }
 
 function needsEveryEvent(opts: ScanOptions): boolean {
-  const relative = [opts.window?.from, opts.window?.to].some((b) => b !== undefined && !('at' in b));
-  return opts.inspect !== undefined || (opts.hosts?.length ?? 0) > 0 || relative;
+  return opts.inspect !== undefined || (opts.hosts?.length ?? 0) > 0 || isRelative(opts.window);
+}
+
+const isRelative = (window: ScanOptions['window']) => [window?.from, window?.to].some((b) => b !== undefined && !('at' in b));
+
+/**
+ * Events dated past the clock (plus a day) are matched as dated, but one forged time must not
+ * move the export's end: a relative window counts back from the newest time before that.
+ */
+function futureWarning(future: number, furthest: number, newest: number, window: ScanOptions['window']): string {
+  const said = `${future} event${future === 1 ? ' is' : 's are'} dated more than a day after this computer's clock (the latest ${formatTimestamp(furthest)}); check the clocks of the hosts that wrote them`;
+  if (!isRelative(window)) return said;
+  return newest === -Infinity
+    ? `${said}; no event is dated before that, so relative --from/--to count back from ${formatTimestamp(furthest)}`
+    : `${said}; relative --from/--to count back from the newest event before that, ${formatTimestamp(newest)}`;
 }
 
 /**
  * Whether a candidate's time is inside the window, counting those outside into the summary.
- * Relative bounds count back from the newest event read, so "the last 24h" of an export
- * means the last 24 hours it covers, not of today.
+ * Relative bounds count back from the newest event read (`newest`: the newest plausible one,
+ * see futureWarning), so "the last 24h" of an export means the last 24 hours it covers, not of today.
  */
 function windowTest(window: ScanOptions['window'], newest: number, summary: ScanSummary): (ts: number) => boolean {
   if (!window) return () => true;

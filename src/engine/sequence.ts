@@ -15,6 +15,18 @@ interface Partial {
   keys: FieldValue[];
 }
 
+/**
+ * A join key with open partial sequences: its slot per stage, how many slots are filled, and
+ * its place in the list of open keys, oldest first (unlinked in O(1) when it closes).
+ */
+interface OpenKey {
+  key: string;
+  slots: (Partial | undefined)[];
+  filled: number;
+  older: OpenKey | null;
+  newer: OpenKey | null;
+}
+
 /** Told why a sequence did not advance (explain); the normal scan passes none. */
 export interface SequenceTrace {
   /** An event matched stage `stage` but no partial sequence of its key waited at the stage before. */
@@ -39,11 +51,17 @@ export const DEFAULT_MAX_PENDING = 100_000;
  * Missing events (`![...]`) are left out of this matching and checked on each completed
  * candidate (see missing.ts). At most `maxPending` join keys hold partial sequences: past it
  * the key that opened first is dropped (and counted), so a rule without maxspan over a huge
- * input stays in bounded memory and says what it gave up.
+ * input stays in bounded memory and says what it gave up. A key whose partial sequences all
+ * completed, expired or ended holds none and frees its place at once: only open keys count.
+ * The open keys are kept in a list by age as well as in the map, so dropping the oldest is
+ * O(1) (a Map's first key is not: V8 walks over the holes its deletions left at the front).
  */
 export class SequenceRunner implements QueryRunner {
   private readonly stages: Stage[] = [];
-  private readonly state = new Map<string, (Partial | undefined)[]>();
+  private readonly state = new Map<string, OpenKey>();
+  /** The open keys by age: `oldest` is dropped first. */
+  private oldest: OpenKey | null = null;
+  private newest: OpenKey | null = null;
   /** Results with the positive event that completed each, for completion order. */
   private readonly results: (QueryResult & { done: TimelineEvent })[] = [];
   private readonly untilBit: number;
@@ -87,33 +105,70 @@ export class SequenceRunner implements QueryRunner {
     if (mask & this.untilBit) {
       for (const keys of hit.tuples[this.query.steps.length] ?? []) {
         const key = keyOf(keys);
-        if (this.trace) this.trace.ended(ev, (this.state.get(key) ?? []).flatMap((p) => (p ? [p.events[p.events.length - 1]!] : [])));
-        this.state.delete(key);
+        const open = this.state.get(key);
+        if (this.trace) this.trace.ended(ev, (open?.slots ?? []).flatMap((p) => (p ? [p.events[p.events.length - 1]!] : [])));
+        if (open) this.close(open);
       }
     }
   }
 
   private advance(s: number, ev: TimelineEvent, keys: FieldValue[]): void {
     const key = keyOf(keys);
-    let slots = this.state.get(key);
+    let open = this.state.get(key);
     if (s === 0) {
       // A single positive query (the rest missing events): each match is a candidate.
       if (this.stages.length === 1) return this.complete([ev], keys, key);
-      if (!slots) {
+      if (!open) {
         if (this.state.size >= this.maxPending) this.dropOldest();
-        this.state.set(key, (slots = new Array(this.stages.length)));
+        open = this.open(key);
       }
-      slots[0] = { events: [ev], keys };
+      this.fill(open, 0, { events: [ev], keys });
       return;
     }
-    const prev = slots?.[s - 1];
-    if (!prev) return this.trace?.unmatched(ev, s);
-    slots![s - 1] = undefined;
+    const prev = open?.slots[s - 1];
+    if (!open || !prev) return this.trace?.unmatched(ev, s);
     const { maxspan } = this.query;
-    if (maxspan !== null && ev.ts - prev.events[0]!.ts > maxspan) return this.trace?.expired(ev, s, prev.events[0]!);
-    const next = { events: [...prev.events, ev], keys };
-    if (s === this.stages.length - 1) this.complete(next.events, keys, key);
-    else slots![s] = next;
+    if (maxspan !== null && ev.ts - prev.events[0]!.ts > maxspan) {
+      this.empty(open, s - 1);
+      return this.trace?.expired(ev, s, prev.events[0]!);
+    }
+    const events = [...prev.events, ev];
+    // Moved on before the slot it left is emptied, so the key stays open (and keeps its age).
+    if (s < this.stages.length - 1) this.fill(open, s, { events, keys });
+    this.empty(open, s - 1);
+    if (s === this.stages.length - 1) this.complete(events, keys, key);
+  }
+
+  /** A new open key, the newest. */
+  private open(key: string): OpenKey {
+    const open: OpenKey = { key, slots: new Array(this.stages.length), filled: 0, older: this.newest, newer: null };
+    if (this.newest) this.newest.newer = open;
+    else this.oldest = open;
+    this.newest = open;
+    this.state.set(key, open);
+    return open;
+  }
+
+  /** Forgets a key and its partial sequences. */
+  private close(open: OpenKey): void {
+    if (open.older) open.older.newer = open.newer;
+    else this.oldest = open.newer;
+    if (open.newer) open.newer.older = open.older;
+    else this.newest = open.older;
+    open.older = open.newer = null;
+    this.state.delete(open.key);
+  }
+
+  private fill(open: OpenKey, slot: number, p: Partial): void {
+    if (!open.slots[slot]) open.filled++;
+    open.slots[slot] = p;
+  }
+
+  /** Empties a slot; a key left with none is closed. */
+  private empty(open: OpenKey, slot: number): void {
+    if (!open.slots[slot]) return;
+    open.slots[slot] = undefined;
+    if (--open.filled === 0) this.close(open);
   }
 
   private complete(positives: TimelineEvent[], instants: FieldValue[], key: string): void {
@@ -148,15 +203,15 @@ export class SequenceRunner implements QueryRunner {
   finish(): QueryResult[] {
     this.flush(Infinity);
     this.state.clear();
+    this.oldest = this.newest = null;
     // Deferred candidates resolve late: restore the order in which they completed.
     return this.results.sort((a, b) => compareEvents(a.done, b.done)).map(({ events, joinKeys }) => ({ events, joinKeys }));
   }
 
-  /** Drops the partial sequences of the key that opened first (a Map keeps insertion order). */
+  /** Drops the partial sequences of the key that opened first. */
   private dropOldest(): void {
-    const first = this.state.keys().next();
-    if (first.done) return;
-    this.state.delete(first.value);
+    if (!this.oldest) return;
+    this.close(this.oldest);
     this.droppedKeys++;
   }
 
@@ -168,14 +223,13 @@ export class SequenceRunner implements QueryRunner {
   /** Drops partial sequences that started before `oldest`: they can never complete. */
   private sweep(oldest: number): void {
     this.missing?.prune(oldest);
-    for (const [key, slots] of this.state) {
-      let alive = false;
-      for (let i = 0; i < slots.length; i++) {
-        const p = slots[i];
-        if (p && p.events[0]!.ts < oldest) slots[i] = undefined;
-        else if (p) alive = true;
+    for (let open = this.oldest; open; ) {
+      const newer = open.newer;
+      for (let i = 0; i < open.slots.length; i++) {
+        const p = open.slots[i];
+        if (p && p.events[0]!.ts < oldest) this.empty(open, i);
       }
-      if (!alive) this.state.delete(key);
+      open = newer;
     }
   }
 }

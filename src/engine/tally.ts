@@ -35,8 +35,11 @@ export interface EventTally {
   events: number;
   /** Events of hosts --host left out. */
   hostFiltered: number;
-  /** Newest event time (epoch ms), -Infinity before the first. */
+  /** Newest event time (epoch ms) not after CollectSettings.futureAfter, -Infinity before the first. */
   newest: number;
+  /** Events dated after futureAfter, and the latest of their times (-Infinity when none). */
+  future: number;
+  furthest: number;
   hosts: Map<string, number>;
   categories: Map<string, number>;
   /** Windows event-log events without a category, per "channel event-id" (what no map covers). */
@@ -44,5 +47,5 @@ export interface EventTally {
 }
 
 export function emptyTally(): EventTally {
-  return { events: 0, hostFiltered: 0, newest: -Infinity, hosts: new Map(), categories: new Map(), unmapped: new Map() };
+  return { events: 0, hostFiltered: 0, newest: -Infinity, future: 0, furthest: -Infinity, hosts: new Map(), categories: new Map(), unmapped: new Map() };
 }

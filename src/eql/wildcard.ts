@@ -6,45 +6,55 @@
  */
 export type StringMatcher = (value: string) => boolean;
 
-const ANY_ONE = '\u0000';
+/**
+ * A piece of a pattern between two `*`: its text, and where `?` stands in it (null when
+ * nowhere). The positions are kept apart from the text, so any character of the pattern,
+ * U+0000 included, stands for itself.
+ */
+interface Piece {
+  text: string;
+  anyOne: boolean[] | null;
+}
 
 /**
- * Splits on `*`; `?` becomes a NUL placeholder. There is no escape character: Elastic's rules
+ * Splits on `*`; `?` matches any one character. There is no escape character: Elastic's rules
  * write Windows paths such as `"C:\\Windows\\*"`, where the backslash is literal.
  */
-function pieces(pattern: string): { parts: string[]; hasAnyOne: boolean } {
-  const parts: string[] = [];
+function pieces(pattern: string): Piece[] {
+  const parts: Piece[] = [];
   let cur = '';
-  let hasAnyOne = false;
+  let anyOne: boolean[] | null = null;
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern.charAt(i);
     if (c === '*') {
-      parts.push(cur);
+      parts.push({ text: cur, anyOne });
       cur = '';
+      anyOne = null;
     } else if (c === '?') {
-      cur += ANY_ONE;
-      hasAnyOne = true;
+      (anyOne ??= [])[cur.length] = true;
+      cur += '?';
     } else {
       cur += c;
     }
   }
-  parts.push(cur);
-  return { parts, hasAnyOne };
+  parts.push({ text: cur, anyOne });
+  return parts;
 }
 
-/** Does `piece` (with ANY_ONE placeholders) match `s` at `at`? */
-function pieceAt(s: string, at: number, piece: string): boolean {
-  if (at + piece.length > s.length) return false;
-  for (let j = 0; j < piece.length; j++) {
-    const p = piece.charCodeAt(j);
-    if (p !== 0 && p !== s.charCodeAt(at + j)) return false;
+/** Does `piece` match `s` at `at`? */
+function pieceAt(s: string, at: number, piece: Piece): boolean {
+  const { text, anyOne } = piece;
+  if (at + text.length > s.length) return false;
+  if (anyOne === null) return s.startsWith(text, at);
+  for (let j = 0; j < text.length; j++) {
+    if (anyOne[j] !== true && text.charCodeAt(j) !== s.charCodeAt(at + j)) return false;
   }
   return true;
 }
 
-function findPiece(s: string, from: number, piece: string, hasAnyOne: boolean): number {
-  if (!hasAnyOne) return s.indexOf(piece, from);
-  for (let i = from; i + piece.length <= s.length; i++) if (pieceAt(s, i, piece)) return i;
+function findPiece(s: string, from: number, piece: Piece): number {
+  if (piece.anyOne === null) return s.indexOf(piece.text, from);
+  for (let i = from; i + piece.text.length <= s.length; i++) if (pieceAt(s, i, piece)) return i;
   return -1;
 }
 
@@ -63,26 +73,26 @@ export function foldedWildcard(pattern: string): StringMatcher {
 }
 
 function matcherOf(pattern: string): StringMatcher {
-  const { parts, hasAnyOne } = pieces(pattern);
+  const parts = pieces(pattern);
   // pieces() always returns at least one part.
-  const first = parts[0] ?? '';
+  const first = parts[0]!;
   if (parts.length === 1) {
-    if (!hasAnyOne) return (s) => s === first;
-    return (s) => s.length === first.length && pieceAt(s, 0, first);
+    if (first.anyOne === null) return (s) => s === first.text;
+    return (s) => s.length === first.text.length && pieceAt(s, 0, first);
   }
-  const last = parts[parts.length - 1] ?? '';
-  const middle = parts.slice(1, -1).filter((p) => p.length > 0);
-  const minLength = parts.reduce((n, p) => n + p.length, 0);
+  const last = parts[parts.length - 1]!;
+  const middle = parts.slice(1, -1).filter((p) => p.text.length > 0);
+  const minLength = parts.reduce((n, p) => n + p.text.length, 0);
   return (s) => {
     if (s.length < minLength) return false;
     if (!pieceAt(s, 0, first)) return false;
-    const tailStart = s.length - last.length;
+    const tailStart = s.length - last.text.length;
     if (!pieceAt(s, tailStart, last)) return false;
-    let pos = first.length;
+    let pos = first.text.length;
     for (const piece of middle) {
-      const at = findPiece(s, pos, piece, hasAnyOne);
-      if (at === -1 || at + piece.length > tailStart) return false;
-      pos = at + piece.length;
+      const at = findPiece(s, pos, piece);
+      if (at === -1 || at + piece.text.length > tailStart) return false;
+      pos = at + piece.text.length;
     }
     return true;
   };

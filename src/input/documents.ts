@@ -14,10 +14,18 @@ export type Container = 'lines' | 'array' | 'documents' | 'search';
 
 const SEARCH_RESPONSE = /^\{\s*"(took|timed_out|_shards|hits|_scroll_id|pit_id|terminated_early|num_reduce_phases)"\s*:/;
 const RECORD_HEADER = /^Record \d+$/;
-const SNIFF = 64 * 1024;
+/**
+ * The bytes of a file's start its container is judged from: readItems gathers this many
+ * before it decides, and splitFile reads as many to decide whether a file can be cut into
+ * byte ranges, so one file gets one answer whatever the thread count (issue #22: the
+ * splitter looked at 8 KiB, a whole read at 64 KiB). Large enough for a first line or a
+ * run of blank lines far longer than any export writes.
+ */
+export const CONTAINER_WINDOW = 1 << 20;
 
+/** The container of a file whose first bytes are `head` (only its first CONTAINER_WINDOW count). */
 export function detectContainer(head: Buffer): Container {
-  let text = head.subarray(0, SNIFF).toString('utf8');
+  let text = head.subarray(0, CONTAINER_WINDOW).toString('utf8');
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   text = text.trimStart();
   if (text.startsWith('[')) return 'array';
@@ -27,7 +35,7 @@ export function detectContainer(head: Buffer): Container {
   if (RECORD_HEADER.test(first)) return 'documents';
   // A pretty-printer opens a document alone on the first line (`{`), or ends the first line
   // inside it (`{"a": 1,`). Anything else, a broken first line included, is NDJSON; so is
-  // a first line cut off by the end of the sniffed bytes (a long line).
+  // a first line cut off by the end of the window (a long line).
   if (lines.length > 1 && (first === '{' || (first.startsWith('{') && /[,{[]$/.test(first) && !parses(first)))) return 'documents';
   return 'lines';
 }

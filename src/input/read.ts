@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { Readable, pipeline } from 'node:stream';
 import streamArray from 'stream-json/streamers/stream-array.js';
-import { DocumentSplitter, detectContainer } from './documents.js';
+import { CONTAINER_WINDOW, DocumentSplitter, detectContainer } from './documents.js';
 import { gunzip, isGzip } from './gzip.js';
 import { LineSplitter } from './lines.js';
 import { sniff } from './sniff.js';
@@ -52,7 +52,9 @@ export async function* readItems(source: InputSource, opts: ReadOptions): AsyncG
     if (first.done) return;
     chunks = prepend(first.value, chunks);
   }
-  const container = detectContainer(first.value);
+  const gathered = await gatherHead(chunks);
+  chunks = gathered.chunks;
+  const container = detectContainer(gathered.head);
   if (container === 'array') yield* readArray(chunks);
   // Lines of a plain file can be read again where they lie: they carry their byte span.
   else if (container === 'lines') yield* readLines(chunks, opts, isRegularFile(source) && !gzipped && kind.utf16 === undefined);
@@ -140,7 +142,8 @@ export async function splitFile(source: InputSource, rangeBytes: number): Promis
     handle = await fs.promises.open(source.path, 'r');
     const stat = await handle.stat();
     if (!stat.isFile() || stat.size < 2 * rangeBytes) return null;
-    const head = Buffer.alloc(8192);
+    // The same window readItems decides on (documents.ts CONTAINER_WINDOW): one answer for both.
+    const head = Buffer.alloc(CONTAINER_WINDOW);
     const { bytesRead } = await handle.read(head, 0, head.length, 0);
     const start = head.subarray(0, bytesRead);
     const kind = sniff(start);
@@ -335,6 +338,35 @@ async function* utf16ToUtf8(chunks: AsyncIterator<Buffer>, encoding: 'utf-16le' 
   }
   const tail = decoder.decode();
   if (tail) yield Buffer.from(tail, 'utf8');
+}
+
+/**
+ * The first CONTAINER_WINDOW bytes (all of them when fewer), for detectContainer, and the
+ * chunks again from the start. A read that fails meanwhile fails in its turn, after the
+ * bytes before it, as it would have without the look ahead.
+ */
+async function gatherHead(chunks: AsyncIterator<Buffer>): Promise<{ head: Buffer; chunks: AsyncIterator<Buffer> }> {
+  const parts: Buffer[] = [];
+  let size = 0;
+  let failure: { err: unknown } | null = null;
+  try {
+    while (size < CONTAINER_WINDOW) {
+      const r = await chunks.next();
+      if (r.done) break;
+      parts.push(r.value);
+      size += r.value.length;
+    }
+  } catch (err) {
+    failure = { err };
+  }
+  const head = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+  return { head, chunks: replay(head, failure, chunks) };
+}
+
+async function* replay(head: Buffer, failure: { err: unknown } | null, rest: AsyncIterator<Buffer>): AsyncGenerator<Buffer> {
+  if (head.length) yield head;
+  if (failure) throw failure.err;
+  yield* iterable(rest);
 }
 
 async function nextNonEmpty(it: AsyncIterator<Buffer>): Promise<IteratorResult<Buffer>> {

@@ -35,6 +35,10 @@ const QUERIES = [
   'any where process.pid : ("424*", "*242") or process.flag : "tru*"',
   'any where process.title : ("abi*", "*xyz") and event.type == "start"',
   'process where process.title : ("ab?d*", "*?exe") or process.name like~ "*ΑΣ"',
+  // Numbers' text folds as patterns do (1e400 reads as Infinity); U+0000 is itself, not `?` (issue #22).
+  'any where process.pid : ("INFINITY", "1E+21", "-Infinity", "1E-7") or process.flag : "infinity"',
+  'any where process.pid == "Infinity" or process.pid in ("1e+21", "1E21")',
+  'any where process.title : ("a\u0000b", "a\u0000c*", "*\u0000exe") or process.name like "x\u0000"',
 ];
 const fieldTypes: FieldTypes = new Map([['@timestamp', { type: 'date', parse: parseDate }]]);
 const compiled = QUERIES.map((q) => compileQuery(q, { fieldTypes }));
@@ -42,7 +46,8 @@ const compiled = QUERIES.map((q) => compileQuery(q, { fieldTypes }));
 const shared = new Map();
 const indexed = QUERIES.map((q) => compileQuery(q, { fieldTypes, shared }));
 
-const value = fc.constantFrom<unknown>('cmd.exe', 'CMD.EXE', 'powershell.exe', 'x', 'start', 'end', 'windows', 'WINDOWS', 42, '42', 7, '7', '42.0', 4.2e1, 4242, 'cmd.exe.bak', 'PowerShell.EXE', 'x.EXE', '\u212Adc.exe', 'KDC.exe', '\u0130cmd', 'ab\u0130x', 'abcd.exe', 'σας', 'ΑΣ', true, 'true', null, ['cmd.exe', 'y'], [['start']]);
+const value = fc.constantFrom<unknown>('cmd.exe', 'CMD.EXE', 'powershell.exe', 'x', 'start', 'end', 'windows', 'WINDOWS', 42, '42', 7, '7', '42.0', 4.2e1, 4242, 'cmd.exe.bak', 'PowerShell.EXE', 'x.EXE', '\u212Adc.exe', 'KDC.exe', '\u0130cmd', 'ab\u0130x', 'abcd.exe', 'σας', 'ΑΣ', true, 'true', null, ['cmd.exe', 'y'], [['start']],
+  Infinity, -Infinity, 1e21, 1e-7, 'Infinity', 'a\u0000b', 'axb', 'a?b', 'a\u0000cd', 'axcd', 'p\u0000exe', 'p?exe', 'x\u0000', 'xy');
 const doc = fc.record({
   '@timestamp': fc.constantFrom('2024-01-01T10:00:00Z', '2024-01-02T00:00:00Z', 1704067200000),
   event: fc.record({ category: fc.constantFrom<unknown>('process', 'network', ['process', 'network'], [['process']], 'x', null), type: value }, { requiredKeys: [] }),

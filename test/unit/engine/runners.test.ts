@@ -136,3 +136,30 @@ test('sequence: past --max-pending the key that opened first is dropped and coun
   assert.deepEqual(runWith(unbounded, q, pushes).map((r) => r.ids), [['a1', 'a2'], ['c1', 'c2'], ['b1', 'b2']]);
   assert.equal(unbounded.dropped(), 0);
 });
+
+test('issue-22: only keys with open partial sequences count against --max-pending; completed, expired and ended keys free their place', () => {
+  const q = query('sequence', [step('k'), step('k'), step('k')], { maxspan: 100, until: step('k') });
+  // The attacker's key opens first; three other keys then open and complete (or end, or expire) one after another.
+  const pushes: [TimelineEvent, number][] = [[ev(1, { id: 'x1', k: 'x' }), 1], [ev(2, { id: 'x2', k: 'x' }), 2]];
+  for (const [i, k] of ['a', 'b', 'c'].entries()) pushes.push([ev(3 + i * 3, { id: `${k}1`, k }), 1], [ev(4 + i * 3, { id: `${k}2`, k }), 2], [ev(5 + i * 3, { id: `${k}3`, k }), 4]);
+  pushes.push([ev(20, { id: 'd1', k: 'd' }), 1], [ev(21, { id: 'd-until', k: 'd' }), 8]);
+  pushes.push([ev(30, { id: 'e1', k: 'e' }), 1], [ev(200, { id: 'e-late', k: 'e' }), 2]);
+  pushes.push([ev(50, { id: 'x3', k: 'x' }), 4]);
+  pushes.sort((a, b) => a[0].ts - b[0].ts);
+  const bounded = createRunner(q, { maxPending: 2 });
+  assert.deepEqual(runWith(bounded, q, pushes).map((r) => r.ids), [['a1', 'a2', 'a3'], ['b1', 'b2', 'b3'], ['c1', 'c2', 'c3'], ['x1', 'x2', 'x3']]);
+  assert.equal(bounded.dropped(), 0, 'never more than two keys were open at once');
+  // Three keys open at once past a bound of two: one drop, the oldest.
+  const three = createRunner(q, { maxPending: 2 });
+  assert.deepEqual(runWith(three, q, [[ev(1, { id: 'p1', k: 'p' }), 1], [ev(2, { id: 'q1', k: 'q' }), 1], [ev(3, { id: 'r1', k: 'r' }), 1], [ev(4, { id: 'p2', k: 'p' }), 2], [ev(5, { id: 'q2', k: 'q' }), 2], [ev(6, { id: 'q3', k: 'q' }), 4]]).map((r) => r.ids), [['q1', 'q2', 'q3']]);
+  assert.equal(three.dropped(), 1);
+});
+
+test('issue-22: a key that moves on keeps its age; the oldest open key is the one dropped', () => {
+  const q = query('sequence', [step('k'), step('k'), step('k')]);
+  const r = createRunner(q, { maxPending: 2 });
+  // a opens, b opens, a advances (still the oldest), c opens: a is dropped, b completes.
+  const out = runWith(r, q, [[ev(1, { id: 'a1', k: 'a' }), 1], [ev(2, { id: 'b1', k: 'b' }), 1], [ev(3, { id: 'a2', k: 'a' }), 2], [ev(4, { id: 'c1', k: 'c' }), 1], [ev(5, { id: 'b2', k: 'b' }), 2], [ev(6, { id: 'b3', k: 'b' }), 4], [ev(7, { id: 'a3', k: 'a' }), 4]]);
+  assert.deepEqual(out.map((x) => x.ids), [['b1', 'b2', 'b3']]);
+  assert.equal(r.dropped(), 1);
+});

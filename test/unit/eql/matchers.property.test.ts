@@ -34,7 +34,8 @@ function wildcardReference(pattern: string, value: string, caseInsensitive: bool
   return at(0, 0);
 }
 
-const WILDCARD_VALUE = ['a', 'b', 'A', 'B', '\\', '.', 'é', 'É', 'İ'];
+// U+0000 stands for itself in a pattern (issue #22: it once stood for `?`).
+const WILDCARD_VALUE = ['a', 'b', 'A', 'B', '\\', '.', 'é', 'É', 'İ', '\u0000'];
 const WILDCARD_PATTERN = [...WILDCARD_VALUE, '*', '*', '?'];
 for (const [op, ci, seed] of [[':', true, 161], ['like', false, 162], ['like~', true, 163]] as const) {
   test(`property: x ${op} pattern agrees with a recursive wildcard matcher`, () => {

@@ -4,13 +4,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { readItems, type InputItem } from '../../../src/input/index.js';
+import { CONTAINER_WINDOW } from '../../../src/input/documents.js';
 import { READ_CHUNK, readAhead } from '../../../src/input/read.js';
 
 test('a file cut short while it is read ends in a "file shrank" error, after the lines that were there', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lolhunt-shrink-'));
   const file = path.join(dir, 'f.ndjson');
   const line = (i: number) => JSON.stringify({ i, pad: 'x'.repeat(90) });
-  const lines = Array.from({ length: Math.ceil((4 * READ_CHUNK) / 110) }, (_, i) => line(i));
+  // Past the window read before the first lines come (the container is judged on it).
+  const lines = Array.from({ length: Math.ceil((CONTAINER_WINDOW + 4 * READ_CHUNK) / 110) }, (_, i) => line(i));
   fs.writeFileSync(file, lines.join('\n') + '\n');
   const items: InputItem[] = [];
   let cut = false;
@@ -18,7 +20,7 @@ test('a file cut short while it is read ends in a "file shrank" error, after the
     items.push(...batch);
     if (!cut) {
       // Reads ahead may be in flight: whatever they return is what the file held then, or nothing.
-      fs.truncateSync(file, Math.floor(1.5 * READ_CHUNK));
+      fs.truncateSync(file, CONTAINER_WINDOW + Math.floor(1.5 * READ_CHUNK));
       cut = true;
     }
   }
