@@ -13,6 +13,7 @@ import { CliError, EXIT, type ExitCode } from './exit-codes.js';
 import { fieldWarnings, type FieldCheck } from './field-warnings.js';
 import type { RuleSet } from './rules-loading.js';
 import { checkOutputTarget, fileSink, stdoutSink } from './sinks.js';
+import { fileSpool } from './spool.js';
 import { version } from './version.js';
 
 /** Options shared by every command that reads telemetry. */
@@ -160,11 +161,13 @@ export async function hunt(
   const writer = createWriter(format, sink.stream, {
     color: outColor,
     ...(opts.output === undefined ? tableColumns() : {}),
-    lookup: ecsLookup(opts.normalize), timeZone: opts.tz, wide: opts.wide, run,
+    lookup: ecsLookup(opts.normalize), timeZone: opts.tz, wide: opts.wide, run, spool: fileSpool,
   });
   const filters = scanFilters(opts, discovery.sources);
 
   let result: Awaited<ReturnType<typeof scan>>;
+  let failing = false;
+  let written = 0;
   try {
     result = await scan({
       sources: discovery.sources, queries,
@@ -182,12 +185,15 @@ export async function hunt(
       skippedFiles: discovery.skipped,
       ...(fields && !opts.quiet ? { watchFields: fields.fields } : {}),
       ...filters.options,
+      // Each alert goes to the writer as soon as it is final, waiting for the sink to drain.
+      onAlert: (a) => {
+        if (!written++) filters.progress?.done();
+        if (!failing && fails(a, opts.failOn)) failing = true;
+        writer.write(a);
+        return sink.stream.writableNeedDrain ? once(sink.stream, 'drain').then(() => {}) : undefined;
+      },
     });
     filters.progress?.done();
-    for (const a of result.alerts) {
-      writer.write(a);
-      if (sink.stream.writableNeedDrain) await once(sink.stream, 'drain');
-    }
     await writer.end(result.summary);
     await sink.commit();
   } catch (err) {
@@ -196,7 +202,7 @@ export async function hunt(
     // A write error (disk full) is an output error, exit 4, whatever surfaced it first.
     throw sink.failure() ?? err;
   }
-  const { alerts, summary } = result;
+  const { summary } = result;
   if (!opts.quiet) for (const w of fields ? fieldWarnings(fields, result.absentFields ?? [], summary.events) : []) process.stderr.write(`${w}\n`);
   reportSummary(summary, opts, run);
   if (summary.events === 0) {
@@ -210,7 +216,7 @@ export async function hunt(
     process.stderr.write(`lolhunt: ${formatInputTrouble(summary)}\n`);
     return EXIT.INPUT;
   }
-  return alerts.some((a) => fails(a, opts.failOn)) ? EXIT.MATCHES : EXIT.OK;
+  return failing ? EXIT.MATCHES : EXIT.OK;
 }
 
 /** Reads an alert event's field through the same ECS view the rules saw (flat Sysmon's `Image` as `process.name`). */

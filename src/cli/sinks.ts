@@ -97,8 +97,15 @@ export function fileSink(target: string): ResultSink {
     throw new CliError(`cannot write ${target}: the file is read-only; not replaced (remove it or choose another -o)`, EXIT.OUTPUT);
   }
   const temp = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.tmp`);
-  // Registered first: a signal right after the file appears must still remove it.
-  const release = whenInterrupted(() => fs.rmSync(temp, { force: true }));
+  // Registered first: a signal right after the file appears must still remove it; so must
+  // any exit before commit or abort (an uncaught error, process.exit).
+  const remove = () => fs.rmSync(temp, { force: true });
+  const interrupted = whenInterrupted(remove);
+  process.on('exit', remove);
+  const release = () => {
+    interrupted();
+    process.off('exit', remove);
+  };
   let fd: number;
   try {
     fd = fs.openSync(temp, 'wx', 0o644);
