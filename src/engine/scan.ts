@@ -212,6 +212,8 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
       count(p);
       if (summary.problems.length < shown) summary.problems.push(p);
     };
+    const reader = new TextReader();
+    closeReader = () => reader.close();
     const alerts: Alert[] = [];
     const deliver = opts.onAlert ?? ((a: Alert) => void alerts.push(a));
     const counts = opts.queries.map(() => 0);
@@ -221,8 +223,6 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
       const pending = deliver(toAlert(r, opts.queries[qi]!, opts.sources, lineOf, reader, changed));
       if (pending) await pending;
     };
-    const reader = new TextReader();
-    closeReader = () => reader.close();
     const queues = new ResultQueues(opts.queries.length, opts.maxMemory ?? DEFAULT_ORDER_BUDGET, () => order.runFolder());
     disposeQueues = () => queues.dispose();
     const runners = opts.queries.map((q, qi) => createRunner(q.compiled, {

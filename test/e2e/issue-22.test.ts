@@ -93,7 +93,7 @@ test('issue-22 #8: json spools its records to a temporary file and writes them a
   assert.deepEqual(fs.readdirSync(path.dirname(out)), ['alerts.json'], 'no .NAME.PID.tmp left behind');
 });
 
-test('issue-22 #8: html and markdown keep a bounded part of many alerts: counts of all, details of the first', async () => {
+test('issue-22 #8: html and markdown keep a bounded part of many alerts (counts of all, details of the first); table spools its rows', async () => {
   const dir = tmpDir();
   const file = path.join(dir, 'many.ndjson');
   fs.writeFileSync(file, manyEvents(1200));
@@ -106,6 +106,16 @@ test('issue-22 #8: html and markdown keep a bounded part of many alerts: counts 
   for (const h of ['h0', 'h1', 'h2']) assert.match(html.stdout, new RegExp(`<tr><td>${h}</td><td class="num">400</td></tr>`), 'hosts counted over every alert');
   // The axis spans every alert: 1,199 seconds apart, not the first 1,000's.
   assert.match(html.stdout, /00:19:59/);
+  // The table spools its rows (widths need all of them) and draws them a row at a time.
+  const tmp = path.join(dir, 'tmp');
+  fs.mkdirSync(tmp);
+  const table = await runCli(['query', 'process where true', file, '--format', 'table', '-q'], { env: { TMPDIR: tmp, COLUMNS: '120' } });
+  assert.equal(table.code, 1, table.stderr);
+  assert.match(table.stdout, /^┌.*┐\n│ time /);
+  assert.match(table.stdout, /\n└[─┴]+┘\n$/);
+  assert.equal([...table.stdout.matchAll(/│ x\.exe /g)].length, 1200);
+  assert.equal([...table.stdout.matchAll(/^├/gm)].length, 1200, 'a separator above each row');
+  assert.deepEqual(fs.readdirSync(tmp), []);
   const md = await runCli(['query', 'process where true', file, '--format', 'markdown', '-q']);
   assert.match(md.stdout, /## Alerts \(first 50 of 1200\)/);
   assert.equal([...md.stdout.matchAll(/^\| 2024-01-01/gm)].length, 50);
