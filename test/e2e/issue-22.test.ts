@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { BIN, parseNdjson, runCli } from '../helpers/run-cli.js';
+import { pathToFileURL } from 'node:url';
+import { BIN, parseNdjson, ROOT, runCli } from '../helpers/run-cli.js';
 import { certutilPair, ndjson, tmpDir } from '../helpers/telemetry.js';
 
 /** Issue #22, trust round two: alerts in bounded memory (#8), evidence checked when read again (#13). */
@@ -119,4 +120,22 @@ test('issue-22 #8: html and markdown keep a bounded part of many alerts (counts 
   const md = await runCli(['query', 'process where true', file, '--format', 'markdown', '-q']);
   assert.match(md.stdout, /## Alerts \(first 50 of 1200\)/);
   assert.equal([...md.stdout.matchAll(/^\| 2024-01-01/gm)].length, 50);
+});
+
+test('issue-22 #8: an exit before commit or abort (an uncaught error, process.exit) leaves no .NAME.PID.tmp and no spool', () => {
+  const dir = tmpDir();
+  const tmp = path.join(dir, 'tmp');
+  fs.mkdirSync(tmp);
+  const target = path.join(dir, 'report.json');
+  const url = (p: string) => JSON.stringify(pathToFileURL(path.join(ROOT, 'dist', 'src', 'cli', p)).href);
+  for (const end of ['process.exit(7)', 'throw new Error("boom")']) {
+    const script = `const { fileSink } = await import(${url('sinks.js')}); const { fileSpool } = await import(${url('spool.js')});
+      const sink = fileSink(${JSON.stringify(target)}); sink.stream.write('half a report');
+      const s = fileSpool(); s.write('x'.repeat(2 << 20));
+      await new Promise((r) => setTimeout(r, 50)); ${end};`;
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { env: { ...process.env, TMPDIR: tmp }, encoding: 'utf8' });
+    assert.notEqual(run.status, 0, run.stderr);
+    assert.deepEqual(fs.readdirSync(dir).sort(), ['tmp'], `${end}: nothing beside the target`);
+    assert.deepEqual(fs.readdirSync(tmp), [], `${end}: no spool left`);
+  }
 });
