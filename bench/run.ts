@@ -17,6 +17,12 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '.
 const BIN = path.join(ROOT, 'bin', 'lolhunt');
 const BASELINE = path.join(ROOT, 'dist', 'bench', 'baseline.js');
 
+// `npm run bench -- alerts [...]`: many alerts, memory and time (bench/alerts.ts).
+if (process.argv[2] === 'alerts') {
+  await import('./alerts.js');
+  process.exit();
+}
+
 const { values: opt } = parseArgs({
   options: {
     events: { type: 'string', default: '100000' },

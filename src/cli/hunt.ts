@@ -15,6 +15,7 @@ import type { RuleSet } from './rules-loading.js';
 import { printErr, printPrepared } from './print.js';
 import { noteRead, noteStdin } from './reads.js';
 import { checkOutputTarget, fileSink, isDevice, stdoutSink } from './sinks.js';
+import { fileSpool } from './spool.js';
 import { version } from './version.js';
 
 /** Options shared by every command that reads telemetry. */
@@ -167,11 +168,13 @@ export async function hunt(
   const writer = createWriter(format, sink.stream, {
     color: outColor,
     ...(opts.output === undefined ? tableColumns() : {}),
-    lookup: ecsLookup(opts.normalize), timeZone: opts.tz, wide: opts.wide, run,
+    lookup: ecsLookup(opts.normalize), timeZone: opts.tz, wide: opts.wide, run, spool: fileSpool,
   });
   const filters = scanFilters(opts, discovery.sources);
 
   let result: Awaited<ReturnType<typeof scan>>;
+  let failing = false;
+  let written = 0;
   try {
     result = await scan({
       sources: discovery.sources, queries,
@@ -189,12 +192,15 @@ export async function hunt(
       skippedFiles: discovery.skipped,
       ...(fields && !opts.quiet ? { watchFields: fields.fields } : {}),
       ...filters.options,
+      // Each alert goes to the writer as soon as it is final, waiting for the sink to drain.
+      onAlert: (a) => {
+        if (!written++) filters.progress?.done();
+        if (!failing && fails(a, opts.failOn)) failing = true;
+        writer.write(a);
+        return sink.stream.writableNeedDrain ? once(sink.stream, 'drain').then(() => {}) : undefined;
+      },
     });
     filters.progress?.done();
-    for (const a of result.alerts) {
-      writer.write(a);
-      if (sink.stream.writableNeedDrain) await once(sink.stream, 'drain');
-    }
     await writer.end(result.summary);
     await sink.commit();
   } catch (err) {
@@ -203,7 +209,7 @@ export async function hunt(
     sink.abort();
     throw sink.failure() ?? err;
   }
-  const { alerts, summary } = result;
+  const { summary } = result;
   if (!opts.quiet) for (const w of fields ? fieldWarnings(fields, result.absentFields ?? [], summary.events) : []) printErr(`${w}\n`);
   reportSummary(summary, opts, run);
   if (summary.events === 0) {
@@ -217,7 +223,7 @@ export async function hunt(
     printErr(`lolhunt: ${formatInputTrouble(summary)}\n`);
     return EXIT.INPUT;
   }
-  return alerts.some((a) => fails(a, opts.failOn)) ? EXIT.MATCHES : EXIT.OK;
+  return failing ? EXIT.MATCHES : EXIT.OK;
 }
 
 /** Reads an alert event's field through the same ECS view the rules saw (flat Sysmon's `Image` as `process.name`). */

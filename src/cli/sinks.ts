@@ -92,8 +92,15 @@ export function fileSink(option: string, given: string): ResultSink {
   const dir = path.dirname(target);
   removeStaleTemps(dir, path.basename(target));
   const temp = path.join(dir, `.${path.basename(target)}.${process.pid}.tmp`);
-  // Registered first: a signal right after the file appears must still remove it.
-  const release = whenInterrupted(() => fs.rmSync(temp, { force: true }));
+  // Registered first: a signal right after the file appears must still remove it; so must
+  // any exit before commit or abort (an uncaught error, process.exit).
+  const remove = () => fs.rmSync(temp, { force: true });
+  const interrupted = whenInterrupted(remove);
+  process.on('exit', remove);
+  const release = () => {
+    interrupted();
+    process.off('exit', remove);
+  };
   let fd: number;
   try {
     fd = fs.openSync(temp, 'wx', existing ? 0o600 : 0o666);

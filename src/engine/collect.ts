@@ -1,5 +1,5 @@
 import { compileWildcard, type CompiledQuery, type DateValue, type EventView, type FieldValue } from '../eql/index.js';
-import { readItems, type ByteRange, type InputSource } from '../input/index.js';
+import { readItems, textHash, type ByteRange, type InputSource } from '../input/index.js';
 import { dateFormatParser, Normalizer, parseDate, type EpochUnit } from '../normalize/index.js';
 import { coverageFields, UnitTally, type UnitCoverage } from './coverage.js';
 import { oneLine, parseItem } from './documents.js';
@@ -187,10 +187,10 @@ export async function collectUnit(unit: WorkUnit, queries: CompiledQuery[], opts
       presence?.observe(view, doc);
       if (hits.length === 0 && !sink.inspect) continue;
       const tiebreak = opts.tiebreakerField === undefined ? undefined : scalar(view.get(opts.tiebreakerField));
-      // A line of a plain file keeps only its span, and is read again if it ends up in an alert
-      // (explain, which shows every event, keeps the text).
+      // A line of a plain file keeps only its span and its text's hash, and is read again (and
+      // checked) if it ends up in an alert (explain, which shows every event, keeps the text).
       const event: TimelineEvent = item.kind === 'line' && item.at && !sink.inspect
-        ? { ts, tiebreak, fileIndex: source.index, part, line, raw: '', at: item.at }
+        ? { ts, tiebreak, fileIndex: source.index, part, line, raw: '', at: [item.at[0], item.at[1], textHash(item.text)] }
         : { ts, tiebreak, fileIndex: source.index, part, line, raw: oneLine(raw) };
       if (item.kind === 'line' && item.invalidUtf8) event.invalidUtf8 = true;
       sink.inspect?.(event, view);

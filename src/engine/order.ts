@@ -5,7 +5,7 @@ import readline from 'node:readline';
 import type { ByteSpan } from '../input/index.js';
 import type { Candidate } from './collect.js';
 import { whenInterrupted } from './interrupt.js';
-import { compareEvents, type TimelinePlace } from './timeline.js';
+import { compareEvents, type TimelineEvent, type TimelinePlace } from './timeline.js';
 
 /** Default memory for candidates waiting to be ordered, before they spill to temporary files. */
 export const DEFAULT_ORDER_BUDGET = 8 * 1024 * 1024;
@@ -174,7 +174,8 @@ function writeRun(file: string, lines: string[]): void {
   }
 }
 
-function writeLines(fd: number, lines: string[]): void {
+/** Writes lines (each ended by a newline) to an open file, a megabyte or so at a time. */
+export function writeLines(fd: number, lines: string[]): void {
   let chunk = '';
   for (const line of lines) {
     chunk += line + '\n';
@@ -186,26 +187,50 @@ function writeLines(fd: number, lines: string[]): void {
   if (chunk) fs.writeSync(fd, chunk);
 }
 
-/** One line of a run file: every field is a scalar or an array of them, so JSON is safe and exact. */
+/**
+ * An event as a run line holds it: every field is a scalar or an array of them, so JSON is
+ * safe and exact. `flags` (left out when 0): 1 a missing event, 2 a line that was not valid UTF-8.
+ */
+export type EncodedEvent = [ts: number, tiebreak: TimelineEvent['tiebreak'] | null, fileIndex: number, part: number, line: number, raw: string, at: ByteSpan | null, flags?: number];
+
+export function encodeEvent(e: TimelineEvent): EncodedEvent {
+  const out: EncodedEvent = [e.ts, e.tiebreak ?? null, e.fileIndex, e.part, e.line, e.raw, e.at ?? null];
+  const flags = (e.missing ? 1 : 0) | (e.invalidUtf8 ? 2 : 0);
+  if (flags) out.push(flags);
+  return out;
+}
+
+export function decodeEvent([ts, tiebreak, fileIndex, part, line, raw, at, flags = 0]: EncodedEvent): TimelineEvent {
+  const event: TimelineEvent = { ts, tiebreak, fileIndex, part, line, raw };
+  if (at) event.at = at;
+  if (flags & 1) event.missing = true;
+  if (flags & 2) event.invalidUtf8 = true;
+  return event;
+}
+
+/** One line of a run file. */
 function encode(c: Candidate): string {
-  const e = c.event;
-  return JSON.stringify([e.ts, e.tiebreak ?? null, e.fileIndex, e.part, e.line, e.raw, e.at ?? null, c.hits.map(([q, h]) => [q, h.mask, h.tuples]), e.invalidUtf8 ?? false]);
+  const fields: unknown[] = encodeEvent(c.event);
+  fields.push(c.hits.map(([q, h]) => [q, h.mask, h.tuples]));
+  return JSON.stringify(fields);
 }
 
 function decode(line: string): Candidate {
-  const [ts, tiebreak, fileIndex, part, line_, raw, at, hits, invalidUtf8] = JSON.parse(line) as [number, Candidate['event']['tiebreak'], number, number, number, string, ByteSpan | null, [number, number, Candidate['hits'][number][1]['tuples']][], boolean];
-  const event: Candidate['event'] = { ts, tiebreak, fileIndex, part, line: line_, raw };
-  if (at) event.at = at;
-  if (invalidUtf8) event.invalidUtf8 = true;
-  return { event, hits: hits.map(([q, mask, tuples]) => [q, { mask, tuples }]) };
+  const fields = JSON.parse(line) as unknown[];
+  const hits = fields.pop() as [number, number, Candidate['hits'][number][1]['tuples']][];
+  return { event: decodeEvent(fields as EncodedEvent), hits: hits.map(([q, mask, tuples]) => [q, { mask, tuples }]) };
 }
 
 /** Bytes per read of a run: every run is read at once while merging, so this is paid once per run. */
 const RUN_READ = 1 << 16;
 
+/** The lines of a file written by writeLines, read a buffer at a time. */
+export async function* readLines(file: string): AsyncGenerator<string> {
+  yield* readline.createInterface({ input: fs.createReadStream(file, { highWaterMark: RUN_READ }), crlfDelay: Infinity });
+}
+
 async function* readRun(file: string): AsyncGenerator<Candidate> {
-  const lines = readline.createInterface({ input: fs.createReadStream(file, { highWaterMark: RUN_READ }), crlfDelay: Infinity });
-  for await (const line of lines) yield decode(line);
+  for await (const line of readLines(file)) yield decode(line);
 }
 
 /** k-way merge of ordered streams; ties keep the earlier stream first. */

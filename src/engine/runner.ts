@@ -1,5 +1,6 @@
 import type { CompiledQuery, EventView, FieldValue } from '../eql/index.js';
 import { SampleRunner } from './sample.js';
+import { ResultOut } from './results.js';
 import { keyTuples, SequenceRunner } from './sequence.js';
 import type { TimelineEvent } from './timeline.js';
 
@@ -20,12 +21,22 @@ export interface Hit {
   tuples: (FieldValue[][] | undefined)[];
 }
 
-/** Consumes events in timeline order with what they mean to the query; returns results at the end. */
+/**
+ * Consumes events in timeline order with what they mean to the query. Results go to the
+ * runner's `emit` as they are final (createRunner), in the order `finish` would have listed
+ * them; without `emit`, `finish` returns them.
+ */
 export interface QueryRunner {
   push(ev: TimelineEvent, hit: Hit): void;
+  /** Ends the input: the results still held are emitted (or, without `emit`, all are returned). */
   finish(): QueryResult[];
   /** Join keys whose partial sequences were dropped at the pending bound (sequences only). */
   dropped(): number;
+  /**
+   * True when every result is emitted while the event that completes it (its last) is pushed:
+   * results then come in timeline order of their last event, none after a later push.
+   */
+  readonly streams?: boolean;
 }
 
 /** The event's Hit for a query, or null when it satisfies no step (nor `until`). */
@@ -51,29 +62,78 @@ export function hitOf(query: CompiledQuery, view: EventView, mask: number): Hit 
 }
 
 class EventRunner implements QueryRunner {
-  private readonly results: QueryResult[] = [];
+  readonly streams = true;
+  constructor(private readonly out: (r: QueryResult) => void) {}
   dropped(): number {
     return 0;
   }
   push(ev: TimelineEvent, hit: Hit): void {
-    if (hit.mask & 1) this.results.push({ events: [ev], joinKeys: [] });
+    if (hit.mask & 1) this.out({ events: [ev], joinKeys: [] });
   }
   finish(): QueryResult[] {
-    return this.results;
+    return [];
   }
 }
 
-/** Applies `| head N` and `| tail N` in order. */
-function applyPipes(query: CompiledQuery, results: QueryResult[]): QueryResult[] {
-  let out = results;
-  for (const p of query.pipes) out = p.kind === 'head' ? out.slice(0, p.count) : out.slice(Math.max(0, out.length - p.count));
-  return out;
+/** One pipe as a stage results flow through: `end` passes on what it held. */
+interface Stage {
+  put(r: QueryResult): void;
+  end(): void;
 }
 
-export function createRunner(query: CompiledQuery, opts: { maxSamplesPerKey?: number; maxPending?: number } = {}): QueryRunner {
+/** `| head N` and `| tail N` in order, as stages: head passes the first N on, tail holds the last N until the end. */
+function pipeline(query: CompiledQuery, last: Stage): Stage {
+  let next = last;
+  for (const p of [...query.pipes].reverse()) {
+    const to = next;
+    if (p.kind === 'head') {
+      let n = 0;
+      next = { put: (r) => { if (n < p.count) { n++; to.put(r); } }, end: () => to.end() };
+    } else {
+      let held: QueryResult[] = [];
+      let start = 0;
+      next = {
+        put: (r) => {
+          held.push(r);
+          if (held.length - start > p.count) start++;
+          // Compacted now and then, so holding the last N costs O(1) a result.
+          if (start > 1024 && start * 2 > held.length) {
+            held = held.slice(start);
+            start = 0;
+          }
+        },
+        end: () => {
+          for (let i = start; i < held.length; i++) to.put(held[i]!);
+          held = [];
+          to.end();
+        },
+      };
+    }
+  }
+  return next;
+}
+
+/**
+ * The runner of a query. With `emit`, each result goes there as soon as it is final (after
+ * the pipes), and `finish` returns nothing; without, `finish` returns them all.
+ */
+export function createRunner(query: CompiledQuery, opts: { maxSamplesPerKey?: number; maxPending?: number; emit?: (r: QueryResult) => void } = {}): QueryRunner {
+  const out = new ResultOut(opts.emit);
+  const stages = pipeline(query, { put: (r) => out.put(r), end: () => {} });
+  const put = (r: QueryResult) => stages.put(r);
   let inner: QueryRunner;
-  if (query.type === 'event') inner = new EventRunner();
-  else if (query.type === 'sequence') inner = new SequenceRunner(query, undefined, opts.maxPending);
-  else inner = new SampleRunner(query, opts.maxSamplesPerKey ?? 1);
-  return { push: (ev, hit) => inner.push(ev, hit), finish: () => applyPipes(query, inner.finish()), dropped: () => inner.dropped() };
+  if (query.type === 'event') inner = new EventRunner(put);
+  else if (query.type === 'sequence') inner = new SequenceRunner(query, undefined, opts.maxPending, put);
+  else inner = new SampleRunner(query, opts.maxSamplesPerKey ?? 1, put);
+  const streams = inner.streams === true && query.pipes.every((p) => p.kind === 'head');
+  return {
+    streams,
+    push: (ev, hit) => inner.push(ev, hit),
+    finish: () => {
+      inner.finish();
+      stages.end();
+      return out.take();
+    },
+    dropped: () => inner.dropped(),
+  };
 }

@@ -1,4 +1,5 @@
 import type { CompiledQuery, FieldValue } from '../eql/index.js';
+import { ResultOut } from './results.js';
 import type { Hit, QueryResult, QueryRunner } from './runner.js';
 import { comparePosition, compareValues, type TimelineEvent } from './timeline.js';
 
@@ -19,8 +20,12 @@ export class SampleRunner implements QueryRunner {
   /** Enough candidates per step to build maxPerKey samples of distinct events. */
   private readonly cap: number;
 
-  constructor(private readonly query: CompiledQuery, private readonly maxPerKey: number) {
+  private readonly out: ResultOut;
+
+  /** Samples are final at the end only: `emit` gets them from `finish`, in key order. */
+  constructor(private readonly query: CompiledQuery, private readonly maxPerKey: number, emit?: (r: QueryResult) => void) {
     this.cap = maxPerKey + query.steps.length;
+    this.out = new ResultOut(emit);
   }
 
   push(ev: TimelineEvent, hit: Hit): void {
@@ -44,12 +49,12 @@ export class SampleRunner implements QueryRunner {
 
   finish(): QueryResult[] {
     const groups = [...this.groups.values()].sort((a, b) => compareKeys(a.keys, b.keys));
-    const out: QueryResult[] = [];
+    this.groups.clear();
     for (const g of groups) {
       const lists = g.candidates.map((c) => [...c].sort(comparePosition));
-      for (const events of combinations(lists, this.maxPerKey)) out.push({ events, joinKeys: g.keys });
+      for (const events of combinations(lists, this.maxPerKey)) this.out.put({ events, joinKeys: g.keys });
     }
-    return out;
+    return this.out.take();
   }
 }
 

@@ -1,17 +1,18 @@
 import type { CompiledQuery } from '../eql/index.js';
-import { readText, type InputSource } from '../input/index.js';
+import { textHash, TextReader, type InputSource } from '../input/index.js';
 import { formatTimestamp } from '../normalize/index.js';
 import type { RuleMeta } from '../rules/index.js';
 import type { EventView } from '../eql/index.js';
 import { FUTURE_TOLERANCE, matchersFor, type CollectSettings, type PrefilterMode } from './collect.js';
 import { Coverage } from './coverage.js';
 import { FieldPresence, type AbsentField, type FieldReport } from './fields.js';
+import { ResultQueues } from './alerts.js';
 import { CandidateOrder, DEFAULT_ORDER_BUDGET } from './order.js';
 import { planUnits, runUnits, threadCount, type PortableCompile } from './pool.js';
 import { createRunner, type QueryResult } from './runner.js';
 import { DEFAULT_MAX_PENDING } from './sequence.js';
 import { reasonKind, Tally, type EventTally } from './tally.js';
-import { compareEvents, type TimelineEvent } from './timeline.js';
+import type { TimelineEvent } from './timeline.js';
 import type { Alert, InputProblem, MatchedEvent, ScanProgress, ScanSummary, TimeBound } from './types.js';
 
 export interface ScanQuery {
@@ -69,9 +70,16 @@ export interface ScanOptions {
   prefilter?: PrefilterMode;
   /** Told the names of the queries with a step that has no literal (they keep every line parsed). */
   onPrefilter?: (unfiltered: string[]) => void;
+  /**
+   * Given each alert, in output order, as soon as it is final (awaited when it returns a
+   * promise: a slow writer slows the scan); the result's `alerts` is then empty. Alerts not
+   * yet final are held in bounded memory (alerts.ts).
+   */
+  onAlert?: (alert: Alert) => void | Promise<void>;
 }
 
 export interface ScanResult {
+  /** Every alert, in output order; empty when they went to `onAlert`. */
   alerts: Alert[];
   summary: ScanSummary;
   /** With watchFields: the watched fields no event held. */
@@ -131,6 +139,8 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   for (const u of units) unitsLeft.set(u.source.index, (unitsLeft.get(u.source.index) ?? 0) + 1);
   let candidates = 0;
   let filesDone = 0;
+  let disposeQueues = () => {};
+  let closeReader = () => {};
   const progress = () => opts.onProgress?.({ bytes: summary.bytes, events: summary.events, candidates, filesDone });
   try {
     for (const p of opts.discoveryProblems ?? []) {
@@ -206,23 +216,47 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
     });
     const lineOf = (e: TimelineEvent) => e.line + (lineBase.get(`${e.fileIndex}:${e.part}`) ?? 0);
 
-    const runners = opts.queries.map((q) => createRunner(q.compiled, {
+    // Evidence that no longer reads as it was scanned is a file error: the alert stands, its text does not.
+    const changed = (file: string, line: number) => {
+      const p: InputProblem = { kind: 'file', file, line, reason: 'changed after it was scanned (this line no longer holds the text that matched): its evidence is not reported' };
+      count(p);
+      if (summary.problems.length < shown) summary.problems.push(p);
+    };
+    const reader = new TextReader();
+    closeReader = () => reader.close();
+    const alerts: Alert[] = [];
+    const deliver = opts.onAlert ?? ((a: Alert) => void alerts.push(a));
+    const counts = opts.queries.map(() => 0);
+    const write = async ([qi, r]: [number, QueryResult]) => {
+      counts[qi]!++;
+      summary.alerts++;
+      const pending = deliver(toAlert(r, opts.queries[qi]!, opts.sources, lineOf, reader, changed));
+      if (pending) await pending;
+    };
+    const queues = new ResultQueues(opts.queries.length, opts.maxMemory ?? DEFAULT_ORDER_BUDGET, () => order.runFolder());
+    disposeQueues = () => queues.dispose();
+    const runners = opts.queries.map((q, qi) => createRunner(q.compiled, {
       ...(opts.maxSamplesPerKey ? { maxSamplesPerKey: opts.maxSamplesPerKey } : {}),
       ...(opts.maxPending ? { maxPending: opts.maxPending } : {}),
+      emit: (r) => queues.add(qi, r),
     }));
+    // When every runner emits a result as its last event is pushed, what they emitted for
+    // this event is final: written now, query by query. Otherwise (samples, `tail`, trailing
+    // missing events) results wait in the queues until the end.
+    const streaming = runners.every((r) => r.streams);
     // The export's end is its newest plausible time; only when every event lies in the future is it the furthest.
     const anchor = newest === -Infinity ? furthest : newest;
     const inside = windowTest(opts.window, anchor, summary);
     for await (const c of order.ordered()) {
       if (!inside(c.event.ts)) continue;
       for (const [q, hit] of c.hits) runners[q]!.push(c.event, hit);
+      if (streaming && queues.waiting && !queues.spilled) for (const item of queues.takeHeld()) await write(item);
     }
-    const perQuery = opts.queries.map((q, qi) => {
-      const results = runners[qi]!.finish();
-      summary.alertsByRule.push({ name: q.name, severity: q.rule?.severity ?? '', count: results.length, ...(q.rule ? { rule: q.rule } : {}) });
-      return results.map((r) => ({ alert: toAlert(r, q, opts.sources, lineOf), last: r.events[r.events.length - 1]! }));
+    for (const r of runners) r.finish();
+    for await (const item of queues.merge()) await write(item);
+    opts.queries.forEach((q, qi) => {
+      summary.alertsByRule.push({ name: q.name, severity: q.rule?.severity ?? '', count: counts[qi]!, ...(q.rule ? { rule: q.rule } : {}) });
     });
-    const alerts = mergeByCompletion(perQuery);
     Object.assign(summary, coverage.finish(opts.timestampField));
     if (future) summary.warnings.push(futureWarning(future, furthest, newest, opts.window));
     opts.queries.forEach((q, qi) => {
@@ -230,7 +264,6 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
       // Only keys with open partial sequences count (sequence.ts): each drop lost a sequence in progress.
       if (dropped) summary.warnings.push(`${q.name}: dropped the partial sequences of ${dropped} join keys, oldest first, to keep at most ${opts.maxPending ?? DEFAULT_MAX_PENDING} keys with open partial sequences (--max-pending); a sequence one of them would have completed is not reported`);
     });
-    summary.alerts = alerts.length;
     summary.badLinesByReason = badReasons.sorted();
     summary.eventsByHost = hosts.sorted();
     summary.eventsByCategory = categories.sorted();
@@ -240,6 +273,8 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
     summary.threads = threadCount(units, pool);
     return { alerts, summary, ...(opts.watchFields ? { absentFields: FieldPresence.absent(opts.watchFields, fieldReports) } : {}) };
   } finally {
+    closeReader();
+    disposeQueues();
     order.dispose();
   }
 }
@@ -285,47 +320,31 @@ function windowTest(window: ScanOptions['window'], newest: number, summary: Scan
 }
 
 /**
- * An event's JSON text: kept, or read again from its file. A file changed since it was read
- * cannot lose the alert: the event then says so in place of its text.
+ * An event's JSON text: kept, or read again from its file and checked against the hash taken
+ * when it was scanned. A file changed since it was read cannot lose the alert, nor put new
+ * text in its evidence: the event then says so in place of its text, and `changed` is told.
  */
-function eventText(e: TimelineEvent, file: string): { text: string; source: unknown } {
-  const text = e.at ? readText(file, e.at) : e.raw;
-  if (text !== null) {
+function eventText(e: TimelineEvent, file: string, line: number, reader: TextReader, changed: (line: number) => void): { text: string; source: unknown } {
+  const text = e.at ? reader.read(file, e.at) : e.raw;
+  if (text !== null && (e.at?.[2] === undefined || textHash(text) === e.at[2])) {
     try {
       return { text, source: JSON.parse(text) };
     } catch {
       // Changed under us: said below.
     }
   }
-  const source = { 'lolhunt.error': `${file}:${e.line}: the file changed after it was scanned; this event's text is no longer there` };
+  changed(line);
+  const source = { 'lolhunt.error': `${file}:${line}: the file changed after it was scanned; this event's text is no longer there` };
   return { text: JSON.stringify(source), source };
 }
 
-/**
- * One list from the per-query lists, each kept in its runner's order (sequences as they
- * complete, samples by key), interleaved by the event that completed each result, as
- * Elasticsearch returns sequences; ties go to the earlier query.
- */
-function mergeByCompletion(lists: { alert: Alert; last: TimelineEvent }[][]): Alert[] {
-  const heads = lists.map(() => 0);
-  const out: Alert[] = [];
-  for (;;) {
-    let best = -1;
-    for (let q = 0; q < lists.length; q++) {
-      const item = lists[q]![heads[q]!];
-      if (item && (best === -1 || compareEvents(item.last, lists[best]![heads[best]!]!.last) < 0)) best = q;
-    }
-    if (best === -1) return out;
-    out.push(lists[best]![heads[best]!++]!.alert);
-  }
-}
-
-function toAlert(r: QueryResult, q: ScanQuery, sources: InputSource[], lineOf: (e: TimelineEvent) => number): Alert {
+function toAlert(r: QueryResult, q: ScanQuery, sources: InputSource[], lineOf: (e: TimelineEvent) => number, reader: TextReader, changed: (file: string, line: number) => void): Alert {
   const events = r.events.map((e): MatchedEvent => {
     if (e.missing) return { file: '', line: 0, timestamp: '', source: null, missing: true };
     const file = sources[e.fileIndex]!.path;
-    const { text, source } = eventText(e, file);
-    return { file, line: lineOf(e), timestamp: formatTimestamp(e.ts), source, raw: text, ...(e.invalidUtf8 ? { invalidUtf8: true as const } : {}) };
+    const line = lineOf(e);
+    const { text, source } = eventText(e, file, line, reader, (n) => changed(file, n));
+    return { file, line, timestamp: formatTimestamp(e.ts), source, raw: text, ...(e.invalidUtf8 ? { invalidUtf8: true as const } : {}) };
   });
   const first = events.find((e) => !e.missing)!;
   return { ...(q.rule ? { rule: q.rule } : {}), joinKeys: r.joinKeys, timestamp: first.timestamp, events, fields: q.compiled.fields };

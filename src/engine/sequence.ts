@@ -3,6 +3,7 @@ import { formatTimestamp } from '../normalize/index.js';
 import { MissingEvents, type Candidate } from './missing.js';
 import type { Hit, QueryResult, QueryRunner } from './runner.js';
 import { compareEvents, type TimelineEvent } from './timeline.js';
+import { ResultOut } from './results.js';
 
 interface Stage {
   /** Index of the step, and its bit in the event's match mask. */
@@ -62,8 +63,13 @@ export class SequenceRunner implements QueryRunner {
   /** The open keys by age: `oldest` is dropped first. */
   private oldest: OpenKey | null = null;
   private newest: OpenKey | null = null;
-  /** Results with the positive event that completed each, for completion order. */
-  private readonly results: (QueryResult & { done: TimelineEvent })[] = [];
+  private readonly out: ResultOut;
+  /**
+   * With trailing missing events: results resolved but not yet emitted, by the event that
+   * completed each (ties in the order they resolved); emitted once no candidate still
+   * pending completed before them.
+   */
+  private resolved: (QueryResult & { done: TimelineEvent })[] = [];
   private readonly untilBit: number;
   private readonly missing: MissingEvents | null = null;
   /** The missing steps. */
@@ -73,13 +79,20 @@ export class SequenceRunner implements QueryRunner {
   private pushed = 0;
   private droppedKeys = 0;
 
-  constructor(private readonly query: CompiledQuery, private readonly trace?: SequenceTrace, private readonly maxPending = DEFAULT_MAX_PENDING) {
+  /** `emit` gets each result when it is final, in completion order (see QueryRunner). */
+  constructor(private readonly query: CompiledQuery, private readonly trace?: SequenceTrace, private readonly maxPending = DEFAULT_MAX_PENDING, emit?: (r: QueryResult) => void) {
+    this.out = new ResultOut(emit);
     query.steps.forEach((step, i) => {
       if (step.missing) this.missingSteps.push({ bit: 1 << i, index: i });
       else for (let r = 0; r < step.runs; r++) this.stages.push({ index: i, bit: 1 << i });
     });
     if (this.missingSteps.length) this.missing = new MissingEvents(MissingEvents.slotsOf(query), query.maxspan);
     this.untilBit = 1 << query.steps.length;
+  }
+
+  /** Results come as their last event is pushed, unless trailing missing events hold them back. */
+  get streams(): boolean {
+    return !this.missing?.hasTrailing;
   }
 
   push(ev: TimelineEvent, hit: Hit): void {
@@ -172,13 +185,12 @@ export class SequenceRunner implements QueryRunner {
   }
 
   private complete(positives: TimelineEvent[], instants: FieldValue[], key: string): void {
-    const done = positives[positives.length - 1]!;
     // Date keys join on epoch millis and show as ISO-8601, as Elasticsearch returns sequence keys.
     const last = this.stages.at(-1);
     const dateKeys = (last && this.query.steps[last.index]?.dateKeys) ?? [];
     const keys = instants.map((k, i) => (dateKeys[i] && typeof k === 'number' ? formatTimestamp(k) : k));
     if (!this.missing) {
-      this.results.push({ events: positives, joinKeys: keys, done });
+      this.out.put({ events: positives, joinKeys: keys });
       return;
     }
     const { maxspan } = this.query;
@@ -189,23 +201,38 @@ export class SequenceRunner implements QueryRunner {
 
   private resolve(c: Candidate & { keys: FieldValue[] }): void {
     const events = this.missing!.resolve(c);
-    if (events) this.results.push({ events, joinKeys: c.keys, done: c.positives[c.positives.length - 1]! });
+    if (!events) return;
+    if (!this.missing!.hasTrailing) return this.out.put({ events, joinKeys: c.keys });
+    // Deferred candidates resolve late: kept in the order in which they completed.
+    const r = { events, joinKeys: c.keys, done: c.positives[c.positives.length - 1]! };
+    let lo = 0;
+    let hi = this.resolved.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (compareEvents(this.resolved[mid]!.done, r.done) <= 0) lo = mid + 1;
+      else hi = mid;
+    }
+    this.resolved.splice(lo, 0, r);
   }
 
-  /** Resolves the candidates whose trailing window closed before `now`. */
+  /** Resolves the candidates whose trailing window closed before `now`, and emits what no pending one precedes. */
   private flush(now: number): void {
     const ready = this.pending.filter((c) => c.deadline < now);
     if (ready.length === 0) return;
     this.pending = this.pending.filter((c) => c.deadline >= now);
     for (const c of ready) this.resolve(c);
+    // Pending candidates are in completion order: the first completed before any other.
+    const first = this.pending[0]?.positives.at(-1);
+    let n = 0;
+    while (n < this.resolved.length && (!first || compareEvents(this.resolved[n]!.done, first) <= 0)) n++;
+    for (const { events, joinKeys } of this.resolved.splice(0, n)) this.out.put({ events, joinKeys });
   }
 
   finish(): QueryResult[] {
     this.flush(Infinity);
     this.state.clear();
     this.oldest = this.newest = null;
-    // Deferred candidates resolve late: restore the order in which they completed.
-    return this.results.sort((a, b) => compareEvents(a.done, b.done)).map(({ events, joinKeys }) => ({ events, joinKeys }));
+    return this.out.take();
   }
 
   /** Drops the partial sequences of the key that opened first. */

@@ -28,9 +28,10 @@ export type InputItem =
 /**
  * Where a line's text lies in a plain file: `offset`, `bytes` long. Given only when the file
  * can be read there again (not stdin, gzip, UTF-16 or a multi-line container), so the text
- * need not be kept (see readText).
+ * need not be kept (see readText). `hash`, the text's textHash when it was read, tells text
+ * read again apart from text rewritten in place since (same size, other bytes).
  */
-export type ByteSpan = [offset: number, bytes: number];
+export type ByteSpan = [offset: number, bytes: number, hash?: number];
 
 /** Bytes [start, end) of a file: the lines that start there (see readItems). */
 export interface ByteRange {

@@ -96,12 +96,3 @@ export function techniquesSeen(summary: ScanSummary): string[] {
   return [...ids].sort();
 }
 
-/** Alert counts per host (first event's host), largest first. */
-export function alertsByHost(alerts: Alert[], lookup: WriterOptions['lookup']): { key: string; count: number }[] {
-  const counts = new Map<string, number>();
-  for (const a of alerts) {
-    const h = alertFacts(a, lookup).host || '(none)';
-    counts.set(h, (counts.get(h) ?? 0) + 1);
-  }
-  return [...counts].map(([key, count]) => ({ key, count })).sort((a, b) => b.count - a.count || (a.key < b.key ? -1 : 1));
-}

@@ -1,7 +1,7 @@
 import type { Alert, ScanSummary } from '../engine/index.js';
 import { escapeControl } from './escape.js';
-import { alertFacts, alertsByHost, bySeverity, firedRules, matchedFields, techniquesSeen } from './fields.js';
-import { reportWriter } from './record.js';
+import { alertFacts, bySeverity, firedRules, matchedFields, techniquesSeen } from './fields.js';
+import { reportWriter, type KeptAlerts } from './record.js';
 import { formatBytes } from './summary.js';
 import { displayTime } from './time.js';
 import type { ResultWriter, Sink, WriterOptions } from './types.js';
@@ -20,7 +20,35 @@ export function esc(text: string): string {
  * that forbids every fetch, so opening a report never touches the network.
  */
 export function htmlWriter(out: Sink, opts: WriterOptions): ResultWriter {
-  return reportWriter(out, (summary, alerts) => render(summary, alerts, opts));
+  const tally = new Tally(opts.lookup);
+  return reportWriter(out, MAX_DETAILED, (summary, alerts) => render(summary, alerts, tally, opts), (a) => tally.add(a));
+}
+
+/**
+ * What the report says of every alert, kept as they pass (bounded: a count per host, the
+ * rule names, the time range): the timeline's lanes and axis span every alert, its dots
+ * are the alerts shown in full (each links to its section).
+ */
+class Tally {
+  readonly hosts = new Map<string, number>();
+  readonly lanes = new Set<string>();
+  lo = Infinity;
+  hi = -Infinity;
+  constructor(private readonly lookup: WriterOptions['lookup']) {}
+  add(a: Alert): void {
+    const h = alertFacts(a, this.lookup).host || '(none)';
+    this.hosts.set(h, (this.hosts.get(h) ?? 0) + 1);
+    this.lanes.add(a.rule?.name ?? 'query match');
+    // Only times a Date can show (an event may claim 1e300 ms).
+    const t = Date.parse(a.timestamp);
+    if (Number.isFinite(t) && Math.abs(t) <= 8.64e15) {
+      if (t < this.lo) this.lo = t;
+      if (t > this.hi) this.hi = t;
+    }
+  }
+  byHost(): { key: string; count: number }[] {
+    return [...this.hosts].map(([key, count]) => ({ key, count })).sort((a, b) => b.count - a.count || (a.key < b.key ? -1 : 1));
+  }
 }
 
 const CSS = `body{font:14px/1.4 system-ui,sans-serif;margin:24px;color:#222}h1{margin:0 0 4px}table{border-collapse:collapse;margin:8px 0 16px}
@@ -40,7 +68,7 @@ function countTable(title: string, rows: { label: string; count: number }[]): st
   return `<div><h3>${title}</h3><table><tr><th>${title.replace(/^By /, '')}</th><th>alerts</th></tr>${body}</table></div>`;
 }
 
-function render(s: ScanSummary, alerts: Alert[], opts: WriterOptions): string {
+function render(s: ScanSummary, alerts: KeptAlerts, tally: Tally, opts: WriterOptions): string {
   const tz = opts.timeZone;
   const fired = firedRules(s);
   const silent = s.alertsByRule.length - fired.length;
@@ -56,16 +84,16 @@ function render(s: ScanSummary, alerts: Alert[], opts: WriterOptions): string {
   parts.push('<h2>Summary</h2><div class="grid">');
   parts.push(countTable('By rule', fired.map((r) => ({ label: `${badge(r.severity)} ${esc(r.name)}`, count: r.count }))));
   parts.push(countTable('By severity', bySeverity(s).map((r) => ({ label: badge(r.severity), count: r.count }))));
-  parts.push(countTable('By host', alertsByHost(alerts, opts.lookup).map((r) => ({ label: esc(r.key), count: r.count }))));
+  parts.push(countTable('By host', tally.byHost().map((r) => ({ label: esc(r.key), count: r.count }))));
   parts.push('</div>');
   if (silent) parts.push(`<p class="meta">${silent} other rule${silent === 1 ? '' : 's'} ran without alerts.</p>`);
   const techniques = techniquesSeen(s);
   if (techniques.length) parts.push(`<p>ATT&amp;CK techniques seen: ${techniques.map(esc).join('; ')}</p>`);
-  if (alerts.length) parts.push('<h2>Timeline</h2>', timeline(alerts, tz));
+  if (alerts.total) parts.push('<h2>Timeline</h2>', timeline(alerts.first, tally, tz));
   parts.push(`<h2>Alerts</h2>`);
-  if (alerts.length === 0) parts.push('<p>No alerts.</p>');
-  alerts.slice(0, MAX_DETAILED).forEach((a, i) => parts.push(alertSection(a, i, opts)));
-  if (alerts.length > MAX_DETAILED) parts.push(`<p>… and ${alerts.length - MAX_DETAILED} more alerts (see the json or ndjson output).</p>`);
+  if (alerts.total === 0) parts.push('<p>No alerts.</p>');
+  alerts.first.forEach((a, i) => parts.push(alertSection(a, i, opts)));
+  if (alerts.total > MAX_DETAILED) parts.push(`<p>… and ${alerts.total - MAX_DETAILED} more alerts (see the json or ndjson output).</p>`);
   if (s.problems.length) {
     parts.push('<h2>Input problems</h2><ul>');
     for (const p of s.problems) parts.push(`<li><code>${esc(p.line === undefined ? p.file : `${p.file}:${p.line}`)}</code>: ${esc(p.reason)}</li>`);
@@ -88,18 +116,11 @@ function alertSection(a: Alert, i: number, opts: WriterOptions): string {
     `<table><tr><th>#</th><th>time</th><th>file:line</th><th>fields the rule reads</th></tr>${rows.join('')}</table></section>`;
 }
 
-/** Alerts as dots on a time axis, one lane per rule, linked to their details. */
-function timeline(alerts: Alert[], tz: string | undefined): string {
-  const lanes = [...new Set(alerts.map((a) => a.rule?.name ?? 'query match'))];
-  // Only times a Date can show (an event may claim 1e300 ms); loops, not spreads: alerts can be many.
-  const times = alerts.map((a) => Date.parse(a.timestamp)).filter((t) => Number.isFinite(t) && Math.abs(t) <= 8.64e15);
-  if (times.length === 0) return '<p>No alert time can be drawn.</p>';
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (const t of times) {
-    if (t < lo) lo = t;
-    if (t > hi) hi = t;
-  }
+/** The alerts shown in full as dots on a time axis spanning every alert, one lane per rule, linked to their details. */
+function timeline(alerts: Alert[], tally: Tally, tz: string | undefined): string {
+  const lanes = [...tally.lanes];
+  let { lo, hi } = tally;
+  if (lo > hi) return '<p>No alert time can be drawn.</p>';
   if (hi - lo < 60_000) { lo -= 30_000; hi += 30_000; }
   const left = 300, width = 960, plot = width - left - 20, top = 24, lane = 24;
   const height = top + lanes.length * lane + 44;

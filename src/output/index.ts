@@ -35,3 +35,4 @@ export { createProgress, type Progress } from './progress.js';
 export { formatBytes, formatInputTrouble, formatProblem, formatSummary } from './summary.js';
 export { validTimeZone } from './time.js';
 export type { ResultWriter, RunInfo, WriterOptions } from './types.js';
+export type { Spool } from './record.js';

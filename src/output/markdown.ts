@@ -1,7 +1,7 @@
-import type { Alert, ScanSummary } from '../engine/index.js';
+import type { ScanSummary } from '../engine/index.js';
 import { clip, escapeControl } from './escape.js';
 import { alertFacts, bySeverity, firedRules, techniquesSeen } from './fields.js';
-import { reportWriter } from './record.js';
+import { reportWriter, type KeptAlerts } from './record.js';
 import { formatBytes } from './summary.js';
 import { displayTime } from './time.js';
 import type { ResultWriter, Sink, WriterOptions } from './types.js';
@@ -28,10 +28,10 @@ export function mdCell(text: string): string {
 
 /** A short report for a CI job summary or a ticket: totals, rules that fired, the first alerts, input problems. */
 export function markdownWriter(out: Sink, opts: WriterOptions): ResultWriter {
-  return reportWriter(out, (summary, alerts) => render(summary, alerts, opts));
+  return reportWriter(out, MAX_ROWS, (summary, alerts) => render(summary, alerts, opts));
 }
 
-function render(s: ScanSummary, alerts: Alert[], opts: WriterOptions): string {
+function render(s: ScanSummary, alerts: KeptAlerts, opts: WriterOptions): string {
   const lines: string[] = ['# lolhunt report', ''];
   const severities = bySeverity(s).map((x) => `${x.count} ${x.severity}`).join(', ');
   const ran = s.alertsByRule.length;
@@ -53,10 +53,10 @@ function render(s: ScanSummary, alerts: Alert[], opts: WriterOptions): string {
     if (techniques.length) lines.push('', `ATT&CK techniques seen: ${techniques.map(mdCell).join('; ')}.`);
     lines.push('');
   }
-  if (alerts.length) {
-    lines.push(`## Alerts${alerts.length > MAX_ROWS ? ` (first ${MAX_ROWS} of ${alerts.length})` : ''}`, '');
+  if (alerts.total) {
+    lines.push(`## Alerts${alerts.total > MAX_ROWS ? ` (first ${MAX_ROWS} of ${alerts.total})` : ''}`, '');
     lines.push('| time | severity | rule | host | process | first event |', '|---|---|---|---|---|---|');
-    for (const a of alerts.slice(0, MAX_ROWS)) {
+    for (const a of alerts.first) {
       const f = alertFacts(a, opts.lookup);
       const cells = [displayTime(a.timestamp, opts.timeZone), a.rule?.severity ?? '', a.rule?.name ?? 'query match', f.host, f.process, f.where];
       lines.push(`| ${cells.map(mdCell).join(' | ')} |`);

@@ -35,16 +35,67 @@ export function flushed(out: NodeJS.WritableStream): Promise<void> {
   });
 }
 
-/** A report that needs every alert before it can say anything: alerts are kept, and `render` writes the whole report at the end. */
-export function reportWriter(out: NodeJS.WritableStream, render: (summary: ScanSummary, alerts: Alert[]) => string): ResultWriter {
-  const alerts: Alert[] = [];
+/** What a report keeps of the alerts: how many there were, and the first `keep` of them. */
+export interface KeptAlerts {
+  total: number;
+  first: Alert[];
+}
+
+/**
+ * A report that shows the first alerts in full and the rest as counts: it keeps the first
+ * `keep` alerts (and whatever `observe` tallies of every alert), so its memory is bounded
+ * however many alerts there are; `render` writes the whole report at the end.
+ */
+export function reportWriter(out: NodeJS.WritableStream, keep: number, render: (summary: ScanSummary, alerts: KeptAlerts) => string, observe?: (alert: Alert) => void): ResultWriter {
+  const kept: KeptAlerts = { total: 0, first: [] };
   return {
     write(alert) {
-      alerts.push(alert);
+      kept.total++;
+      if (kept.first.length < keep) kept.first.push(alert);
+      observe?.(alert);
     },
     end(summary) {
-      out.write(render(summary, alerts));
+      out.write(render(summary, kept));
       return flushed(out);
     },
   };
+}
+
+/** Text held aside in order until the report's end: in memory, or a temporary file (WriterOptions.spool). */
+export interface Spool {
+  write(text: string): void;
+  /** Everything written, in order; the spool is then gone. */
+  read(): AsyncIterable<string | Buffer>;
+  /** Removes what is held (a failed run). */
+  dispose(): void;
+}
+
+/** A spool in memory, for a writer given no other. */
+export function memorySpool(): Spool {
+  let parts: string[] = [];
+  return {
+    write: (text) => void parts.push(text),
+    async *read() {
+      const held = parts;
+      parts = [];
+      yield* held;
+    },
+    dispose: () => { parts = []; },
+  };
+}
+
+/** Writes each piece to `out`, waiting whenever it asks to drain. */
+export async function pour(out: NodeJS.WritableStream, pieces: AsyncIterable<string | Buffer>): Promise<void> {
+  for await (const piece of pieces) {
+    if (!out.write(piece)) await new Promise<void>((resolve, reject) => {
+      const done = (err?: unknown) => {
+        out.off('drain', done);
+        out.off('error', done);
+        if (err) reject(err as Error);
+        else resolve();
+      };
+      out.on('drain', done);
+      out.on('error', done);
+    });
+  }
 }

@@ -1,9 +1,10 @@
+import { StringDecoder } from 'node:string_decoder';
 import Table from 'cli-table3';
 import type { Alert, ScanSummary } from '../engine/index.js';
 import { paintSeverity, palette } from './color.js';
 import { escapeControl } from './escape.js';
 import { alertFacts } from './fields.js';
-import { flushed } from './record.js';
+import { flushed, memorySpool, pour } from './record.js';
 import { displayTime } from './time.js';
 import type { ResultWriter, Sink, WriterOptions } from './types.js';
 
@@ -28,35 +29,66 @@ const COLUMNS: Column[] = [
 const DEFAULT_COLUMNS = 160;
 const MIN_COLUMNS = 80;
 
-/** A human-readable table, one row per alert, printed when the run ends (widths need every row). */
+/**
+ * A human-readable table, one row per alert, printed when the run ends (widths need every
+ * row). Rows wait in a spool (a temporary file from the command: bounded memory) with each
+ * column's widest cell counted as they come; at the end the table is drawn a row at a time.
+ */
 export function tableWriter(out: Sink, opts: WriterOptions): ResultWriter {
-  const rows: string[][] = [];
+  const spool = opts.spool?.() ?? memorySpool();
+  const natural = COLUMNS.map((col) => col.head.length);
+  let count = 0;
   const c = palette(opts.color);
   return {
     write(alert) {
-      rows.push(cells(alert, opts));
+      const row = cells(alert, opts);
+      for (let i = 0; i < row.length; i++) if (row[i]!.length > natural[i]!) natural[i] = row[i]!.length;
+      spool.write(JSON.stringify(row) + '\n');
+      count++;
     },
-    end(_summary: ScanSummary) {
-      if (rows.length === 0) {
-        out.write('No alerts.\n');
-        return flushed(out);
+    async end(_summary: ScanSummary) {
+      try {
+        if (count === 0) {
+          out.write('No alerts.\n');
+          return await flushed(out);
+        }
+        const widths = opts.wide ? natural : fitNatural(natural, Math.max(MIN_COLUMNS, opts.columns ?? DEFAULT_COLUMNS));
+        const shown = COLUMNS.map((_, i) => i).filter((i) => widths[i]! > 0);
+        const table = (head?: string[]) => new Table({
+          ...(head ? { head } : {}),
+          style: { head: [], border: [] },
+          colWidths: shown.map((i) => widths[i]! + 2),
+          wordWrap: false,
+        });
+        // The head alone gives the top border, the head and the bottom border; each row drawn
+        // alone gives its lines between a top and a bottom border; the separator between rows
+        // is the top border with its corners and joints turned.
+        const frame = table(shown.map((i) => c.bold(COLUMNS[i]!.head))).toString().split('\n');
+        const between = frame[0]!.replace('┌', '├').replace(/┬/g, '┼').replace('┐', '┤');
+        out.write(frame.slice(0, -1).join('\n') + '\n');
+        const draw = (row: string[]) => {
+          const t = table();
+          t.push(shown.map((i) => {
+            const w = widths[i]!;
+            const text = COLUMNS[i]!.cut ? truncate(row[i]!, w) : wrap(row[i]!, w).join('\n');
+            return i === 1 ? paintSeverity(c, text) : text;
+          }));
+          const lines = t.toString().split('\n');
+          return `${between}\n${lines.slice(1, -1).join('\n')}\n`;
+        };
+        await pour(out, (async function* () {
+          const decoder = new StringDecoder('utf8');
+          let rest = '';
+          for await (const chunk of spool.read()) {
+            const lines = (rest + (typeof chunk === 'string' ? chunk : decoder.write(chunk))).split('\n');
+            rest = lines.pop()!;
+            yield lines.map((l) => draw(JSON.parse(l) as string[])).join('');
+          }
+        })());
+        out.write(frame.at(-1)! + '\n');
+      } finally {
+        spool.dispose();
       }
-      const widths = opts.wide ? naturalWidths(rows) : fitWidths(rows, Math.max(MIN_COLUMNS, opts.columns ?? DEFAULT_COLUMNS));
-      const shown = COLUMNS.map((_, i) => i).filter((i) => widths[i]! > 0);
-      const table = new Table({
-        head: shown.map((i) => c.bold(COLUMNS[i]!.head)),
-        style: { head: [], border: [] },
-        colWidths: shown.map((i) => widths[i]! + 2),
-        wordWrap: false,
-      });
-      for (const row of rows) {
-        table.push(shown.map((i) => {
-          const w = widths[i]!;
-          const text = COLUMNS[i]!.cut ? truncate(row[i]!, w) : wrap(row[i]!, w).join('\n');
-          return i === 1 ? paintSeverity(c, text) : text;
-        }));
-      }
-      out.write(table.toString() + '\n');
       return flushed(out);
     },
   };
@@ -78,7 +110,11 @@ function naturalWidths(rows: string[][]): number[] {
  * natural width and cap; the command line takes what is left.
  */
 export function fitWidths(rows: string[][], columns: number): number[] {
-  const natural = naturalWidths(rows);
+  return fitNatural(naturalWidths(rows), columns);
+}
+
+/** fitWidths, given each column's natural width (its widest cell or head). */
+function fitNatural(natural: number[], columns: number): number[] {
   const min = COLUMNS.map((col, i) => Math.min(col.min, natural[i]!));
   const visible = new Set(COLUMNS.map((_, i) => i));
   const used = () => [...visible].reduce((sum, i) => sum + min[i]! + 3, 1);

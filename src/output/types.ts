@@ -1,4 +1,5 @@
 import type { Alert, RuleMeta, ScanSummary } from '../engine/index.js';
+import type { Spool } from './record.js';
 
 /** One output format: results go to `write` as they are final, `end` flushes after the last. */
 export interface ResultWriter {
@@ -35,6 +36,8 @@ export interface WriterOptions {
   /** Table: every column at full width, even past the terminal. */
   wide?: boolean;
   run?: RunInfo;
+  /** Where a format that writes its alerts after the summary (json) holds them meanwhile; in memory when absent. */
+  spool?: () => Spool;
 }
 
 export type Sink = NodeJS.WritableStream;
