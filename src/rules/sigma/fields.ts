@@ -1,0 +1,87 @@
+/**
+ * Sigma field names → the ECS fields lolhunt's events carry, as data.
+ *
+ * Sources:
+ * - pySigma-backend-elasticsearch's `ecs_windows` pipeline (sigma/pipelines/elasticsearch/
+ *   windows.py): the Sigma → ECS names, and its rule for the rest: `winlog.event_data.<Name>`,
+ *   where winlogbeat keeps a Windows event's data.
+ * - Elastic's Sysmon and Security ingest pipelines as lolhunt's normalizer reproduces them
+ *   (src/normalize/maps/sysmon.ts, security.ts, windows.ts): a Sigma field maps to an ECS field
+ *   only where that field holds the same text the Sigma field would. Where ECS splits or
+ *   rewrites the value (`User` → user.name drops the domain, `Hashes` → one field per
+ *   algorithm, `Initiated` → network.direction, `QueryResults` → dns.resolved_ip) the raw
+ *   `winlog.event_data.<Name>` is kept, since rules match the original text.
+ */
+
+/** Every log source (Linux and macOS rules use the same process and network names). */
+export const WINDOWS_FIELDS: Record<string, string> = {
+  EventID: 'event.code',
+  Provider_Name: 'event.provider',
+  Channel: 'winlog.channel',
+  Computer: 'host.name',
+  ComputerName: 'host.name',
+  Image: 'process.executable',
+  CommandLine: 'process.command_line',
+  ParentImage: 'process.parent.executable',
+  ParentCommandLine: 'process.parent.command_line',
+  CurrentDirectory: 'process.working_directory',
+  ProcessId: 'process.pid',
+  ParentProcessId: 'process.parent.pid',
+  OriginalFileName: 'process.pe.original_file_name',
+  Company: 'process.pe.company',
+  Description: 'process.pe.description',
+  Product: 'process.pe.product',
+  FileVersion: 'process.pe.file_version',
+  TargetFilename: 'file.path',
+  SourceImage: 'process.executable',
+  DestinationIp: 'destination.ip',
+  DestinationPort: 'destination.port',
+  DestinationHostname: 'destination.domain',
+  DestinationPortName: 'network.protocol',
+  SourceIp: 'source.ip',
+  SourcePort: 'source.port',
+  SourceHostname: 'source.domain',
+  Protocol: 'network.transport',
+  QueryName: 'dns.question.name',
+  TargetObject: 'registry.path',
+  Details: 'registry.data.strings',
+  RuleName: 'rule.name',
+  // Security log, as the normalizer maps it (SubjectUserName is user.name for every Security event).
+  SubjectUserName: 'user.name',
+  SubjectDomainName: 'user.domain',
+  SubjectUserSid: 'user.id',
+  NewProcessName: 'process.executable',
+  ParentProcessName: 'process.parent.executable',
+};
+
+/** Per log-source category, where a field means something else than in WINDOWS_FIELDS. */
+export const CATEGORY_FIELDS: Record<string, Record<string, string>> = {
+  image_load: {
+    ImageLoaded: 'dll.path',
+    OriginalFileName: 'dll.pe.original_file_name',
+    Company: 'dll.pe.company',
+    Description: 'dll.pe.description',
+    Product: 'dll.pe.product',
+    FileVersion: 'dll.pe.file_version',
+    Signed: 'dll.code_signature.signed',
+    Signature: 'dll.code_signature.subject_name',
+    SignatureStatus: 'dll.code_signature.status',
+  },
+  driver_load: { ImageLoaded: 'file.path' },
+  raw_access_thread: { Device: 'file.path' },
+  pipe_created: { PipeName: 'file.name' },
+  // The Security log's 4688 only: elsewhere ProcessName is a field of its own.
+  process_creation: { ProcessName: 'process.executable' },
+};
+
+/** Where a field with no ECS equivalent is read (pySigma's ecs_windows pipeline does the same). */
+export const FALLBACK_PREFIX = 'winlog.event_data.';
+
+/** The event field a Sigma field of this log source reads. */
+export function mapField(name: string, product: string, category: string): string {
+  const own = CATEGORY_FIELDS[category];
+  if (own && Object.hasOwn(own, name)) return own[name]!;
+  if (Object.hasOwn(WINDOWS_FIELDS, name)) return WINDOWS_FIELDS[name]!;
+  // Linux and macOS rules mostly use ECS-like names already; only Windows has winlog.
+  return product === 'windows' ? FALLBACK_PREFIX + name : name;
+}
