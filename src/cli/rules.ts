@@ -1,5 +1,6 @@
 import { Command } from 'commander';
-import { builtinRulesDir, ECS_FIELDS, formatFinding, lintRuleFiles, loadRuleFile, RuleError } from '../rules/index.js';
+import { escapeControl } from '../output/index.js';
+import { builtinRulesDir, ECS_FIELDS, formatFinding, isSigmaPath, lintRuleFiles, loadRuleFile, RuleError, type Rule } from '../rules/index.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
 import { findRule } from './rule-lookup.js';
 import { addRulesPathOption, addRuleSelectionOptions, ruleSelection } from './options.js';
@@ -12,6 +13,8 @@ Examples:
   $ lolhunt rules list --rules ~/detection-rules/rules/windows/ --technique T1218
   $ lolhunt rules list --os macos --min-severity high
   $ lolhunt rules show 'Network Connection via Certutil'
+  $ lolhunt rules list --rules test/fixtures/sigma/       Sigma rules (.yml) load beside TOML
+  $ lolhunt rules show 'Certutil Download via URLCache (Sigma)' --rules test/fixtures/sigma/
   $ lolhunt rules validate rules/                    parse and check, no data needed (exit 2 on any error)
   $ lolhunt rules test                               run the built-in rules' fixtures
   $ lolhunt rules lint test/fixtures/rule-repo/rules/`;
@@ -54,7 +57,7 @@ export function rulesCommand(done: (code: ExitCode) => void): Command {
   addRuleSelectionOptions(cmd.command('list').description('list rules: id, severity, risk score, name (the selection options of scan apply)'))
     .action(async (o: Record<string, unknown>) => {
       for (const r of (await loadSelectedRules(ruleSource(o), ruleSelection(o), { quiet: false })).rules) {
-        process.stdout.write(`${r.meta.id}  ${r.meta.severity.padEnd(8)} ${String(r.meta.riskScore).padStart(3)}  ${r.meta.name}\n`);
+        process.stdout.write(`${escapeControl(r.meta.id)}  ${r.meta.severity.padEnd(8)} ${String(r.meta.riskScore).padStart(3)}  ${escapeControl(r.meta.name)}\n`);
       }
       done(EXIT.OK);
     });
@@ -66,23 +69,11 @@ export function rulesCommand(done: (code: ExitCode) => void): Command {
       const rules = await loadRulesOrFail(ruleSource(o), { quiet: true });
       const rule = findRule(rules, wanted);
       const threat = rule.meta.threat.flatMap((t) => [
-        `${t.tactic.id} ${t.tactic.name}`,
-        ...(t.technique ?? []).map((x) => `  ${x.id} ${x.name}${x.subtechnique?.length ? ` (${x.subtechnique.map((s) => s.id).join(', ')})` : ''}`),
+        t.tactic.id ? `${t.tactic.id} ${t.tactic.name}` : '(no tactic)',
+        // Sigma tags carry no technique names: the id stands for the name.
+        ...(t.technique ?? []).map((x) => `  ${x.id}${x.name === x.id ? '' : ` ${x.name}`}${x.subtechnique?.length ? ` (${x.subtechnique.map((s) => s.id).join(', ')})` : ''}`),
       ]);
-      process.stdout.write([
-        `name:        ${rule.meta.name}`,
-        `id:          ${rule.meta.id}`,
-        `severity:    ${rule.meta.severity} (risk ${rule.meta.riskScore})`,
-        ...(rule.meta.maturity ? [`maturity:    ${rule.meta.maturity}`] : []),
-        ...(rule.meta.tags.length ? [`tags:        ${rule.meta.tags.join(', ')}`] : []),
-        `file:        ${rule.path}`,
-        `index:       ${rule.index.join(', ')}`,
-        `ATT&CK:      ${threat.join('\n             ')}`,
-        `description: ${rule.description.trim().replace(/\s*\n\s*/g, ' ')}`,
-        'query:',
-        rule.query.trim().split('\n').map((l) => `  ${l}`).join('\n'),
-        '',
-      ].join('\n'));
+      process.stdout.write(showText(rule, threat));
       done(EXIT.OK);
     });
 
@@ -113,6 +104,34 @@ export function rulesCommand(done: (code: ExitCode) => void): Command {
   return cmd;
 }
 
+/** `rules show`: every value from the rule file escaped (rule files are attacker-controlled). */
+function showText(rule: Rule, threat: string[]): string {
+  const sigma = rule.sigma;
+  const ls = sigma && Object.entries(sigma.logsource).filter(([, v]) => v).map(([k, v]) => `${k}: ${v}`).join(', ');
+  return escapeControlKeepingLines([
+    `name:        ${rule.meta.name}`,
+    `id:          ${rule.meta.id}`,
+    `severity:    ${rule.meta.severity} (risk ${rule.meta.riskScore})${sigma ? ` (Sigma level ${sigma.level})` : ''}`,
+    ...(rule.meta.maturity ? [`${sigma ? 'status:     ' : 'maturity:   '} ${rule.meta.maturity}`] : []),
+    ...(rule.meta.tags.length ? [`tags:        ${rule.meta.tags.join(', ')}`] : []),
+    `file:        ${rule.path}`,
+    ...(sigma ? [`logsource:   ${ls}`] : [`index:       ${rule.index.join(', ')}`]),
+    `ATT&CK:      ${threat.join('\n             ')}`,
+    ...(sigma?.author ? [`author:      ${sigma.author}`] : []),
+    `description: ${rule.description.trim().replace(/\s*\n\s*/g, ' ')}`,
+    ...(sigma?.falsepositives.length ? [`false positives: ${sigma.falsepositives.join('; ')}`] : []),
+    ...(sigma?.references.length ? ['references:', ...sigma.references.map((r) => `  ${r}`)] : []),
+    sigma ? 'query (EQL compiled from the Sigma detection):' : 'query:',
+    rule.query.trim().split('\n').map((l) => `  ${l}`).join('\n'),
+    '',
+  ].join('\n'));
+}
+
+/** escapeControl line by line: the layout's line breaks stay, any other control character is escaped. */
+function escapeControlKeepingLines(text: string): string {
+  return text.split('\n').map(escapeControl).join('\n');
+}
+
 async function lint(paths: string[]): Promise<ExitCode> {
   const { files, errors } = await findRuleFiles(paths);
   for (const e of errors) process.stderr.write(`lolhunt: ${e}\n`);
@@ -131,6 +150,7 @@ async function validate(paths: string[]): Promise<ExitCode> {
   const { files, errors } = await findRuleFiles(paths);
   let ok = 0;
   let skipped = 0;
+  let unsupported = 0;
   const loaded: string[] = [];
   for (const file of files) {
     try {
@@ -138,18 +158,24 @@ async function validate(paths: string[]): Promise<ExitCode> {
       if ('rule' in outcome) {
         ok++;
         loaded.push(file);
+      } else if (isSigmaPath(file)) {
+        // A Sigma rule lolhunt cannot express is a failure of this rule here, named with its reason.
+        unsupported++;
+        process.stderr.write(`unsupported: ${escapeControl(file)}: ${escapeControl(outcome.skipped)}\n`);
       } else {
         skipped++;
-        process.stderr.write(`skipped ${file}: ${outcome.skipped}\n`);
+        process.stderr.write(`skipped ${escapeControl(file)}: ${escapeControl(outcome.skipped)}\n`);
       }
     } catch (err) {
       if (!(err instanceof RuleError)) throw err;
-      errors.push(err.excerpt ? `${err.message}\n${err.excerpt}` : err.message);
+      errors.push(escapeControl(err.message) + (err.excerpt ? `\n${escapeControl(err.excerpt)}` : ''));
     }
   }
   for (const e of errors) process.stderr.write(`error: ${e}\n`);
-  const warnings = lintRuleFiles(loaded).filter((f) => f.kind === 'unknown-field');
-  for (const w of warnings) process.stderr.write(`warning: ${formatFinding(w)}\n`);
-  process.stdout.write(`${ok} valid, ${errors.length} invalid, ${skipped} skipped (not EQL), ${warnings.length} field warning${warnings.length === 1 ? '' : 's'} (ECS ${ECS_FIELDS.version})\n`);
-  return errors.length ? EXIT.USAGE : EXIT.OK;
+  // Sigma rules read fields by their Sigma names mapped to ECS or winlog.event_data: no ECS lint for them.
+  const warnings = lintRuleFiles(loaded.filter((f) => !isSigmaPath(f))).filter((f) => f.kind === 'unknown-field');
+  for (const w of warnings) process.stderr.write(`warning: ${escapeControl(formatFinding(w))}\n`);
+  const sigmaNote = unsupported ? `, ${unsupported} unsupported (Sigma)` : '';
+  process.stdout.write(`${ok} valid, ${errors.length} invalid${sigmaNote}, ${skipped} skipped (not EQL), ${warnings.length} field warning${warnings.length === 1 ? '' : 's'} (ECS ${ECS_FIELDS.version})\n`);
+  return errors.length || unsupported ? EXIT.USAGE : EXIT.OK;
 }

@@ -65,7 +65,8 @@ function loadSigma(file: string, text: string, options: CompileOptions & SigmaOp
   try {
     const outcome = loadSigmaText(file, text, options);
     if ('skipped' in outcome) return { skipped: outcome.skipped, file, name: outcome.name };
-    return { rule: { ...outcome.rule, index: [], path: file } };
+    const { meta, description, query, compiled, sigma } = outcome.rule;
+    return { rule: { meta, description, index: [], query, compiled, path: file, sigma } };
   } catch (err) {
     if (err instanceof SigmaFileError) throw new RuleError(file, err.reason, err.line, err.column);
     throw err;

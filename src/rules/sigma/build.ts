@@ -6,14 +6,11 @@ import type { Expr, Field, Literal, LiteralValue, Match, Query } from '../../eql
  */
 
 export const lit = (value: LiteralValue): Literal =>
-  typeof value === 'number' && !Number.isInteger(value)
-    ? { type: 'Literal', value, isFloat: true, start: 0, end: 0 }
+  typeof value === 'number'
+    ? { type: 'Literal', value, isFloat: !Number.isInteger(value), start: 0, end: 0 }
     : { type: 'Literal', value, start: 0, end: 0 };
 
 export const field = (path: string): Field => ({ type: 'Field', path, optional: false, start: 0, end: 0 });
-
-export const TRUE: Literal = lit(true);
-export const FALSE: Literal = lit(false);
 
 export function not(operand: Expr): Expr {
   if (operand.type === 'Not') return operand.operand;

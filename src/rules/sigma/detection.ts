@@ -1,5 +1,5 @@
 import type { Expr } from '../../eql/index.js';
-import { and, call, compare, field, lit, match, not, or, TRUE } from './build.js';
+import { and, call, compare, field, lit, match, not, or } from './build.js';
 import { parseCondition, type Condition } from './condition.js';
 import { SigmaInvalid, SigmaUnsupported } from './errors.js';
 import { translateRegex, UnsupportedRegex } from './regex.js';
@@ -50,8 +50,10 @@ export function compileDetection(detection: unknown, ctx: DetectionContext): Exp
         throw err;
       }
       compiled.set(name, e);
+      return e;
     }
-    return e;
+    // Named twice in the condition: a copy, since the printer gives each node its own offsets.
+    return structuredClone(e);
   };
   return or(conditions.map((c) => conditionExpr(parseCondition(c), selections, selection)));
 }
@@ -82,12 +84,15 @@ function compileSelection(sel: unknown, ctx: DetectionContext): Expr {
   if (Array.isArray(sel)) {
     if (sel.length === 0) throw new SigmaInvalid('an empty list');
     if (sel.every((x) => x instanceof Map)) return or(sel.map((m: Map<unknown, unknown>) => compileMap(m, ctx)));
-    if (sel.every(isScalar)) return compileValues(ctx.keywordField, [], sel, ctx);
+    if (sel.every(isScalar)) return compileValues(ctx.keywordField, KEYWORD_MODS, sel, ctx);
     throw new SigmaUnsupported('a list mixing maps and plain values');
   }
-  if (isScalar(sel)) return compileValues(ctx.keywordField, [], [sel], ctx);
+  if (isScalar(sel)) return compileValues(ctx.keywordField, KEYWORD_MODS, [sel], ctx);
   throw new SigmaInvalid('a selection must be a map, a list or a value');
 }
+
+/** Keywords are found anywhere in the message, as a full-text search finds them. */
+const KEYWORD_MODS = ['contains'];
 
 function compileMap(m: Map<unknown, unknown>, ctx: DetectionContext): Expr {
   if (m.size === 0) throw new SigmaInvalid('an empty map');
@@ -97,8 +102,8 @@ function compileMap(m: Map<unknown, unknown>, ctx: DetectionContext): Expr {
     const [name = '', ...mods] = k.split('|');
     const values = Array.isArray(v) ? v : [v];
     if (!values.every(isScalar)) throw new SigmaInvalid(`field '${k}': values must be plain values or a list of them`);
-    const target = name === '' ? ctx.keywordField : ctx.mapField(name);
-    terms.push(compileValues(target, mods, values, ctx, name));
+    if (name === '') terms.push(compileValues(ctx.keywordField, mods.length ? mods : KEYWORD_MODS, values, ctx));
+    else terms.push(compileValues(ctx.mapField(name), mods, values, ctx, name));
   }
   return and(terms);
 }
@@ -117,12 +122,13 @@ function compileValues(target: string, mods: string[], raw: Scalar[], ctx: Detec
   if (raw.length === 0) throw new SigmaInvalid(`field '${sigmaField}' has an empty list of values`);
   const has = (m: string) => mods.includes(m);
   const all = has('all');
-  const f = field(target);
+  // A fresh node per use: the printer gives each node its own offsets.
+  const f = () => field(target);
   const combine = (terms: Expr[]) => (all ? and(terms) : or(terms));
 
   if (has('exists')) {
     if (raw.length !== 1 || typeof raw[0] !== 'boolean') throw new SigmaInvalid("'exists' takes true or false");
-    return compare(raw[0] ? '!=' : '==', f, lit(null));
+    return compare(raw[0] ? '!=' : '==', f(), lit(null));
   }
   for (const op of ['gt', 'gte', 'lt', 'lte'] as const) {
     if (!has(op)) continue;
@@ -130,7 +136,7 @@ function compileValues(target: string, mods: string[], raw: Scalar[], ctx: Detec
     return combine(raw.map((v) => {
       const n = typeof v === 'number' ? v : typeof v === 'string' && /^-?\d+(\.\d+)?$/.test(v.trim()) ? Number(v) : null;
       if (n === null) throw new SigmaInvalid(`'${op}' needs a number, found ${JSON.stringify(v)}`);
-      return compare(eqlOp, f, lit(n));
+      return compare(eqlOp, f(), lit(n));
     }));
   }
   if (has('cidr')) {
@@ -138,17 +144,17 @@ function compileValues(target: string, mods: string[], raw: Scalar[], ctx: Detec
       if (typeof v !== 'string') throw new SigmaInvalid(`'cidr' needs address ranges, found ${JSON.stringify(v)}`);
       return lit(v);
     });
-    return all ? and(ranges.map((r) => call('cidrMatch', false, [f, r]))) : call('cidrMatch', false, [f, ...ranges]);
+    return all ? and(ranges.map((r) => call('cidrMatch', false, [f(), r]))) : call('cidrMatch', false, [f(), ...ranges]);
   }
   if (has('fieldref')) {
     return combine(raw.map((v) => {
       if (typeof v !== 'string') throw new SigmaInvalid(`'fieldref' needs a field name, found ${JSON.stringify(v)}`);
-      const other = field(ctx.mapField(v));
-      if (has('contains')) return call('stringContains', true, [f, other]);
-      if (has('startswith')) return call('startsWith', true, [f, other]);
-      if (has('endswith')) return call('endsWith', true, [f, other]);
+      const other = () => field(ctx.mapField(v));
+      if (has('contains')) return call('stringContains', true, [f(), other()]);
+      if (has('startswith')) return call('startsWith', true, [f(), other()]);
+      if (has('endswith')) return call('endsWith', true, [f(), other()]);
       // Sigma compares the two values as text, case-insensitively: both directions of startsWith~ and equal lengths.
-      return and([call('startsWith', true, [f, other]), compare('==', call('length', false, [f]), call('length', false, [other]))]);
+      return and([call('startsWith', true, [f(), other()]), compare('==', call('length', false, [f()]), call('length', false, [other()]))]);
     }));
   }
   if (has('re')) {
@@ -156,7 +162,7 @@ function compileValues(target: string, mods: string[], raw: Scalar[], ctx: Detec
       if (typeof v !== 'string') throw new SigmaInvalid(`'re' needs a pattern, found ${JSON.stringify(v)}`);
       try {
         const t = translateRegex(v, { i: has('i'), m: has('m'), s: has('s') });
-        return match('regex', t.caseInsensitive, f, [t.pattern]);
+        return match('regex', t.caseInsensitive, f(), [t.pattern]);
       } catch (err) {
         if (err instanceof UnsupportedRegex) throw new SigmaUnsupported(`regular expression ${JSON.stringify(v)}: ${err.message}`);
         throw err;
@@ -236,29 +242,29 @@ function expand(s: SigmaString, placeholders: Record<string, string[]>): Value[]
  * (one rule-index entry, one case fold), literal `*`/`?` as `regex~`, numbers and booleans as
  * `==`, null as a missing field.
  */
-function valueExpr(f: Expr, values: Value[], cased: boolean): Expr {
+function valueExpr(f: () => Expr, values: Value[], cased: boolean): Expr {
   const wildcards: string[] = [];
   const terms: Expr[] = [];
   for (const v of values) {
     switch (v.k) {
-      case 'null': terms.push(compare('==', f, lit(null))); break;
-      case 'num': terms.push(compare('==', f, lit(v.n))); break;
-      case 'bool': terms.push(compare('==', f, lit(v.b))); break;
+      case 'null': terms.push(compare('==', f(), lit(null))); break;
+      case 'num': terms.push(compare('==', f(), lit(v.n))); break;
+      case 'bool': terms.push(compare('==', f(), lit(v.b))); break;
       case 'bytes': throw new SigmaUnsupported('a utf16 encoding without base64 after it');
       case 'str': {
         if (v.s.length === 0) {
           // The empty string: a present, empty value.
-          terms.push(cased ? match('like', false, f, ['']) : match('wildcard', true, f, ['']));
+          terms.push(cased ? match('like', false, f(), ['']) : match('wildcard', true, f(), ['']));
           break;
         }
         const p = toPattern(v.s);
         if (p.kind === 'wildcard' && !cased) wildcards.push(p.pattern);
-        else if (p.kind === 'wildcard') terms.push(match('like', false, f, [p.pattern]));
-        else terms.push(match('regex', !cased, f, [p.pattern]));
+        else if (p.kind === 'wildcard') terms.push(match('like', false, f(), [p.pattern]));
+        else terms.push(match('regex', !cased, f(), [p.pattern]));
         break;
       }
     }
   }
-  if (wildcards.length) terms.unshift(match('wildcard', true, f, wildcards));
-  return terms.length ? or(terms) : TRUE;
+  if (wildcards.length) terms.unshift(match('wildcard', true, f(), wildcards));
+  return terms.length ? or(terms) : lit(true);
 }

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { compileQuery, EqlSyntaxError, parseExpression, type CompiledQuery, type CompileOptions, type Expr } from '../../eql/index.js';
+import { compileQuery, EqlSyntaxError, parseExpression, type CompiledQuery, type CompileOptions, type Expr, type Query } from '../../eql/index.js';
 import type { RuleMeta, Severity } from '../types.js';
 import { threatOf } from './attack.js';
 import { and, eventQuery } from './build.js';
@@ -24,9 +24,12 @@ export interface SigmaInfo {
 export interface SigmaRule {
   meta: RuleMeta;
   description: string;
+  /** The EQL text of `ast` (what worker threads compile, what `rules show` prints). */
   query: string;
   compiled: CompiledQuery;
   sigma: SigmaInfo;
+  /** The syntax tree built from the YAML, offsets into `query`: `query` parses back to it. */
+  ast: Query;
 }
 
 export type SigmaOutcome = { rule: SigmaRule } | { skipped: string; name: string };
@@ -144,6 +147,7 @@ export function loadSigmaText(file: string, source: string, options: SigmaOption
         status, level, author: text(doc.get('author')), date: text(doc.get('date')),
         references: texts(doc.get('references')), falsepositives: texts(doc.get('falsepositives')), logsource,
       },
+      ast,
     },
   };
 }
