@@ -36,6 +36,7 @@ Examples:
   $ lolhunt rules test                                         the built-in rules, fixtures from samples/
   $ lolhunt rules test test/fixtures/rule-repo/rules/ --junit rules-test.xml
   $ lolhunt rules test test/fixtures/rule-repo/rules/ --require-fixtures
+  $ lolhunt rules test test/fixtures/sigma/                    a Sigma rule with <rule>.positive/.negative.ndjson beside it
 
 Exit codes: 0 every rule with fixtures passed, 1 a mismatch (or, with --require-fixtures,
             a rule without fixtures), 2 rule error or no rule has fixtures (nothing tested).`;
@@ -45,9 +46,14 @@ Reports, as file:line:col: message, TOML and query errors, fields that are not i
 ${ECS_FIELDS.version}, ':' on a numeric field, wildcards that can never match, duplicate rule ids,
 and missing severity, risk_score or ATT&CK mapping ([[rule.threat]]).
 
+For Sigma rules (.yml): YAML and Sigma errors, constructs lolhunt cannot run, duplicate ids,
+no ATT&CK tag, and the checks above on the EQL the rule becomes (not unknown fields: Sigma
+fields without an ECS name are read from winlog.event_data on purpose).
+
 Examples:
   $ lolhunt rules lint rules/
   $ lolhunt rules lint test/fixtures/rule-repo/rules/
+  $ lolhunt rules lint test/fixtures/sigma/
 
 Exit codes: 0 nothing found, 1 findings, 2 no such file or directory.`;
 
@@ -134,10 +140,10 @@ function escapeControlKeepingLines(text: string): string {
 
 async function lint(paths: string[]): Promise<ExitCode> {
   const { files, errors } = await findRuleFiles(paths);
-  for (const e of errors) process.stderr.write(`lolhunt: ${e}\n`);
+  for (const e of errors) process.stderr.write(`lolhunt: ${escapeControl(e)}\n`);
   if (errors.length) return EXIT.USAGE;
   const findings = lintRuleFiles(files);
-  for (const f of findings) process.stdout.write(`${formatFinding(f)}\n`);
+  for (const f of findings) process.stdout.write(`${escapeControl(formatFinding(f))}\n`);
   process.stderr.write(`${files.length} file${files.length === 1 ? '' : 's'}, ${findings.length} finding${findings.length === 1 ? '' : 's'}\n`);
   return findings.length ? EXIT.MATCHES : EXIT.OK;
 }

@@ -99,6 +99,31 @@ test('rules list, show and validate on Sigma files; a file name without .yml nam
   const validate = await runCli(['rules', 'validate', FIXTURE, 'rules/']);
   assert.equal(validate.code, 0, validate.stderr);
   assert.match(validate.stdout, /^6 valid, 0 invalid, 0 skipped/);
+  const fixtures = await runCli(['rules', 'test', FIXTURE]);
+  assert.equal(fixtures.code, 0, fixtures.stdout + fixtures.stderr);
+  assert.match(fixtures.stdout, /^pass +Certutil Download via URLCache \(Sigma\) \(2 fixtures, 1 alert\)$/m);
+  const lint = await runCli(['rules', 'lint', FIXTURE]);
+  assert.equal(lint.code, 0, lint.stdout + lint.stderr);
+});
+
+test('rules lint on Sigma rules: broken and unsupported rules, duplicate ids, no ATT&CK tag, dead patterns', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lolhunt-sigma-lint-'));
+  const body = (id: string, detection: string, tags = 'tags: [attack.execution]\n') =>
+    `title: R\nid: ${id}\n${tags}logsource: {product: windows, category: process_creation}\ndetection:\n${detection}\nlevel: low\n`;
+  fs.writeFileSync(path.join(dir, 'a.yml'), body('same', "  sel:\n    OriginalFileName: '\\x.exe'\n  condition: sel"));
+  fs.writeFileSync(path.join(dir, 'b.yml'), body('same', '  sel:\n    Image: x\n  condition: sel', ''));
+  fs.writeFileSync(path.join(dir, 'c.yml'), body('c', "  sel:\n    Image|re: 'a(?=b)'\n  condition: sel"));
+  fs.writeFileSync(path.join(dir, 'd.yml'), 'title: [\n');
+  const run = await runCli(['rules', 'lint', dir]);
+  assert.equal(run.code, 1, run.stderr);
+  const lines = run.stdout.trim().split('\n').map((l) => l.slice(dir.length + 1));
+  assert.deepEqual(lines.map((l) => l.replace(/: .*$/, '')), ['a.yml:5:1', 'b.yml:1:1', 'b.yml:2:1', 'c.yml:5:1', 'd.yml:1:1']);
+  assert.match(lines[0]!, /can never match: 'process\.pe\.original_file_name' holds a file name/);
+  assert.match(lines[1]!, /no ATT&CK tag/);
+  assert.match(lines[2]!, /duplicate id same/);
+  assert.match(lines[3]!, /unsupported selection 'sel': regular expression .*lookaround/);
+  assert.match(lines[4]!, /invalid YAML/);
+  fs.rmSync(dir, { recursive: true, force: true });
 });
 
 test('text from a Sigma file is escaped wherever lolhunt prints it', async () => {
