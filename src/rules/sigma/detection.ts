@@ -171,32 +171,34 @@ function compileValues(target: string, mods: string[], raw: Scalar[], ctx: Detec
   }
   for (const m of ['i', 'm', 's']) if (has(m)) throw new SigmaInvalid(`modifier '${m}' goes with 're'`);
 
-  // String transformations, in the order written.
-  let values: Value[] = raw.map((v): Value => {
-    if (v === null) return { k: 'null' };
-    if (typeof v === 'number') return { k: 'num', n: v };
-    if (typeof v === 'boolean') return { k: 'bool', b: v };
-    return { k: 'str', s: parseSigmaString(v, has('expand')) };
+  // String transformations, in the order written. Each value is a group: the variants windash,
+  // base64offset and expand make of it are alternatives, even under `all`.
+  let groups: Value[][] = raw.map((v): Value[] => {
+    if (v === null) return [{ k: 'null' }];
+    if (typeof v === 'number') return [{ k: 'num', n: v }];
+    if (typeof v === 'boolean') return [{ k: 'bool', b: v }];
+    return [{ k: 'str', s: parseSigmaString(v, has('expand')) }];
   });
   const cased = has('cased') || has('c');
+  const each = (fn: (v: Value) => Value[]) => { groups = groups.map((g) => g.flatMap(fn)); };
   for (const m of mods) {
     switch (m) {
-      case 'contains': values = values.map((v) => mapStr(v, contains, m)); break;
-      case 'startswith': values = values.map((v) => mapStr(v, startswith, m)); break;
-      case 'endswith': values = values.map((v) => mapStr(v, endswith, m)); break;
-      case 'windash': values = values.flatMap((v) => (v.k === 'str' ? windash(v.s).map((s): Value => ({ k: 'str', s })) : [v])); break;
-      case 'wide': case 'utf16le': values = values.map((v) => ({ k: 'bytes', b: utf16(plain(v, m), true) })); break;
-      case 'utf16be': values = values.map((v) => ({ k: 'bytes', b: utf16(plain(v, m), false) })); break;
-      case 'utf16': values = values.map((v) => ({ k: 'bytes', b: concatBytes(new Uint8Array([0xff, 0xfe]), utf16(plain(v, m), true)) })); break;
-      case 'base64': values = values.map((v) => ({ k: 'str', s: [base64(bytesOf(v, m))] })); break;
-      case 'base64offset': values = values.flatMap((v) => base64offset(bytesOf(v, m)).map((s): Value => ({ k: 'str', s: [s] }))); break;
-      case 'expand': values = values.flatMap((v) => (v.k === 'str' ? expand(v.s, ctx.placeholders) : [v])); break;
+      case 'contains': each((v) => [mapStr(v, contains, m)]); break;
+      case 'startswith': each((v) => [mapStr(v, startswith, m)]); break;
+      case 'endswith': each((v) => [mapStr(v, endswith, m)]); break;
+      case 'windash': each((v) => (v.k === 'str' ? windash(v.s).map((s): Value => ({ k: 'str', s })) : [v])); break;
+      case 'wide': case 'utf16le': each((v) => [{ k: 'bytes', b: utf16(plain(v, m), true) }]); break;
+      case 'utf16be': each((v) => [{ k: 'bytes', b: utf16(plain(v, m), false) }]); break;
+      case 'utf16': each((v) => [{ k: 'bytes', b: concatBytes(new Uint8Array([0xff, 0xfe]), utf16(plain(v, m), true)) }]); break;
+      case 'base64': each((v) => [{ k: 'str', s: [base64(bytesOf(v, m))] }]); break;
+      case 'base64offset': each((v) => base64offset(bytesOf(v, m)).map((s): Value => ({ k: 'str', s: [s] }))); break;
+      case 'expand': each((v) => (v.k === 'str' ? expand(v.s, ctx.placeholders) : [v])); break;
       default: break;
     }
   }
-  if (values.some((v) => v.k === 'bytes')) throw new SigmaUnsupported('a utf16 encoding without base64 after it');
-  if (all) return and(values.map((v) => valueExpr(f, [v], cased)));
-  return valueExpr(f, values, cased);
+  if (groups.some((g) => g.some((v) => v.k === 'bytes'))) throw new SigmaUnsupported('a utf16 encoding without base64 after it');
+  if (all) return and(groups.map((g) => valueExpr(f, g, cased)));
+  return valueExpr(f, groups.flat(), cased);
 }
 
 function mapStr(v: Value, fn: (s: SigmaString) => SigmaString, mod: string): Value {

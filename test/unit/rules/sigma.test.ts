@@ -63,6 +63,12 @@ const CASES: { name: string; detection: string; fire: Record<string, unknown>[];
     silent: [{ [CL]: 'x -a ' }],
   },
   {
+    name: 'all with windash: each value in any of its dash forms',
+    detection: "  sel:\n    CommandLine|contains|all|windash:\n      - ' -a '\n      - ' -b '\n  condition: sel",
+    fire: [{ [CL]: 'x /a -b ' }, { [CL]: 'x \u2014a /b ' }],
+    silent: [{ [CL]: 'x /a ' }],
+  },
+  {
     name: 'windash: - / and the Unicode dashes',
     detection: "  sel:\n    CommandLine|contains|windash: ' -decode '\n  condition: sel",
     fire: [{ [CL]: 'certutil /decode a b' }, { [CL]: 'certutil \u2013decode a b' }, { [CL]: 'certutil -decode a b' }],
