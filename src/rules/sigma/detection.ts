@@ -12,13 +12,15 @@ import {
 export interface DetectionContext {
   /** Sigma field name → event field. */
   mapField(name: string): string;
+  /** Plain values of a Sigma field → an ECS field and its words for them, when the field has such a table. */
+  mapValues?(name: string, values: Scalar[]): { field: string; values: string[] } | null;
   /** The field keywords (values without a field) are searched in. */
   keywordField: string;
   /** Values of `%name%` placeholders for the `expand` modifier. */
   placeholders: Record<string, string[]>;
 }
 
-type Scalar = string | number | boolean | null;
+export type Scalar = string | number | boolean | null;
 const isScalar = (v: unknown): v is Scalar => v === null || ['string', 'number', 'boolean'].includes(typeof v);
 
 /** The detection section (a YAML map) → one EQL condition. */
@@ -102,7 +104,9 @@ function compileMap(m: Map<unknown, unknown>, ctx: DetectionContext): Expr {
     const [name = '', ...mods] = k.split('|');
     const values = Array.isArray(v) ? v : [v];
     if (!values.every(isScalar)) throw new SigmaInvalid(`field '${k}': values must be plain values or a list of them`);
+    const translated = name !== '' && mods.length === 0 ? ctx.mapValues?.(name, values) : null;
     if (name === '') terms.push(compileValues(ctx.keywordField, mods.length ? mods : KEYWORD_MODS, values, ctx));
+    else if (translated) terms.push(compileValues(translated.field, [], translated.values, ctx, name));
     else terms.push(compileValues(ctx.mapField(name), mods, values, ctx, name));
   }
   return and(terms);

@@ -74,8 +74,31 @@ export const CATEGORY_FIELDS: Record<string, Record<string, string>> = {
   process_creation: { ProcessName: 'process.executable' },
 };
 
+/**
+ * Fields whose ECS equivalent holds other words for the same values: a plain value (no
+ * modifier) found here reads the ECS field with the ECS word. Sysmon's `Initiated` is
+ * `network.direction` in Elastic's Sysmon pipeline (and lolhunt's normalizer, transform
+ * `direction`) and in Elastic Defend. Other values, or modifiers, read winlog.event_data.
+ */
+export const VALUE_FIELDS: Record<string, { field: string; values: Record<string, string> }> = {
+  Initiated: { field: 'network.direction', values: { true: 'egress', false: 'ingress' } },
+};
+
 /** Where a field with no ECS equivalent is read (pySigma's ecs_windows pipeline does the same). */
 export const FALLBACK_PREFIX = 'winlog.event_data.';
+
+/** The ECS field and values for these plain values of a Sigma field, when VALUE_FIELDS knows them all. */
+export function mapValues(name: string, product: string, values: (string | number | boolean | null)[]): { field: string; values: string[] } | null {
+  const vf = product === 'windows' && Object.hasOwn(VALUE_FIELDS, name) ? VALUE_FIELDS[name]! : null;
+  if (!vf) return null;
+  const out: string[] = [];
+  for (const v of values) {
+    const key = String(v).toLowerCase();
+    if (v === null || !Object.hasOwn(vf.values, key)) return null;
+    out.push(vf.values[key]!);
+  }
+  return { field: vf.field, values: out };
+}
 
 /** The event field a Sigma field of this log source reads. */
 export function mapField(name: string, product: string, category: string): string {

@@ -6,7 +6,7 @@ import { threatOf } from './attack.js';
 import { and, eventQuery } from './build.js';
 import { compileDetection } from './detection.js';
 import { SigmaInvalid, SigmaUnsupported } from './errors.js';
-import { mapField } from './fields.js';
+import { mapField, mapValues } from './fields.js';
 import { sourceFilter } from './logsources.js';
 import { printQuery } from './print.js';
 
@@ -110,6 +110,7 @@ export function loadSigmaText(file: string, source: string, options: SigmaOption
   try {
     detection = compileDetection(doc.get('detection'), {
       mapField: (f) => mapField(f, logsource.product, logsource.category),
+      mapValues: (f, values) => mapValues(f, logsource.product, values),
       keywordField: KEYWORD_FIELD,
       placeholders: options.placeholders ?? {},
     });

@@ -123,6 +123,12 @@ const CASES: { name: string; detection: string; fire: Record<string, unknown>[];
     silent: [{ message: 'nothing here' }],
   },
   {
+    name: "Initiated: 'true' is network.direction egress (other forms read winlog.event_data)",
+    detection: "  a:\n    Initiated: 'true'\n  b:\n    Initiated|contains: 'fal'\n  condition: a or b",
+    fire: [{ 'network.direction': 'egress' }, { 'winlog.event_data.Initiated': 'false' }],
+    silent: [{ 'network.direction': 'ingress' }, { 'winlog.event_data.Initiated': 'true' }],
+  },
+  {
     name: 'fields with no ECS equivalent are read from winlog.event_data',
     detection: "  sel:\n    IntegrityLevel: 'System'\n    User|contains: 'AUTHORI'\n  condition: sel",
     fire: [{ 'winlog.event_data.IntegrityLevel': 'SYSTEM', 'winlog.event_data.User': 'NT AUTHORITY\\SYSTEM' }],
