@@ -29,9 +29,7 @@ export function compileDetection(detection: unknown, ctx: DetectionContext): Exp
   const raw = detection.get('condition');
   const conditions = typeof raw === 'string' ? [raw] : Array.isArray(raw) && raw.every((c) => typeof c === 'string') ? raw as string[] : null;
   if (!conditions || conditions.length === 0) throw new SigmaInvalid('detection.condition must be a string or a list of strings');
-  if (detection.has('timeframe')) {
-    // Only aggregations use a timeframe; a plain condition ignores it (pySigma does too).
-  }
+  // `timeframe` only bounds aggregations (unsupported, see condition.ts): a plain condition ignores it, as pySigma does.
   const selections = new Map<string, unknown>();
   for (const [k, v] of detection) {
     if (k === 'condition' || k === 'timeframe' || k === 'fields') continue;

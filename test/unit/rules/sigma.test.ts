@@ -223,3 +223,26 @@ test('sigma: attacker-controlled text cannot break out of the EQL it becomes', (
   assert.ok(fires(r, { 'process.executable': 'a" or true or "\n\u202e', 'winlog.event_data.Weird Field': 'X' }));
   assert.doesNotMatch(r.query, /[\n\u202e](?![ ]*(and|or) )/u);
 });
+
+test('sigma: every log-source category and Windows service of the tables gives a filter that compiles', () => {
+  const dir = tmp();
+  const categories = ['process_creation', 'process_termination', 'network_connection', 'dns_query', 'dns', 'file_event', 'file_create', 'file_change', 'file_delete',
+    'image_load', 'driver_load', 'process_access', 'registry_event', 'registry_set', 'registry_add', 'registry_delete', 'registry_rename', 'create_remote_thread',
+    'raw_access_thread', 'create_stream_hash', 'pipe_created', 'wmi_event', 'clipboard_capture', 'process_tampering', 'file_block_executable',
+    'file_block_shredding', 'file_executable_detected', 'sysmon_status', 'sysmon_error', 'ps_script', 'ps_module', 'ps_classic_start',
+    'ps_classic_provider_start', 'ps_classic_script', 'file_access', 'file_rename'];
+  const services = ['security', 'system', 'application', 'sysmon', 'powershell', 'powershell-classic', 'windefend', 'applocker', 'security-mitigations', 'openssh'];
+  const sources = [...categories.map((c) => `category: ${c}`), ...services.map((s) => `service: ${s}`)];
+  for (const [i, source] of sources.entries()) {
+    const file = path.join(dir, `r${i}.yml`);
+    fs.writeFileSync(file, rule('  sel:\n    Image: x\n  condition: sel').replace('category: process_creation', source));
+    const o = loadRuleFile(file);
+    assert.ok('rule' in o, `${source}: ${'skipped' in o ? o.skipped : ''}`);
+    assert.match(o.rule.query, /host\.os\.type == "windows"/, source);
+  }
+  const linux = path.join(dir, 'linux.yml');
+  fs.writeFileSync(linux, rule('  sel:\n    Image|endswith: /curl\n  condition: sel').replace('product: windows', 'product: linux'));
+  const o = loadRuleFile(linux);
+  assert.ok('rule' in o);
+  assert.match(o.rule.query, /^process where host\.os\.type == "linux" and event\.type == "start" and process\.executable : "\*\/curl"$/);
+});
