@@ -1,7 +1,7 @@
 import { closest, type CompileOptions } from '../eql/index.js';
 import { discoverInputs } from '../input/index.js';
 import { escapeControl } from '../output/index.js';
-import { builtinRulesDir, isSigmaPath, loadRuleFile, RuleError, selectRules, type Rule, type RuleSelection } from '../rules/index.js';
+import { builtinRulesDir, loadRuleFile, RuleError, selectRules, type Rule, type RuleSelection } from '../rules/index.js';
 import { CliError } from './exit-codes.js';
 
 /** Rule files under the given files and folders (recursive, sorted), and what could not be read, as messages. */
@@ -29,12 +29,12 @@ export function ruleSource(o: Record<string, unknown>): string[] {
 export async function loadRulesOrFail(paths: string[], opts: { quiet: boolean; compile?: CompileOptions }): Promise<Rule[]> {
   const { files, errors } = await findRuleFiles(paths);
   const rules: Rule[] = [];
-  const skipped: { file: string; reason: string }[] = [];
+  const skipped: { file: string; reason: string; unsupported?: true }[] = [];
   for (const file of files) {
     try {
       const outcome = loadRuleFile(file, opts.compile);
       if ('rule' in outcome) rules.push(outcome.rule);
-      else skipped.push({ file, reason: outcome.skipped });
+      else skipped.push({ file, reason: outcome.skipped, ...(outcome.unsupported ? { unsupported: true as const } : {}) });
     } catch (err) {
       if (!(err instanceof RuleError)) throw err;
       errors.push(escapeControl(err.message) + (err.excerpt ? `\n${escapeControl(err.excerpt)}` : ''));
@@ -51,10 +51,10 @@ export async function loadRulesOrFail(paths: string[], opts: { quiet: boolean; c
  * line of counts by rule type, and Sigma rules lolhunt cannot express as one line of counts
  * by reason (`rules validate` names each).
  */
-function skippedReport(skipped: { file: string; reason: string }[]): string {
+function skippedReport(skipped: { file: string; reason: string; unsupported?: true }[]): string {
   if (skipped.length <= 3) return skipped.map((s) => `lolhunt: skipped ${escapeControl(s.file)}: ${escapeControl(s.reason)}`).join('\n');
-  const sigma = skipped.filter((s) => isSigmaPath(s.file));
-  const toml = skipped.filter((s) => !isSigmaPath(s.file));
+  const sigma = skipped.filter((s) => s.unsupported);
+  const toml = skipped.filter((s) => !s.unsupported);
   const counts = (list: typeof skipped, key: (reason: string) => string) => {
     const by = new Map<string, number>();
     for (const s of list) by.set(key(s.reason), (by.get(key(s.reason)) ?? 0) + 1);

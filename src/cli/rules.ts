@@ -164,7 +164,7 @@ async function validate(paths: string[]): Promise<ExitCode> {
       if ('rule' in outcome) {
         ok++;
         loaded.push(file);
-      } else if (isSigmaPath(file)) {
+      } else if (outcome.unsupported) {
         // A Sigma rule lolhunt cannot express is a failure of this rule here, named with its reason.
         unsupported++;
         process.stderr.write(`unsupported: ${escapeControl(file)}: ${escapeControl(outcome.skipped)}\n`);

@@ -37,7 +37,8 @@ export class RuleError extends Error {
 
 const isTable = (v: TomlValue | undefined): v is TomlTable => typeof v === 'object' && !Array.isArray(v) && !(v instanceof Date);
 
-export type LoadOutcome = { rule: Rule } | { skipped: string; file: string; name: string };
+/** `unsupported`: a Sigma rule lolhunt cannot express (a failure for `rules validate`), not a file that is no EQL or Sigma rule. */
+export type LoadOutcome = { rule: Rule } | { skipped: string; file: string; name: string; unsupported?: true };
 
 /** A rule file's name without its extension (.toml, .yml, .yaml). */
 export const ruleFileStem = (file: string) => path.basename(file).replace(/\.(toml|ya?ml)$/i, '');
@@ -64,7 +65,7 @@ function readRuleText(file: string): string {
 function loadSigma(file: string, text: string, options: CompileOptions & SigmaOptions): LoadOutcome {
   try {
     const outcome = loadSigmaText(file, text, options);
-    if ('skipped' in outcome) return { skipped: outcome.skipped, file, name: outcome.name };
+    if ('skipped' in outcome) return { skipped: outcome.skipped, file, name: outcome.name, ...(outcome.unsupported ? { unsupported: true as const } : {}) };
     const { meta, description, query, compiled, sigma } = outcome.rule;
     return { rule: { meta, description, index: [], query, compiled, path: file, sigma } };
   } catch (err) {

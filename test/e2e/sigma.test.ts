@@ -104,6 +104,10 @@ test('rules list, show and validate on Sigma files; a file name without .yml nam
   assert.match(fixtures.stdout, /^pass +Certutil Download via URLCache \(Sigma\) \(2 fixtures, 1 alert\)$/m);
   const lint = await runCli(['rules', 'lint', FIXTURE]);
   assert.equal(lint.code, 0, lint.stdout + lint.stderr);
+  // A YAML file that is no Sigma rule (the rule repository's CI workflow) is skipped, not a failure.
+  const repo = await runCli(['rules', 'validate', 'test/fixtures/rule-repo/']);
+  assert.equal(repo.code, 0, repo.stdout + repo.stderr);
+  assert.match(repo.stderr, /^skipped test\/fixtures\/rule-repo\/\.github\/workflows\/rules\.yml: not a Sigma rule/m);
 });
 
 test('rules lint on Sigma rules: broken and unsupported rules, duplicate ids, no ATT&CK tag, dead patterns', async () => {

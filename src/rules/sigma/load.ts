@@ -32,7 +32,8 @@ export interface SigmaRule {
   ast: Query;
 }
 
-export type SigmaOutcome = { rule: SigmaRule } | { skipped: string; name: string };
+/** `unsupported`: a Sigma rule lolhunt cannot express (not set for YAML that is no Sigma rule at all). */
+export type SigmaOutcome = { rule: SigmaRule } | { skipped: string; name: string; unsupported?: true };
 
 /** A file that is not a well-formed Sigma rule; line and column point into it when known. */
 export class SigmaFileError extends Error {
@@ -77,7 +78,7 @@ export function loadSigmaText(file: string, source: string, options: SigmaOption
   const name = path.basename(file);
   if (list.length === 0) throw new SigmaFileError('empty file');
   if (list.length > 1) {
-    return { skipped: `several YAML documents in one file (a Sigma rule collection or correlation with its rules): not supported`, name };
+    return { skipped: `several YAML documents in one file (a Sigma rule collection or correlation with its rules): not supported`, name, unsupported: true };
   }
   let doc: unknown;
   try {
@@ -87,7 +88,7 @@ export function loadSigmaText(file: string, source: string, options: SigmaOption
   }
   if (!(doc instanceof Map)) throw new SigmaFileError('not a Sigma rule: the document is not a map');
   const title = text(doc.get('title'));
-  if (doc.has('correlation')) return { skipped: 'Sigma correlation rule: not supported', name: title || name };
+  if (doc.has('correlation')) return { skipped: 'Sigma correlation rule: not supported', name: title || name, unsupported: true };
   if (!doc.has('detection')) {
     if (!doc.has('title') && !doc.has('logsource')) return { skipped: 'not a Sigma rule (no title, logsource or detection)', name };
     throw new SigmaFileError('no detection section');
@@ -103,7 +104,7 @@ export function loadSigmaText(file: string, source: string, options: SigmaOption
   const tags = texts(doc.get('tags'));
   const status = text(doc.get('status')).toLowerCase();
 
-  const skip = (why: string): SigmaOutcome => ({ skipped: `Sigma rule '${title}': ${why}`, name: title });
+  const skip = (why: string): SigmaOutcome => ({ skipped: `Sigma rule '${title}': ${why}`, name: title, unsupported: true });
   const filter = sourceFilter(logsource.product, logsource.category, logsource.service);
   if ('unsupported' in filter) return skip(filter.unsupported);
   let detection: Expr;
