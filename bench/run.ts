@@ -33,8 +33,9 @@ const { values: opt } = parseArgs({
     corpus: { type: 'string' },
     runs: { type: 'string', default: '3' },
     variants: { type: 'string', default: VARIANTS.join(',') },
-    suites: { type: 'string', default: 'builtin,elastic' },
+    suites: { type: 'string', default: 'builtin,elastic,sigma' },
     'elastic-rules': { type: 'string', default: process.env.LOLHUNT_ELASTIC_RULES ?? path.resolve(ROOT, '..', '..', 'ext', 'detection-rules', 'rules') },
+    'sigma-rules': { type: 'string', default: process.env.LOLHUNT_SIGMA_RULES ?? path.resolve(ROOT, '..', 'shared', 'sigma', 'rules', 'windows') },
     generator: { type: 'string', default: process.env.LOLHUNT_GEN_TELEMETRY ?? path.resolve(ROOT, '..', 'shared', 'tools', 'gen-telemetry.mjs') },
     cache: { type: 'string', default: path.join(os.tmpdir(), 'lolhunt-bench') },
     'no-record': { type: 'boolean', default: false },
@@ -78,7 +79,11 @@ for (const name of opt.suites.split(',')) {
   else if (name === 'elastic') {
     if (fs.existsSync(opt['elastic-rules'])) suites.push({ name: `Elastic rules/ (${path.basename(path.dirname(opt['elastic-rules']))})`, events: Number(opt['elastic-events']), rules: ['--rules', opt['elastic-rules']] });
     else process.stderr.write(`bench: Elastic rules SKIPPED, no detection-rules checkout at ${opt['elastic-rules']} (give one with --elastic-rules PATH)\n`);
-  } else throw new Error(`unknown suite ${name} (builtin, elastic)`);
+  } else if (name === 'sigma') {
+    // SigmaHQ's Windows rules (compiled to EQL), over the same events as Elastic's rules.
+    if (fs.existsSync(opt['sigma-rules'])) suites.push({ name: `SigmaHQ ${path.basename(opt['sigma-rules'])}/`, events: Number(opt['elastic-events']), rules: ['--rules', opt['sigma-rules']] });
+    else process.stderr.write(`bench: Sigma rules SKIPPED, no SigmaHQ rules at ${opt['sigma-rules']} (give them with --sigma-rules PATH)\n`);
+  } else throw new Error(`unknown suite ${name} (builtin, elastic, sigma)`);
 }
 
 function corporaFor(events: number): Corpus[] {

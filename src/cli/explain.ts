@@ -20,6 +20,7 @@ Examples:
   $ lolhunt explain 'Network Connection via Certutil' --key e3-neg-private samples/network-connection-via-certutil/
   $ lolhunt explain network-connection-via-signed-binary --key e1-neg-before samples/
   $ lolhunt explain regsvr32-scrobj --rules test/fixtures/rule-repo/rules/ --event test/fixtures/rule-repo/rules/regsvr32-scrobj.negative.ndjson:1 test/fixtures/rule-repo/rules/
+  $ lolhunt explain certutil-urlcache --rules test/fixtures/sigma/ --event test/fixtures/sigma/certutil-urlcache.negative.ndjson:1 test/fixtures/sigma/
 
 Exit codes: 0 explained, 2 usage or rule error, 3 input problems.`;
 

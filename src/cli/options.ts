@@ -25,7 +25,7 @@ export function repeatable(value: string, previous: string[] | undefined): strin
 
 /** Where rules come from: one path per --rules, repeatable (never variadic: `--rules DIR logs/` must scan logs/). */
 export function addRulesPathOption(cmd: Command): Command {
-  return cmd.option('-r, --rules <path>', 'rule file or folder (Elastic detection-rules TOML) instead of the built-in rules; repeatable', repeatable);
+  return cmd.option('-r, --rules <path>', 'rule file or folder (Elastic detection-rules TOML, Sigma YAML) instead of the built-in rules; repeatable', repeatable);
 }
 
 /** Rule selection, shared by scan and rules list. */

@@ -1,15 +1,15 @@
 import path from 'node:path';
 import { closest } from '../eql/index.js';
-import type { Rule } from '../rules/index.js';
 import { safe } from '../output/index.js';
+import { ruleFileStem, type Rule } from '../rules/index.js';
 import { CliError } from './exit-codes.js';
 
 function fileStem(r: Rule): string {
-  return path.basename(r.path, '.toml');
+  return ruleFileStem(r.path);
 }
 
 /**
- * The rule named by id, name (any case) or file name without .toml; otherwise a usage error
+ * The rule named by id, name (any case) or file name without .toml/.yml; otherwise a usage error
  * suggesting the rules whose name holds the word, or the closest name, id or file name.
  */
 export function findRule(rules: Rule[], wanted: string): Rule {

@@ -8,7 +8,7 @@ import { noteRead } from './reads.js';
 
 /** Rule files under the given files and folders (recursive, sorted), and what could not be read, as messages. */
 export async function findRuleFiles(paths: string[]): Promise<{ files: string[]; errors: string[] }> {
-  const found = await discoverInputs(paths, { accept: /\.toml$/i, kind: '.toml rule' });
+  const found = await discoverInputs(paths, { accept: /\.(toml|ya?ml)$/i, kind: '.toml or Sigma .yml rule' });
   const errors = found.problems.map((p) => safe`${p.file}: ${p.reason}`);
   const files: string[] = [];
   for (const s of found.sources) {
@@ -31,13 +31,13 @@ export function ruleSource(o: Record<string, unknown>): string[] {
 export async function loadRulesOrFail(paths: string[], opts: { quiet: boolean; compile?: CompileOptions }): Promise<Rule[]> {
   const { files, errors } = await findRuleFiles(paths);
   const rules: Rule[] = [];
-  const skipped: { file: string; reason: string }[] = [];
+  const skipped: { file: string; reason: string; unsupported?: true }[] = [];
   for (const file of files) {
     noteRead('a rule file', file);
     try {
       const outcome = loadRuleFile(file, opts.compile);
       if ('rule' in outcome) rules.push(outcome.rule);
-      else skipped.push({ file, reason: outcome.skipped });
+      else skipped.push({ file, reason: outcome.skipped, ...(outcome.unsupported ? { unsupported: true as const } : {}) });
     } catch (err) {
       if (!(err instanceof RuleError)) throw err;
       errors.push(ruleErrorText(err));
@@ -49,16 +49,34 @@ export async function loadRulesOrFail(paths: string[], opts: { quiet: boolean; c
   return rules;
 }
 
-/** A few skipped rules one per line; many (Elastic's folders hold ~1,000 non-EQL rules) as one line of counts by rule type. */
-function skippedReport(skipped: { file: string; reason: string }[]): string {
+/**
+ * A few skipped rules one per line; many (Elastic's folders hold ~1,000 non-EQL rules) as one
+ * line of counts by rule type, and Sigma rules lolhunt cannot express as one line of counts
+ * by reason (`rules validate` names each).
+ */
+function skippedReport(skipped: { file: string; reason: string; unsupported?: true }[]): string {
   if (skipped.length <= 3) return skipped.map((s) => safe`lolhunt: skipped ${s.file}: ${s.reason}`).join('\n');
-  const byType = new Map<string, number>();
-  for (const s of skipped) {
-    const type = /rule type '([^']*)'/.exec(s.reason)?.[1] ?? s.reason;
-    byType.set(type, (byType.get(type) ?? 0) + 1);
-  }
-  const counts = [...byType].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([type, n]) => safe`${type} ${n}`);
-  return `lolhunt: skipped ${skipped.length} rules that are not EQL (${counts.join(', ')})`;
+  const sigma = skipped.filter((s) => s.unsupported);
+  const toml = skipped.filter((s) => !s.unsupported);
+  const counts = (list: typeof skipped, key: (reason: string) => string) => {
+    const by = new Map<string, number>();
+    for (const s of list) by.set(key(s.reason), (by.get(key(s.reason)) ?? 0) + 1);
+    return [...by].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([k, n]) => safe`${k} ${n}`).join(', ');
+  };
+  const lines: string[] = [];
+  if (toml.length) lines.push(`lolhunt: skipped ${toml.length} rules that are not EQL (${counts(toml, (r) => /rule type '([^']*)'/.exec(r)?.[1] ?? r)})`);
+  if (sigma.length) lines.push(`lolhunt: skipped ${sigma.length} Sigma rules lolhunt cannot express (${counts(sigma, sigmaReasonKind)}); lolhunt rules validate names each`);
+  return lines.join('\n');
+}
+
+/** The kind of a Sigma skip reason: its log source, or its unsupported construct's first words. */
+function sigmaReasonKind(reason: string): string {
+  const r = reason.replace(/^Sigma rule '(?:[^'\\]|\\.)*?': /, '');
+  if (r.startsWith('log source')) return 'log source';
+  if (/regular expression/.test(r)) return 'regular expression';
+  if (/placeholder/.test(r)) return 'placeholder';
+  if (/correlation/.test(r)) return 'correlation';
+  return r.replace(/^(unsupported )?(selection '[^']*': )?/, '').split(/[:(]/)[0]!.trim().slice(0, 40);
 }
 
 /** The rule set of a run: where it came from and what the selection kept, for summaries and reports. */

@@ -13,6 +13,7 @@ Examples:
   $ cat export.ndjson | lolhunt scan -                     # read stdin
   $ lolhunt scan --rules ~/detection-rules/rules/windows/ logs/
   $ lolhunt scan -r my-rules/ -r ~/detection-rules/rules/windows/ --technique T1218 logs/
+  $ lolhunt scan -r test/fixtures/sigma/ -r rules/ samples/    # Sigma rules (.yml) beside Elastic's TOML
   $ lolhunt scan logs/ --rule '*Certutil*' --min-severity low --host 'WS-*'
   $ lolhunt scan logs/ --from 24h --tz Europe/Berlin       # the last 24h of the export
   $ lolhunt scan logs/ -o report.html                      # also .csv .json .ndjson .md

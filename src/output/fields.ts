@@ -85,14 +85,19 @@ export function firedRules(summary: ScanSummary): ScanSummary['alertsByRule'] {
 
 /** ATT&CK technique ids (sub-techniques included) of the rules that fired, sorted. */
 export function techniquesSeen(summary: ScanSummary): string[] {
-  const ids = new Set<string>();
+  // By id: a Sigma rule names a technique by its id only, an Elastic rule by id and name (kept).
+  const names = new Map<string, string>();
+  const add = (id: string, name: string) => {
+    const known = names.get(id);
+    if (known === undefined || (known === id && name !== id)) names.set(id, name);
+  };
   for (const r of summary.alertsByRule) {
     if (!r.count || !r.rule) continue;
     for (const t of r.rule.threat) for (const x of t.technique ?? []) {
-      ids.add(`${x.id} ${x.name}`);
-      for (const s of x.subtechnique ?? []) ids.add(`${s.id} ${s.name}`);
+      add(x.id, x.name);
+      for (const s of x.subtechnique ?? []) add(s.id, s.name);
     }
   }
-  return [...ids].sort();
+  return [...names].map(([id, name]) => (name === id ? id : `${id} ${name}`)).sort();
 }
 

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Rule } from './load.js';
+import { ruleFileStem, type Rule } from './load.js';
 
 /** A join key as fixtures name it: one string per key field. */
 export type FixtureKey = string[];
@@ -35,7 +35,7 @@ export function ruleFixtures(rule: Rule): { fixtures: FixtureSpec[]; errors: str
     if (typeof spec === 'string') errors.push(spec);
     else fixtures.push(spec);
   });
-  const stem = path.join(dir, path.basename(rule.path, '.toml'));
+  const stem = path.join(dir, ruleFileStem(rule.path));
   const beside: [string, FixtureKey[] | 'any'][] = [['positive', 'any'], ['negative', []]];
   for (const [kind, fire] of beside) {
     const file = `${stem}.${kind}.ndjson`;

@@ -4,8 +4,9 @@ import { closest, compileQuery, EqlSyntaxError, fieldRefs, visitExpressions, typ
 import { ECS_FIELDS, ECS_NAMES, isEcsField, isNumericField } from './ecs.js';
 import { isThreat, queryPosition } from './load.js';
 import { isSeverity } from './severity.js';
+import { isSigmaPath, loadSigmaText, SigmaFileError } from './sigma/index.js';
 
-export type FindingKind = 'toml' | 'query' | 'unknown-field' | 'numeric-wildcard' | 'dead-wildcard' | 'duplicate-id' | 'metadata';
+export type FindingKind = 'toml' | 'yaml' | 'sigma' | 'query' | 'unknown-field' | 'numeric-wildcard' | 'dead-wildcard' | 'duplicate-id' | 'metadata';
 
 /** One problem in a rule file, at 1-based line and column. */
 export interface Finding {
@@ -81,6 +82,11 @@ export function lintRuleFiles(files: string[]): Finding[] {
       findings.push(...found);
       continue;
     }
+    if (isSigmaPath(file)) {
+      lintSigma(file, text, ids, add);
+      findings.push(...found.sort((a, b) => a.line - b.line || a.column - b.column));
+      continue;
+    }
     let doc: Record<string, unknown>;
     try {
       doc = parseToml(text) as Record<string, unknown>;
@@ -133,6 +139,36 @@ export function lintRuleFiles(files: string[]): Finding[] {
     findings.push(...found.sort((a, b) => a.line - b.line || a.column - b.column));
   }
   return findings;
+}
+
+/**
+ * A Sigma rule: YAML and Sigma errors, constructs lolhunt cannot run, duplicate ids, no
+ * ATT&CK tag, and the query checks of the EQL it becomes (at its detection line), except
+ * unknown fields: Sigma fields without an ECS name are read from winlog.event_data on purpose.
+ */
+function lintSigma(file: string, text: string, ids: Map<string, string>, add: (line: number, column: number, kind: FindingKind, message: string) => void): void {
+  let outcome: ReturnType<typeof loadSigmaText>;
+  try {
+    outcome = loadSigmaText(file, text);
+  } catch (err) {
+    if (!(err instanceof SigmaFileError)) throw err;
+    add(err.line ?? 1, err.column ?? 1, err.reason.startsWith('invalid YAML') ? 'yaml' : 'sigma', err.reason);
+    return;
+  }
+  if ('skipped' in outcome) {
+    // YAML that is no Sigma rule at all (a CI workflow beside the rules) is none of lint's business.
+    if (outcome.unsupported) add(lineOf(text, /^detection\s*:/m) ?? 1, 1, 'sigma', outcome.skipped);
+    return;
+  }
+  const { meta, ast } = outcome.rule;
+  const idLine = lineOf(text, /^id\s*:/m) ?? 1;
+  const first = ids.get(meta.id);
+  if (first) add(idLine, 1, 'duplicate-id', `duplicate id ${meta.id} (first in ${first})`);
+  else ids.set(meta.id, `${file}:${idLine}`);
+  if (!/^level\s*:/m.test(text)) add(1, 1, 'metadata', 'missing level (informational, low, medium, high or critical); medium assumed');
+  if (meta.threat.length === 0) add(lineOf(text, /^tags\s*:/m) ?? 1, 1, 'metadata', 'no ATT&CK tag (attack.<tactic> or attack.t<id>)');
+  const detection = lineOf(text, /^detection\s*:/m) ?? 1;
+  for (const q of lintQuery(ast)) if (q.kind !== 'unknown-field') add(detection, 1, q.kind, q.message);
 }
 
 function lineOf(text: string, re: RegExp): number | null {

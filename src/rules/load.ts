@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parse as parseToml, TomlError, type TomlTable, type TomlValue } from 'smol-toml';
 import { caretExcerpt, compileQuery, EqlSyntaxError, lineColumn, type CompiledQuery, type CompileOptions } from '../eql/index.js';
 import { isSeverity, SEVERITIES } from './severity.js';
+import { isSigmaPath, loadSigmaText, SigmaFileError, type SigmaInfo, type SigmaOptions } from './sigma/index.js';
 import type { RuleMeta, Threat } from './types.js';
 
 export interface Rule {
@@ -15,6 +16,8 @@ export interface Rule {
   path: string;
   /** The rule file's `[lolhunt]` table (fixtures), as read. */
   lolhunt?: unknown;
+  /** A Sigma rule's own metadata (the rule came from a .yml/.yaml file). */
+  sigma?: SigmaInfo;
 }
 
 /** A rule file that could not be loaded; `line`/`column` point into the file when known. */
@@ -36,17 +39,44 @@ export class RuleError extends Error {
 
 const isTable = (v: TomlValue | undefined): v is TomlTable => typeof v === 'object' && !Array.isArray(v) && !(v instanceof Date);
 
-export type LoadOutcome = { rule: Rule } | { skipped: string; file: string; name: string };
+/** `unsupported`: a Sigma rule lolhunt cannot express (a failure for `rules validate`), not a file that is no EQL or Sigma rule. */
+export type LoadOutcome = { rule: Rule } | { skipped: string; file: string; name: string; unsupported?: true };
 
-/** Loads one Elastic detection-rules TOML file; non-EQL rules come back as skipped. */
-export function loadRuleFile(file: string, options: CompileOptions = {}): LoadOutcome {
-  let text: string;
+/** A rule file's name without its extension (.toml, .yml, .yaml). */
+export const ruleFileStem = (file: string) => path.basename(file).replace(/\.(toml|ya?ml)$/i, '');
+
+/**
+ * Loads one rule file: Elastic detection-rules TOML, or a Sigma rule (.yml/.yaml) compiled to
+ * EQL. Non-EQL TOML rules and Sigma rules lolhunt cannot express come back as skipped.
+ */
+export function loadRuleFile(file: string, options: CompileOptions & SigmaOptions = {}): LoadOutcome {
+  const text = readRuleText(file);
+  if (isSigmaPath(file)) return loadSigma(file, text, options);
+  return loadToml(file, text, options);
+}
+
+function readRuleText(file: string): string {
   try {
-    text = fs.readFileSync(file, 'utf8');
+    return fs.readFileSync(file, 'utf8');
   } catch (err) {
     const missing = err instanceof Error && 'code' in err && err.code === 'ENOENT';
     throw new RuleError(file, missing ? 'no such file' : err instanceof Error ? err.message : String(err));
   }
+}
+
+function loadSigma(file: string, text: string, options: CompileOptions & SigmaOptions): LoadOutcome {
+  try {
+    const outcome = loadSigmaText(file, text, options);
+    if ('skipped' in outcome) return { skipped: outcome.skipped, file, name: outcome.name, ...(outcome.unsupported ? { unsupported: true as const } : {}) };
+    const { meta, description, query, compiled, sigma } = outcome.rule;
+    return { rule: { meta, description, index: [], query, compiled, path: file, sigma } };
+  } catch (err) {
+    if (err instanceof SigmaFileError) throw new RuleError(file, err.reason, err.line, err.column);
+    throw err;
+  }
+}
+
+function loadToml(file: string, text: string, options: CompileOptions): LoadOutcome {
   let doc: TomlTable;
   try {
     doc = parseToml(text);

@@ -1,6 +1,5 @@
-import path from 'node:path';
 import { compileWildcard } from '../eql/index.js';
-import type { Rule } from './load.js';
+import { ruleFileStem, type Rule } from './load.js';
 import { SEVERITIES } from './severity.js';
 import type { RuleMeta, Severity } from './types.js';
 
@@ -9,7 +8,7 @@ import type { RuleMeta, Severity } from './types.js';
  * must all hold. Every comparison is case-insensitive.
  */
 export interface RuleSelection {
-  /** Rule id, file name without .toml, or a name glob (`*`, `?`). */
+  /** Rule id, file name without .toml/.yml, or a name glob (`*`, `?`). */
   include: string[];
   exclude: string[];
   minSeverity?: Severity;
@@ -39,14 +38,16 @@ export function emptySelection(): RuleSelection {
   return { include: [], exclude: [], tags: [], tactics: [], techniques: [], os: [], includeDeprecated: false };
 }
 
+/** Elastic's `deprecated` maturity, and Sigma's `deprecated` and `unsupported` statuses. */
 function isDeprecated(meta: RuleMeta): boolean {
-  return meta.maturity.toLowerCase() === 'deprecated';
+  const m = meta.maturity.toLowerCase();
+  return m === 'deprecated' || m === 'unsupported';
 }
 
 /** Does the rule answer to this id, file stem or name glob? */
 function named(rule: Rule, pattern: string): boolean {
   const p = pattern.toLowerCase();
-  if (rule.meta.id.toLowerCase() === p || path.basename(rule.path, '.toml').toLowerCase() === p) return true;
+  if (rule.meta.id.toLowerCase() === p || ruleFileStem(rule.path).toLowerCase() === p) return true;
   return compileWildcard(pattern, true)(rule.meta.name);
 }
 

@@ -1,0 +1,4 @@
+export { isSigmaPath, KEYWORD_FIELD, LEVELS, loadSigmaText, SigmaFileError, type SigmaInfo, type SigmaOptions, type SigmaOutcome, type SigmaRule } from './load.js';
+export { mapField } from './fields.js';
+export { sourceFilter } from './logsources.js';
+export { translateRegex } from './regex.js';

@@ -1,0 +1,161 @@
+import path from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { compileQuery, EqlSyntaxError, parseExpression, type CompiledQuery, type CompileOptions, type Expr, type Query } from '../../eql/index.js';
+import type { RuleMeta, Severity } from '../types.js';
+import { threatOf } from './attack.js';
+import { and, eventQuery } from './build.js';
+import { compileDetection } from './detection.js';
+import { SigmaInvalid, SigmaUnsupported } from './errors.js';
+import { mapField, mapValues } from './fields.js';
+import { sourceFilter } from './logsources.js';
+import { printQuery } from './print.js';
+
+/** What a Sigma rule keeps beyond Elastic's metadata, for `rules show`. */
+export interface SigmaInfo {
+  status: string;
+  level: string;
+  author: string;
+  date: string;
+  references: string[];
+  falsepositives: string[];
+  logsource: { product: string; category: string; service: string };
+}
+
+export interface SigmaRule {
+  meta: RuleMeta;
+  description: string;
+  /** The EQL text of `ast` (what worker threads compile, what `rules show` prints). */
+  query: string;
+  compiled: CompiledQuery;
+  sigma: SigmaInfo;
+  /** The syntax tree built from the YAML, offsets into `query`: `query` parses back to it. */
+  ast: Query;
+}
+
+/** `unsupported`: a Sigma rule lolhunt cannot express (not set for YAML that is no Sigma rule at all). */
+export type SigmaOutcome = { rule: SigmaRule } | { skipped: string; name: string; unsupported?: true };
+
+/** A file that is not a well-formed Sigma rule; line and column point into it when known. */
+export class SigmaFileError extends Error {
+  constructor(readonly reason: string, readonly line?: number, readonly column?: number) {
+    super(reason);
+  }
+}
+
+export interface SigmaOptions extends CompileOptions {
+  /** Values of `%name%` placeholders for the `expand` modifier. */
+  placeholders?: Record<string, string[]>;
+}
+
+/** Sigma levels → Elastic severities and the risk scores Elastic's rules use for them. */
+export const LEVELS: Record<string, { severity: Severity; riskScore: number }> = {
+  informational: { severity: 'low', riskScore: 1 },
+  low: { severity: 'low', riskScore: 21 },
+  medium: { severity: 'medium', riskScore: 47 },
+  high: { severity: 'high', riskScore: 73 },
+  critical: { severity: 'critical', riskScore: 99 },
+};
+
+/** Where keywords (values with no field) are searched. */
+export const KEYWORD_FIELD = 'message';
+
+export const isSigmaPath = (file: string) => /\.ya?ml$/i.test(file);
+
+const text = (v: unknown): string => (typeof v === 'string' ? v : typeof v === 'number' || v instanceof Date ? String(v instanceof Date ? v.toISOString().slice(0, 10) : v) : '');
+const texts = (v: unknown): string[] => (Array.isArray(v) ? v.map(text).filter((s) => s !== '') : typeof v === 'string' ? [v] : []);
+
+/** Loads the text of one Sigma rule file. */
+export function loadSigmaText(file: string, source: string, options: SigmaOptions = {}): SigmaOutcome {
+  const docs = parseAllDocuments(source, { prettyErrors: false, uniqueKeys: true, merge: false });
+  const list = Array.isArray(docs) ? docs : [docs];
+  for (const d of list) {
+    const err = d.errors[0];
+    if (err) {
+      const at = err.linePos?.[0];
+      throw new SigmaFileError(`invalid YAML: ${err.message.split('\n')[0]}`, at?.line, at?.col);
+    }
+  }
+  const name = path.basename(file);
+  if (list.length === 0) throw new SigmaFileError('empty file');
+  if (list.length > 1) {
+    return { skipped: `several YAML documents in one file (a Sigma rule collection or correlation with its rules): not supported`, name, unsupported: true };
+  }
+  let doc: unknown;
+  try {
+    doc = list[0]!.toJS({ mapAsMap: true, maxAliasCount: 100 });
+  } catch (err) {
+    throw new SigmaFileError(`invalid YAML: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  if (!(doc instanceof Map)) throw new SigmaFileError('not a Sigma rule: the document is not a map');
+  const title = text(doc.get('title'));
+  if (doc.has('correlation')) return { skipped: 'Sigma correlation rule: not supported', name: title || name, unsupported: true };
+  if (!doc.has('detection')) {
+    if (!doc.has('title') && !doc.has('logsource')) return { skipped: 'not a Sigma rule (no title, logsource or detection)', name };
+    throw new SigmaFileError('no detection section');
+  }
+  if (!title) throw new SigmaFileError('title is missing or not a string', lineOf(source, 'title'));
+  const ls = doc.get('logsource');
+  if (!(ls instanceof Map)) throw new SigmaFileError('logsource is missing or not a map', lineOf(source, 'logsource'));
+  const lower = (k: string) => text(ls.get(k)).toLowerCase();
+  const logsource = { product: lower('product'), category: lower('category'), service: lower('service') };
+  const level = text(doc.get('level')).toLowerCase() || 'medium';
+  const lv = LEVELS[level];
+  if (!lv) throw new SigmaFileError(`level must be one of ${Object.keys(LEVELS).join(', ')}, found '${level}'`, lineOf(source, 'level'));
+  const tags = texts(doc.get('tags'));
+  const status = text(doc.get('status')).toLowerCase();
+
+  const skip = (why: string): SigmaOutcome => ({ skipped: `Sigma rule '${title}': ${why}`, name: title, unsupported: true });
+  const filter = sourceFilter(logsource.product, logsource.category, logsource.service);
+  if ('unsupported' in filter) return skip(filter.unsupported);
+  let detection: Expr;
+  try {
+    detection = compileDetection(doc.get('detection'), {
+      mapField: (f) => mapField(f, logsource.product, logsource.category),
+      mapValues: (f, values) => mapValues(f, logsource.product, values),
+      keywordField: KEYWORD_FIELD,
+      placeholders: options.placeholders ?? {},
+    });
+  } catch (err) {
+    if (err instanceof SigmaUnsupported) return skip(`unsupported ${err.message}`);
+    if (err instanceof SigmaInvalid) throw new SigmaFileError(`detection: ${err.message}`, lineOf(source, 'detection'));
+    throw err;
+  }
+  const condition = and([...(filter.condition ? [parseExpression(filter.condition)] : []), detection]);
+  const ast = eventQuery(filter.category, condition);
+  let query: string;
+  let compiled: CompiledQuery;
+  try {
+    query = printQuery(ast);
+    compiled = compileQuery(query, options);
+  } catch (err) {
+    // A value EQL rejects (a regex RE2 cannot run, a field name EQL cannot write...).
+    if (err instanceof EqlSyntaxError) return skip(`unsupported: the EQL it becomes is rejected: ${err.reason}`);
+    if (err instanceof SigmaUnsupported) return skip(`unsupported ${err.message}`);
+    throw err;
+  }
+  const os = logsource.product === 'windows' ? 'Windows' : logsource.product === 'linux' ? 'Linux' : logsource.product === 'macos' ? 'macOS' : '';
+  const id = text(doc.get('id')) || path.basename(file).replace(/\.ya?ml$/i, '');
+  return {
+    rule: {
+      meta: {
+        id, name: title, severity: lv.severity, riskScore: lv.riskScore,
+        threat: threatOf(tags),
+        tags: [...(os ? [`OS: ${os}`] : []), ...tags],
+        maturity: status,
+      },
+      description: text(doc.get('description')),
+      query, compiled,
+      sigma: {
+        status, level, author: text(doc.get('author')), date: text(doc.get('date')),
+        references: texts(doc.get('references')), falsepositives: texts(doc.get('falsepositives')), logsource,
+      },
+      ast,
+    },
+  };
+}
+
+/** The line of a top-level key, for messages. */
+function lineOf(source: string, key: string): number | undefined {
+  const m = new RegExp(`^${key}\\s*:`, 'm').exec(source);
+  return m ? source.slice(0, m.index).split('\n').length : undefined;
+}
