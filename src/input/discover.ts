@@ -5,7 +5,7 @@ import { describeError } from './read.js';
 import type { DiscoveryProblem, InputSource } from './types.js';
 
 /** The file names a folder walk picks up as telemetry. */
-const TELEMETRY_FILES = /\.(ndjson|jsonl|json)(\.gz)?$/i;
+const TELEMETRY_FILES = /\.((ndjson|jsonl|json)(\.gz)?|evtx)$/i;
 
 export interface Discovery {
   sources: InputSource[];
@@ -71,7 +71,7 @@ export async function discoverInputs(args: string[], opts: DiscoverOptions = {})
     const files = await walk(arg, cwd, (rel) => accept.test(rel), found);
     if (files.length === 0 && found.problems.length === before) {
       const others = found.skipped.length ? `; ${found.skipped.length} other file(s) skipped, --verbose names them` : '';
-      found.problems.push({ file: arg, reason: `no ${opts.kind ?? '.ndjson, .jsonl or .json(.gz)'} files in this directory${others}` });
+      found.problems.push({ file: arg, reason: `no ${opts.kind ?? '.ndjson, .jsonl, .json(.gz) or .evtx'} files in this directory${others}` });
     }
     files.forEach(add);
   }

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { Readable, pipeline } from 'node:stream';
 import streamArray from 'stream-json/streamers/stream-array.js';
 import { DocumentSplitter, detectContainer } from './documents.js';
+import { isEvtx, readEvtx } from './evtx/index.js';
 import { gunzip, isGzip } from './gzip.js';
 import { LineSplitter } from './lines.js';
 import { sniff } from './sniff.js';
@@ -18,9 +19,10 @@ export const READ_CHUNK = 1 << 18;
 /**
  * Reads one source as batches of items: NDJSON lines, elements of a file whose first
  * character is `[` (a JSON array, streamed with stream-json), or multi-line documents and
- * search hits (./documents.ts). gzip is recognised by its
- * magic bytes, whatever the name; UTF-16 text with a byte-order mark is decoded; a file
- * that is binary as a whole (EVTX, an archive) is one error naming its type. Nothing here
+ * search hits (./documents.ts), or the records of a Windows event log (.evtx, by its magic
+ * bytes: ./evtx/, one `value` item per record numbered by its EventRecordID). gzip is
+ * recognised by its magic bytes, whatever the name; UTF-16 text with a byte-order mark is
+ * decoded; a file that is binary as a whole (an archive) is one error naming its type. Nothing here
  * throws: a failure mid-file becomes a final `error` item after everything read so far.
  */
 export async function* readItems(source: InputSource, opts: ReadOptions): AsyncGenerator<InputItem[]> {
@@ -40,6 +42,15 @@ export async function* readItems(source: InputSource, opts: ReadOptions): AsyncG
     return;
   }
   if (first.done) return;
+  if (first.value.length < 8) {
+    // Too short to tell an .evtx file by its magic: gather a few more bytes.
+    const more = await nextNonEmpty(chunks);
+    if (!more.done) first = { done: false, value: Buffer.concat([first.value, more.value]) };
+  }
+  if (isEvtx(first.value)) {
+    yield* readEvtxItems(prepend(first.value, chunks));
+    return;
+  }
   const kind = sniff(first.value);
   if (kind.binary !== undefined) {
     yield [{ kind: 'error', reason: kind.binary }];
@@ -57,6 +68,15 @@ export async function* readItems(source: InputSource, opts: ReadOptions): AsyncG
   // Lines of a plain file can be read again where they lie: they carry their byte span.
   else if (container === 'lines') yield* readLines(chunks, opts, source.path !== '-' && !gzipped && kind.utf16 === undefined);
   else yield* readSplit(chunks, new DocumentSplitter(opts.maxLineBytes, container === 'search'), opts);
+}
+
+/** The records of an .evtx file; an I/O error ends with an `error` item. */
+async function* readEvtxItems(chunks: AsyncIterator<Buffer>): AsyncGenerator<InputItem[]> {
+  try {
+    yield* readEvtx(chunks);
+  } catch (err) {
+    yield [{ kind: 'error', reason: describeError(err) }];
+  }
 }
 
 async function* readLines(chunks: AsyncIterator<Buffer>, opts: ReadOptions, spans = false): AsyncGenerator<InputItem[]> {
@@ -144,7 +164,8 @@ export async function splitFile(source: InputSource, rangeBytes: number): Promis
     const { bytesRead } = await handle.read(head, 0, head.length, 0);
     const start = head.subarray(0, bytesRead);
     const kind = sniff(start);
-    if (kind.binary !== undefined || kind.utf16 !== undefined || isGzip(start) || detectContainer(start) !== 'lines') return null;
+    // An .evtx file is read chunk by chunk, whole: its records are numbered across it.
+    if (isEvtx(start) || kind.binary !== undefined || kind.utf16 !== undefined || isGzip(start) || detectContainer(start) !== 'lines') return null;
     const parts = Math.ceil(stat.size / rangeBytes);
     const size = Math.ceil(stat.size / parts);
     return Array.from({ length: parts }, (_, i) => ({ start: i * size, end: Math.min(stat.size, (i + 1) * size) }));

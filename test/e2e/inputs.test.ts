@@ -155,12 +155,12 @@ test('skipped files in a folder are counted, and named with --verbose', async ()
   const dir = tmp();
   write(dir, 'a.ndjson', certutil('{v1}', '2024-05-14T08:00:00Z', '2024-05-14T08:00:01Z').map((d) => JSON.stringify(d)).join('\n') + '\n');
   write(dir, 'capture.zip', 'PK\u0003\u0004');
-  write(dir, 'System.evtx', 'ElfFile\u0000');
+  write(dir, 'System.evt', 'LfLe');
   const run = await scanJson(dir);
   assert.equal(run.code, 1, run.stderr);
-  assert.match(run.stderr, /^skipped +2 files in folders \(not \.ndjson, \.jsonl or \.json\(\.gz\)\); --verbose names them$/m);
+  assert.match(run.stderr, /^skipped +2 files in folders \(not \.ndjson, \.jsonl, \.json\(\.gz\) or \.evtx\); --verbose names them$/m);
   const verbose = await scanJson(dir, '--verbose');
-  assert.match(verbose.stderr, /^skipped +2 files in folders \(not \.ndjson, \.jsonl or \.json\(\.gz\)\):\n +.*System\.evtx\n +.*capture\.zip$/m);
+  assert.match(verbose.stderr, /^skipped +2 files in folders \(not \.ndjson, \.jsonl, \.json\(\.gz\) or \.evtx\):\n +.*System\.evt\n +.*capture\.zip$/m);
   assert.match(verbose.stderr, /a\.ndjson: 2 events, 0 bad lines \(ecs 2\)/);
 });
 

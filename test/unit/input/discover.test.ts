@@ -28,7 +28,7 @@ test('folders give their telemetry files sorted; other files are listed as skipp
 test('a folder with nothing to read says so, and counts what it skipped', async () => {
   const dir = tree(['x.txt']);
   const found = await discoverInputs([dir]);
-  assert.deepEqual(found.problems, [{ file: dir, reason: 'no .ndjson, .jsonl or .json(.gz) files in this directory; 1 other file(s) skipped, --verbose names them' }]);
+  assert.deepEqual(found.problems, [{ file: dir, reason: 'no .ndjson, .jsonl, .json(.gz) or .evtx files in this directory; 1 other file(s) skipped, --verbose names them' }]);
 });
 
 test('globs keep to their depth unless they say **; no match is a problem', async () => {

@@ -1,0 +1,134 @@
+import { asText, NestedBinXml, type EvtxValue } from './values.js';
+
+type Obj = Record<string, unknown>;
+
+const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const hasOwn = (o: Obj, k: string) => Object.prototype.hasOwnProperty.call(o, k);
+
+/** Sets a key as an own property whatever its name: `__proto__` from a log stays data. */
+function put(o: Obj, k: string, v: unknown): void {
+  if (k === '__proto__') Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
+  else o[k] = v;
+}
+
+/** A value as it goes into the document: arrays copied (text may be pushed onto them later). */
+function json(v: EvtxValue): unknown {
+  if (Array.isArray(v)) return v.slice();
+  return v instanceof NestedBinXml ? null : v;
+}
+
+/**
+ * Builds one record's document from its XML events the way evtx_dump's JSON output does
+ * (omerbenamram/evtx `JsonOutput`, without `--separate-json-attributes`):
+ * - an element without attributes is `"Name": value`, null when empty;
+ * - one with attributes is `{"#attributes": {...}, "#text": value}`; attributes whose value
+ *   is null are left out, and when none is left the element is null or its value;
+ * - `<Data Name="X">v</Data>` is `"X": v`; a `<Data>` without a name adds its value to
+ *   `"Data": {"#text": ...}` (an array from the second on);
+ * - a repeated element moves the value before it to `Name_1`, `Name_2`, … (the last one
+ *   keeps `Name`);
+ * - text after text is appended.
+ * Where evtx_dump gives up on a record (a value after a number or boolean in one element),
+ * this appends the text instead.
+ */
+export class DocumentBuilder {
+  readonly root: Obj = {};
+  private readonly stack: string[] = [];
+
+  /** The current element's value, creating the path to it (evtx_dump's get_or_create_current_path). */
+  private current(): { holder: Obj; key: string } | null {
+    let holder: Obj | null = null;
+    let key = '';
+    let v: unknown = this.root;
+    for (const k of this.stack) {
+      if (!(isObject(v) && hasOwn(v, k))) {
+        if (isObject(v)) {
+          put(v, k, {});
+        } else {
+          const o: Obj = {};
+          put(o, k, v === null ? {} : v);
+          if (holder) put(holder, key, o);
+          v = o;
+        }
+      }
+      holder = v as Obj;
+      key = k;
+      v = holder[k];
+    }
+    return holder ? { holder, key } : null;
+  }
+
+  /** The object holding the current element (after creating the path to it). */
+  private parent(): Obj {
+    const at = this.current();
+    return at ? at.holder : this.root;
+  }
+
+  open(name: string, attrs: [string, EvtxValue][]): void {
+    if (name === 'Data') {
+      const named = attrs.find(([a]) => a === 'Name');
+      if (named) this.insertPlain(asText(named[1]));
+      else this.stack.push('Data');
+      return;
+    }
+    if (attrs.length === 0) this.insertPlain(name);
+    else this.insertWithAttributes(name, attrs);
+  }
+
+  close(): void {
+    this.stack.pop();
+  }
+
+  text(value: EvtxValue): void {
+    const at = this.current();
+    if (!at) return;
+    const { holder, key } = at;
+    const cur = holder[key];
+    if (cur === null || cur === undefined) put(holder, key, json(value));
+    else if (isObject(cur)) {
+      const t = cur['#text'];
+      if (t === null || t === undefined) put(cur, '#text', json(value));
+      else if (typeof t === 'string') {
+        delete cur['#text'];
+        cur['#text'] = [t, json(value)];
+      } else if (Array.isArray(t)) t.push(json(value));
+      else cur['#text'] = asText(t as EvtxValue) + asText(value);
+    } else if (typeof cur === 'string') put(holder, key, cur + asText(value));
+    else if (Array.isArray(cur)) cur.push(json(value));
+    else put(holder, key, asText(cur as EvtxValue) + asText(value));
+  }
+
+  private insertPlain(name: string): void {
+    this.stack.push(name);
+    const parent = this.parent();
+    const old = hasOwn(parent, name) ? parent[name] : undefined;
+    put(parent, name, null);
+    if (old === undefined || old === null || (isObject(old) && Object.keys(old).length === 0)) return;
+    put(parent, freeSlot(parent, name), old);
+  }
+
+  private insertWithAttributes(name: string, attrs: [string, EvtxValue][]): void {
+    this.stack.push(name);
+    let attributes: Obj | null = null;
+    for (const [k, v] of attrs) {
+      const j = json(v);
+      if (j === null) continue;
+      attributes ??= {};
+      put(attributes, k, j);
+    }
+    const parent = this.parent();
+    if (attributes === null) {
+      put(parent, name, null);
+      return;
+    }
+    const old = hasOwn(parent, name) ? parent[name] : undefined;
+    if (isObject(old) && Object.keys(old).length > 0) put(parent, freeSlot(parent, name), old);
+    put(parent, name, { '#attributes': attributes });
+  }
+}
+
+function freeSlot(o: Obj, name: string): string {
+  let n = 1;
+  while (hasOwn(o, `${name}_${n}`)) n++;
+  return `${name}_${n}`;
+}
