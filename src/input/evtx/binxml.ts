@@ -45,12 +45,24 @@ export type Step =
   | { op: Op.CloseStart | Op.CloseEmpty | Op.Close }
   | { op: Op.Template; steps: Step[]; values: EvtxValue[] };
 
+/** Shared by every element without attributes: never written to. */
+const NO_ATTRIBUTES: [string, EvtxValue][] = [];
 const CLOSE_START: Step = { op: Op.CloseStart };
 const CLOSE_EMPTY: Step = { op: Op.CloseEmpty };
 const CLOSE: Step = { op: Op.Close };
 
 /** Nesting allowed for templates in templates and BinXML in substitutions (crafted input could loop). */
 export const MAX_DEPTH = 16;
+/**
+ * Steps one record may run: templates and BinXML values can be referenced many times over, so
+ * a crafted chunk could make a record expand without end. Real records run well under 1,000.
+ */
+export const MAX_STEPS = 200_000;
+
+/** What one record may still spend (see MAX_STEPS). */
+export interface Budget {
+  steps: number;
+}
 
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
 
@@ -194,20 +206,28 @@ function templateInstance(tables: ChunkTables, at: number, end: number, depth: n
   return { step: { op: Op.Template, steps: tables.template(defOffset, depth + 1), values }, next: v };
 }
 
+/** A BinXML value's steps, read once however often its substitution is used. */
+function nestedSteps(tables: ChunkTables, value: NestedBinXml, depth: number): Step[] {
+  value.steps ??= compile(tables, value.start, value.end, false, depth);
+  return value.steps as Step[];
+}
+
 /**
  * Runs steps into a document: `values` fill the substitutions, BinXML values are expanded
  * where they stand. As evtx_dump: an attribute takes the first value after its name, and a
  * value with no attribute name pending inside a start tag is dropped.
  */
-export function run(tables: ChunkTables, steps: Step[], values: EvtxValue[], out: DocumentBuilder, depth: number): void {
+export function run(tables: ChunkTables, steps: Step[], values: EvtxValue[], out: DocumentBuilder, depth: number, budget: Budget): void {
+  budget.steps -= steps.length;
+  if (budget.steps < 0) throw new EvtxFormatError(`record expands to more than ${MAX_STEPS} XML steps`);
   let open: string | null = null;
-  let attrs: [string, EvtxValue][] = [];
+  let attrs: [string, EvtxValue][] = NO_ATTRIBUTES;
   let attr: string | null = null;
   for (const step of steps) {
     switch (step.op) {
       case Op.Open:
         open = step.name;
-        attrs = [];
+        attrs = NO_ATTRIBUTES;
         attr = null;
         break;
       case Op.Attribute:
@@ -218,12 +238,13 @@ export function run(tables: ChunkTables, steps: Step[], values: EvtxValue[], out
         const value = step.op === Op.Value ? step.value : (values[step.index] ?? null);
         if (open !== null) {
           if (attr !== null && !(value instanceof NestedBinXml)) {
+            if (attrs === NO_ATTRIBUTES) attrs = [];
             attrs.push([attr, value]);
             attr = null;
           }
         } else if (value instanceof NestedBinXml) {
           if (depth >= MAX_DEPTH) throw new EvtxFormatError('BinXML values nested too deeply');
-          run(tables, compile(tables, value.start, value.end, false, depth + 1), [], out, depth + 1);
+          run(tables, nestedSteps(tables, value, depth + 1), [], out, depth + 1, budget);
         } else {
           out.text(value);
         }
@@ -240,7 +261,7 @@ export function run(tables: ChunkTables, steps: Step[], values: EvtxValue[], out
         out.close();
         break;
       case Op.Template:
-        run(tables, step.steps, step.values, out, depth + 1);
+        run(tables, step.steps, step.values, out, depth + 1, budget);
         break;
     }
   }

@@ -1,5 +1,5 @@
-import { run, compile } from './binxml.js';
-import { crc32 } from './crc32.js';
+import { compile, MAX_STEPS, run } from './binxml.js';
+import { crc32 } from '../crc32.js';
 import { DocumentBuilder } from './document.js';
 import { ChunkTables } from './tables.js';
 import { EvtxFormatError } from './values.js';
@@ -72,7 +72,7 @@ export function readChunk(buf: Buffer): ChunkReport {
 function readRecord(tables: ChunkTables, id: number, start: number, end: number): ChunkRecord {
   try {
     const out = new DocumentBuilder();
-    run(tables, compile(tables, start, end, false, 0), [], out, 0);
+    run(tables, compile(tables, start, end, false, 0), [], out, 0, { steps: MAX_STEPS });
     const event = out.root.Event as { System?: { EventRecordID?: unknown } } | null | undefined;
     if (event === undefined) return { id, error: 'record holds no Event element' };
     // The id Event Viewer shows; an exported log (wevtutil epl) renumbers the record headers.

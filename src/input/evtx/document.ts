@@ -35,12 +35,35 @@ export class DocumentBuilder {
   readonly root: Obj = {};
   private readonly stack: string[] = [];
 
-  /** The current element's value, creating the path to it (evtx_dump's get_or_create_current_path). */
-  private current(): { holder: Obj; key: string } | null {
-    let holder: Obj | null = null;
-    let key = '';
-    let v: unknown = this.root;
-    for (const k of this.stack) {
+  /** Where current() found the current element: its holder and key (fields, not a new object per call). */
+  private holder: Obj | null = null;
+  private key = '';
+  /**
+   * `holders[i]` is the object holding the key `stack[i]`, known for i < `known`: a lookup
+   * starts from the deepest one known instead of the root. An element's holder is its
+   * parent's value, which keeps its identity while the element is open (only current()
+   * replaces a value by an object, and it records the new one).
+   */
+  private readonly holders: Obj[] = [];
+  private known = 0;
+
+  /**
+   * Finds the current element, creating the path to it (evtx_dump's get_or_create_current_path):
+   * a missing key becomes `{}`, a null on the way becomes `{key: {}}`, another value `{key: value}`.
+   * Sets `holder`/`key` (holder null at the root).
+   */
+  private current(): void {
+    const stack = this.stack;
+    if (stack.length === 0) {
+      this.holder = null;
+      return;
+    }
+    let i = this.known > 0 ? Math.min(this.known, stack.length) - 1 : 0;
+    let holder: Obj | null = i > 0 ? this.holders[i - 1]! : null;
+    let key = i > 0 ? stack[i - 1]! : '';
+    let v: unknown = i > 0 ? this.holders[i]! : this.root;
+    for (; i < stack.length; i++) {
+      const k = stack[i]!;
       if (!(isObject(v) && hasOwn(v, k))) {
         if (isObject(v)) {
           put(v, k, {});
@@ -52,21 +75,25 @@ export class DocumentBuilder {
         }
       }
       holder = v as Obj;
+      this.holders[i] = holder;
       key = k;
       v = holder[k];
     }
-    return holder ? { holder, key } : null;
+    this.known = stack.length;
+    this.holder = holder;
+    this.key = key;
   }
 
   /** The object holding the current element (after creating the path to it). */
   private parent(): Obj {
-    const at = this.current();
-    return at ? at.holder : this.root;
+    this.current();
+    return this.holder ?? this.root;
   }
 
   open(name: string, attrs: [string, EvtxValue][]): void {
     if (name === 'Data') {
-      const named = attrs.find(([a]) => a === 'Name');
+      let named: [string, EvtxValue] | undefined;
+      for (let i = 0; i < attrs.length; i++) if (attrs[i]![0] === 'Name') { named = attrs[i]; break; }
       if (named) this.insertPlain(asText(named[1]));
       else this.stack.push('Data');
       return;
@@ -77,12 +104,13 @@ export class DocumentBuilder {
 
   close(): void {
     this.stack.pop();
+    if (this.known > this.stack.length) this.known = this.stack.length;
   }
 
   text(value: EvtxValue): void {
-    const at = this.current();
-    if (!at) return;
-    const { holder, key } = at;
+    this.current();
+    const { holder, key } = this;
+    if (!holder) return;
     const cur = holder[key];
     if (cur === null || cur === undefined) put(holder, key, json(value));
     else if (isObject(cur)) {
@@ -103,7 +131,7 @@ export class DocumentBuilder {
     const parent = this.parent();
     const old = hasOwn(parent, name) ? parent[name] : undefined;
     put(parent, name, null);
-    if (old === undefined || old === null || (isObject(old) && Object.keys(old).length === 0)) return;
+    if (old === undefined || old === null || (isObject(old) && isEmpty(old))) return;
     put(parent, freeSlot(parent, name), old);
   }
 
@@ -122,9 +150,14 @@ export class DocumentBuilder {
       return;
     }
     const old = hasOwn(parent, name) ? parent[name] : undefined;
-    if (isObject(old) && Object.keys(old).length > 0) put(parent, freeSlot(parent, name), old);
+    if (isObject(old) && !isEmpty(old)) put(parent, freeSlot(parent, name), old);
     put(parent, name, { '#attributes': attributes });
   }
+}
+
+function isEmpty(o: Obj): boolean {
+  for (const k in o) if (hasOwn(o, k)) return false;
+  return true;
 }
 
 function freeSlot(o: Obj, name: string): string {

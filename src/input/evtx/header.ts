@@ -1,4 +1,4 @@
-import { crc32 } from './crc32.js';
+import { crc32 } from '../crc32.js';
 
 /** The file header: the first 4 KiB of an .evtx file (only its first 128 bytes are used). */
 export const FILE_HEADER_SIZE = 4096;

@@ -19,6 +19,8 @@ export const ARRAY = 0x80;
 
 /** A substitution holding BinXML of its own (type 0x21): expanded where it is used. */
 export class NestedBinXml {
+  /** Its BinXML read into steps (binxml.ts), once. */
+  steps: unknown;
   constructor(readonly start: number, readonly end: number) {}
 }
 
@@ -38,11 +40,11 @@ export function utf16(buf: Buffer, start: number, count: number, trim = true): s
   let s: string;
   // Short strings (names, most values): built directly, the decoder costs more. JavaScript
   // strings are UTF-16 code units, so this is exact (a lone surrogate stays one).
-  if (end - start <= 64) {
+  if (end - start <= 24) {
     s = '';
     for (let i = start; i < end; i += 2) s += String.fromCharCode(buf[i]! | (buf[i + 1]! << 8));
   } else {
-    s = buf.toString('utf16le', start, end);
+    s = (buf as Buffer & { ucs2Slice(start: number, end: number): string }).ucs2Slice(start, end);
   }
   return trim ? trimEnd(s) : s;
 }
@@ -72,22 +74,50 @@ function hex64(lo: number, hi: number): string {
   return hi === 0 ? '0x' + lo.toString(16) : '0x' + hi.toString(16) + lo.toString(16).padStart(8, '0');
 }
 
-const EPOCH_DIFF_MS = 11644473600000n;
+/** Milliseconds from 1601-01-01 to 1970-01-01. */
+const EPOCH_DIFF_MS = 11644473600000;
 
-/** A FILETIME (100 ns since 1601) as `YYYY-MM-DDTHH:MM:SS.ffffffZ` (microseconds, truncated). */
+/**
+ * A FILETIME (100 ns since 1601) as `YYYY-MM-DDTHH:MM:SS.ffffffZ` (microseconds, truncated).
+ * Exact in doubles: 2^32 = 429496 * 10000 + 7296, so hi * 7296 + lo (< 2^45) carries the rest.
+ */
 export function filetime(buf: Buffer, at: number): string {
-  const ticks = buf.readBigUInt64LE(at);
-  const micros = ticks / 10n;
-  const ms = Number(micros / 1000n - EPOCH_DIFF_MS);
-  const sub = Number(micros % 1000n);
-  return isoMicros(ms, sub);
+  const lo = buf.readUInt32LE(at);
+  const hi = buf.readUInt32LE(at + 4);
+  const r = hi * 7296 + lo;
+  const q = Math.floor(r / 10000);
+  const ms = hi * 429496 + q - EPOCH_DIFF_MS;
+  return isoMicros(ms, Math.floor((r - q * 10000) / 10));
 }
 
+const pad2 = (n: number) => (n < 10 ? '0' + n : String(n));
+
+/** `YYYY-MM-DDTHH:MM:SS.mmmuuuZ` of milliseconds since 1970 and the microseconds past them (days to civil by hand: no Date). */
 function isoMicros(ms: number, extraMicros: number): string {
-  const d = new Date(ms);
-  if (Number.isNaN(d.getTime())) return String(ms);
-  const iso = d.toISOString();
-  return iso.slice(0, -1) + String(extraMicros).padStart(3, '0') + 'Z';
+  const days = Math.floor(ms / 86400000);
+  let rest = ms - days * 86400000;
+  // Howard Hinnant's civil_from_days.
+  const z = days + 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+  if (y < 0 || y > 9999) {
+    const date = new Date(ms);
+    return Number.isNaN(date.getTime()) ? String(ms) : date.toISOString().slice(0, -1) + String(extraMicros).padStart(3, '0') + 'Z';
+  }
+  const hour = Math.floor(rest / 3600000);
+  rest -= hour * 3600000;
+  const minute = Math.floor(rest / 60000);
+  rest -= minute * 60000;
+  const second = Math.floor(rest / 1000);
+  const milli = rest - second * 1000;
+  const frac = milli * 1000 + extraMicros;
+  return String(y).padStart(4, '0') + '-' + pad2(m) + '-' + pad2(d) + 'T' + pad2(hour) + ':' + pad2(minute) + ':' + pad2(second) + '.' + String(frac).padStart(6, '0') + 'Z';
 }
 
 function systemtime(buf: Buffer, at: number): string {
