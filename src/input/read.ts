@@ -6,6 +6,7 @@ import { isEvtx, readEvtx } from './evtx/index.js';
 import { gunzip, isGzip } from './gzip.js';
 import { LineSplitter } from './lines.js';
 import { sniff } from './sniff.js';
+import { entryBytes } from './zip.js';
 import type { ByteRange, ByteSpan, InputItem, InputSource, ReadOptions } from './types.js';
 
 const BATCH = 512;
@@ -32,7 +33,8 @@ export async function* readItems(source: InputSource, opts: ReadOptions): AsyncG
     yield* readSplit(chunks, splitter, opts);
     return;
   }
-  let gzipped = false;
+  // An archive entry, like gzip, cannot be read again where a line lies: no spans.
+  let gzipped = source.archive !== undefined;
   let chunks: AsyncIterator<Buffer> = decompressed(rawBytes(source, opts.onBytes), () => { gzipped = true; });
   let first: IteratorResult<Buffer>;
   try {
@@ -138,6 +140,7 @@ async function* readSplit(chunks: AsyncIterator<Buffer>, splitter: LineSplitter 
  */
 export function textBytes(source: InputSource): number {
   if (source.path === '-') return 0;
+  if (source.archive) return source.archive.entry.uncompressed;
   return withFile(source.path, 0, (fd) => {
     const size = fs.fstatSync(fd).size;
     const head = Buffer.alloc(2);
@@ -154,7 +157,7 @@ export function textBytes(source: InputSource): number {
  * when the file is smaller or cannot be read in parts.
  */
 export async function splitFile(source: InputSource, rangeBytes: number): Promise<ByteRange[] | null> {
-  if (source.path === '-') return null;
+  if (source.path === '-' || source.archive) return null;
   let handle: fs.promises.FileHandle | undefined;
   try {
     handle = await fs.promises.open(source.path, 'r');
@@ -201,6 +204,10 @@ async function* readArray(chunks: AsyncIterator<Buffer>): AsyncGenerator<InputIt
  * error, not a short line.
  */
 async function* rawBytes(source: InputSource, onBytes?: (n: number) => void, from = 0): AsyncGenerator<Buffer> {
+  if (source.archive) {
+    yield* entryBytes(source.archive.file, source.archive.entry, onBytes);
+    return;
+  }
   if (source.path === '-') {
     for await (const chunk of process.stdin) {
       onBytes?.((chunk as Buffer).length);

@@ -9,7 +9,7 @@ export interface Sniffed {
 const SNIFF_BYTES = 8192;
 
 const MAGIC: { bytes: number[]; what: string }[] = [
-  { bytes: [0x50, 0x4b, 0x03, 0x04], what: 'zip archive: extract it first' },
+  { bytes: [0x50, 0x4b, 0x03, 0x04], what: 'zip archive: name the .zip file itself (it is read like a folder), not on stdin or inside another archive' },
   { bytes: [0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c], what: '7z archive: extract it first' },
   { bytes: [0x52, 0x61, 0x72, 0x21, 0x1a, 0x07], what: 'RAR archive: extract it first' },
   { bytes: [0x42, 0x5a, 0x68], what: 'bzip2 data: decompress it first (gzip is read directly)' },

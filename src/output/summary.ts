@@ -110,7 +110,7 @@ function formatCoverage(s: ScanSummary, opts: { color: boolean; verbose?: boolea
     }
   }
   if (s.skippedFiles.length) {
-    lines.push(`${'skipped'.padEnd(12)} ${plural(s.skippedFiles.length, 'file')} in folders (not .ndjson, .jsonl, .json(.gz) or .evtx)${opts.verbose ? ':' : '; --verbose names them'}`);
+    lines.push(`${'skipped'.padEnd(12)} ${plural(s.skippedFiles.length, 'file')} in folders (not .ndjson, .jsonl, .json(.gz), .evtx or .zip)${opts.verbose ? ':' : '; --verbose names them'}`);
     if (opts.verbose) for (const f of s.skippedFiles) lines.push(escapeControl(`  ${f}`));
   }
   for (const w of s.warnings) lines.push(c.yellow(escapeControl(`warning: ${w}`)));
