@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { Readable, pipeline } from 'node:stream';
 import streamArray from 'stream-json/streamers/stream-array.js';
 import { DocumentSplitter, detectContainer } from './documents.js';
-import { isEvtx, readEvtx } from './evtx/index.js';
+import { isEvtx, readEvtx, readEvtxFile } from './evtx/index.js';
 import { gunzip, isGzip } from './gzip.js';
 import { LineSplitter } from './lines.js';
 import { sniff } from './sniff.js';
@@ -34,6 +34,11 @@ export async function* readItems(source: InputSource, opts: ReadOptions): AsyncG
     return;
   }
   // An archive entry, like gzip, cannot be read again where a line lies: no spans.
+  // A plain .evtx file is read chunk by chunk where each lies (gzip, stdin and archive entries stream).
+  if (source.path !== '-' && !source.archive && await startsWithEvtx(source.path)) {
+    yield* readEvtxItems(readEvtxFile(source.path, opts.onBytes));
+    return;
+  }
   let gzipped = source.archive !== undefined;
   let chunks: AsyncIterator<Buffer> = decompressed(rawBytes(source, opts.onBytes), () => { gzipped = true; });
   let first: IteratorResult<Buffer>;
@@ -50,7 +55,7 @@ export async function* readItems(source: InputSource, opts: ReadOptions): AsyncG
     if (!more.done) first = { done: false, value: Buffer.concat([first.value, more.value]) };
   }
   if (isEvtx(first.value)) {
-    yield* readEvtxItems(prepend(first.value, chunks));
+    yield* readEvtxItems(readEvtx(prepend(first.value, chunks)));
     return;
   }
   const kind = sniff(first.value);
@@ -72,10 +77,27 @@ export async function* readItems(source: InputSource, opts: ReadOptions): AsyncG
   else yield* readSplit(chunks, new DocumentSplitter(opts.maxLineBytes, container === 'search'), opts);
 }
 
-/** The records of an .evtx file; an I/O error ends with an `error` item. */
-async function* readEvtxItems(chunks: AsyncIterator<Buffer>): AsyncGenerator<InputItem[]> {
+/** Whether a regular file starts with an .evtx signature (anything else, or an error, is for the general path). */
+async function startsWithEvtx(file: string): Promise<boolean> {
+  let handle: fs.promises.FileHandle | undefined;
   try {
-    yield* readEvtx(chunks);
+    // Only a regular file: reading from a FIFO would take bytes the general path needs.
+    if (!(await fs.promises.stat(file)).isFile()) return false;
+    handle = await fs.promises.open(file, 'r');
+    const head = Buffer.alloc(8);
+    const { bytesRead } = await handle.read(head, 0, 8, 0);
+    return isEvtx(head.subarray(0, bytesRead));
+  } catch {
+    return false;
+  } finally {
+    await handle?.close();
+  }
+}
+
+/** The records of an .evtx file; an I/O error ends with an `error` item. */
+async function* readEvtxItems(items: AsyncGenerator<InputItem[]>): AsyncGenerator<InputItem[]> {
+  try {
+    yield* items;
   } catch (err) {
     yield [{ kind: 'error', reason: describeError(err) }];
   }

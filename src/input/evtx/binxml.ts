@@ -180,7 +180,7 @@ export function compile(tables: ChunkTables, start: number, end: number, inTempl
 }
 
 /** A template instance at `at` (after its token): the template's steps and this instance's values. */
-function templateInstance(tables: ChunkTables, at: number, end: number, depth: number): { step: Step; next: number } {
+export function templateInstance(tables: ChunkTables, at: number, end: number, depth: number): { step: Extract<Step, { op: Op.Template }>; next: number } {
   const buf = tables.buf;
   if (at + 9 > end) throw new EvtxFormatError('truncated template instance');
   const defOffset = buf.readUInt32LE(at + 5);

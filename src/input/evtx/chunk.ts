@@ -1,4 +1,4 @@
-import { compile, MAX_STEPS, run } from './binxml.js';
+import { compile, MAX_STEPS, run, templateInstance } from './binxml.js';
 import { crc32 } from '../crc32.js';
 import { DocumentBuilder } from './document.js';
 import { ChunkTables } from './tables.js';
@@ -71,8 +71,22 @@ export function readChunk(buf: Buffer): ChunkReport {
 
 function readRecord(tables: ChunkTables, id: number, start: number, end: number): ChunkRecord {
   try {
-    const out = new DocumentBuilder();
-    run(tables, compile(tables, start, end, false, 0), [], out, 0, { steps: MAX_STEPS });
+    let out = new DocumentBuilder();
+    const buf = tables.buf;
+    // Nearly every record is a fragment header, one template instance and the end token: run
+    // that without reading the record into steps first; anything else takes the general way.
+    let done = false;
+    if (end - start > 14 && buf[start] === 0x0f && buf[start + 4] === 0x0c) {
+      const { step, next } = templateInstance(tables, start + 5, end, 0);
+      if (next >= end || buf[next] === 0x00) {
+        run(tables, step.steps, step.values, out, 1, { steps: MAX_STEPS });
+        done = true;
+      }
+    }
+    if (!done) {
+      out = new DocumentBuilder();
+      run(tables, compile(tables, start, end, false, 0), [], out, 0, { steps: MAX_STEPS });
+    }
     const event = out.root.Event as { System?: { EventRecordID?: unknown } } | null | undefined;
     if (event === undefined) return { id, error: 'record holds no Event element' };
     // The id Event Viewer shows; an exported log (wevtutil epl) renumbers the record headers.

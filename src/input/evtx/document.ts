@@ -84,12 +84,6 @@ export class DocumentBuilder {
     this.key = key;
   }
 
-  /** The object holding the current element (after creating the path to it). */
-  private parent(): Obj {
-    this.current();
-    return this.holder ?? this.root;
-  }
-
   open(name: string, attrs: [string, EvtxValue][]): void {
     if (name === 'Data') {
       let named: [string, EvtxValue] | undefined;
@@ -126,9 +120,33 @@ export class DocumentBuilder {
     else put(holder, key, asText(cur as EvtxValue) + asText(value));
   }
 
-  private insertPlain(name: string): void {
+  /**
+   * The object that is to hold the element named `name` about to be opened: the current
+   * element's value made an object as evtx_dump's get_current_parent makes it (null becomes
+   * `{}`, another value `{name: value}`), without first creating the new element's own `{}`.
+   */
+  private parentFor(name: string): Obj {
+    this.current();
+    let p: unknown;
+    if (this.holder === null) p = this.root;
+    else {
+      p = this.holder[this.key];
+      if (!isObject(p)) {
+        const o: Obj = {};
+        if (p !== null && p !== undefined) put(o, name, p);
+        put(this.holder, this.key, o);
+        p = o;
+      }
+    }
+    const depth = this.stack.length;
+    this.holders[depth] = p as Obj;
     this.stack.push(name);
-    const parent = this.parent();
+    this.known = depth + 1;
+    return p as Obj;
+  }
+
+  private insertPlain(name: string): void {
+    const parent = this.parentFor(name);
     const old = hasOwn(parent, name) ? parent[name] : undefined;
     put(parent, name, null);
     if (old === undefined || old === null || (isObject(old) && isEmpty(old))) return;
@@ -136,7 +154,6 @@ export class DocumentBuilder {
   }
 
   private insertWithAttributes(name: string, attrs: [string, EvtxValue][]): void {
-    this.stack.push(name);
     let attributes: Obj | null = null;
     for (const [k, v] of attrs) {
       const j = json(v);
@@ -144,7 +161,7 @@ export class DocumentBuilder {
       attributes ??= {};
       put(attributes, k, j);
     }
-    const parent = this.parent();
+    const parent = this.parentFor(name);
     if (attributes === null) {
       put(parent, name, null);
       return;

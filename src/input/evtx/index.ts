@@ -1,2 +1,2 @@
-export { isEvtx, readEvtx } from './reader.js';
+export { isEvtx, readEvtx, readEvtxFile } from './reader.js';
 export { readChunk, CHUNK_SIZE } from './chunk.js';

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import type { InputItem } from '../types.js';
 import { CHUNK_MAGIC, CHUNK_SIZE, isEmptyChunk, readChunk } from './chunk.js';
 import { FILE_HEADER_SIZE, FILE_MAGIC, readFileHeader } from './header.js';
@@ -7,8 +8,13 @@ export function isEvtx(head: Buffer): boolean {
   return head.length >= 8 && (head.subarray(0, 8).equals(FILE_MAGIC) || head.subarray(0, 8).equals(CHUNK_MAGIC));
 }
 
+/** Where the reader takes its header and chunks from: exact-size blocks, fewer bytes only at the end. */
+interface BlockSource {
+  take(n: number): Promise<Buffer>;
+}
+
 /** Takes exact-size blocks off a stream of buffers; only what one block needs is held. */
-class Blocks {
+class Blocks implements BlockSource {
   private pending: Buffer[] = [];
   private held = 0;
   private done = false;
@@ -49,8 +55,68 @@ class Blocks {
  * zeros past the header's chunk count are unused space, not damage. A file starting with a
  * chunk signature (a carved chunk) is read as chunks with no header.
  */
-export async function* readEvtx(chunks: AsyncIterator<Buffer>): AsyncGenerator<InputItem[]> {
-  const blocks = new Blocks(chunks);
+export function readEvtx(chunks: AsyncIterator<Buffer>): AsyncGenerator<InputItem[]> {
+  return readBlocks(new Blocks(chunks));
+}
+
+/**
+ * Blocks of a regular file by positional reads, each chunk read where it lies (no copying
+ * across read boundaries) with the next one already on its way.
+ */
+class FileBlocks implements BlockSource {
+  private pos = 0;
+  private ahead: { at: number; length: number; read: Promise<Buffer> } | null = null;
+  /** Bytes read so far. */
+  total = 0;
+  constructor(private readonly handle: fs.promises.FileHandle) {}
+
+  private read(at: number, length: number): Promise<Buffer> {
+    const p = this.handle.read(Buffer.allocUnsafe(length), 0, length, at).then((r) => r.buffer.subarray(0, r.bytesRead));
+    // Awaited in its turn; this keeps a read that fails before then from counting as unhandled.
+    p.catch(() => {});
+    return p;
+  }
+
+  async take(n: number): Promise<Buffer> {
+    const ahead = this.ahead;
+    this.ahead = null;
+    const buf = await (ahead && ahead.at === this.pos && ahead.length === n ? ahead.read : this.read(this.pos, n));
+    this.pos += buf.length;
+    this.total += buf.length;
+    if (buf.length === n) this.ahead = { at: this.pos, length: CHUNK_SIZE, read: this.read(this.pos, CHUNK_SIZE) };
+    return buf;
+  }
+
+  /** Lets a read still in flight settle before the file is closed. */
+  async settle(): Promise<void> {
+    if (this.ahead) await this.ahead.read.catch(() => {});
+  }
+}
+
+/**
+ * readEvtx for a regular file, read chunk by chunk where each lies. A file that yields fewer
+ * bytes than its size when opened was cut short while being read: an error item says so.
+ */
+export async function* readEvtxFile(file: string, onBytes?: (n: number) => void): AsyncGenerator<InputItem[]> {
+  const handle = await fs.promises.open(file, 'r');
+  const blocks = new FileBlocks(handle);
+  try {
+    const size = (await handle.stat()).size;
+    let counted = 0;
+    for await (const items of readBlocks(blocks)) {
+      onBytes?.(blocks.total - counted);
+      counted = blocks.total;
+      yield items;
+    }
+    onBytes?.(blocks.total - counted);
+    if (blocks.total < size) yield [{ kind: 'error', reason: `file shrank while being read (${blocks.total} of ${size} bytes read): truncated by another process?` }];
+  } finally {
+    await blocks.settle();
+    await handle.close();
+  }
+}
+
+async function* readBlocks(blocks: BlockSource): AsyncGenerator<InputItem[]> {
   const head = await blocks.take(8);
   let chunkCount = Infinity;
   let base = 0;
