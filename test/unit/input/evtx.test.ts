@@ -215,3 +215,20 @@ test('FILETIME and SYSTEMTIME edges: zero is 1601, microseconds are truncated, a
   assert.equal(st(2024, 2, 4, 29, 23, 59, 59, 999), '2024-02-29T23:59:59.999000Z');
   assert.equal(st(2023, 2, 4, 29, 0, 0, 0, 0), '2023-2-29T0:0:0.0');
 });
+
+test('an .evtx file reads the same plain (positional chunk reads), gzipped and as a stream (re-blocked chunks)', async () => {
+  const { readEvtx } = await import('../../../src/input/evtx/index.js');
+  const { gzipSync } = await import('node:zlib');
+  const bytes = evtxFile([chunk(records(1, 30)), chunk(records(31, 30))]);
+  const plain = await read(bytes);
+  assert.equal(docs(plain).length, 60);
+  assert.deepEqual(problems(plain), []);
+  assert.deepEqual(await read(gzipSync(bytes)), plain);
+  // Odd-sized pieces, as a pipe delivers them.
+  async function* pieces(): AsyncGenerator<Buffer> {
+    for (let at = 0; at < bytes.length; at += 7919) yield bytes.subarray(at, at + 7919);
+  }
+  const streamed: InputItem[] = [];
+  for await (const batch of readEvtx(pieces())) streamed.push(...batch);
+  assert.deepEqual(streamed, plain);
+});
