@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { givenCorpus, makeCorpus, VARIANTS, type Corpus, type Truth, type Variant } from './corpus.js';
+import { makeEvtxCorpus } from './evtx-corpus.js';
 import { measureNode, median, type Measurement } from './measure.js';
 
 /**
@@ -33,7 +34,9 @@ const { values: opt } = parseArgs({
     corpus: { type: 'string' },
     runs: { type: 'string', default: '3' },
     variants: { type: 'string', default: VARIANTS.join(',') },
-    suites: { type: 'string', default: 'builtin,elastic,sigma' },
+    suites: { type: 'string', default: 'builtin,elastic,sigma,evtx' },
+    'evtx-records': { type: 'string', default: '100000' },
+    'evtx-samples': { type: 'string', default: path.resolve(ROOT, '..', 'shared', 'realdata', 'evtx-attack-samples') },
     'elastic-rules': { type: 'string', default: process.env.LOLHUNT_ELASTIC_RULES ?? path.resolve(ROOT, '..', '..', 'ext', 'detection-rules', 'rules') },
     'sigma-rules': { type: 'string', default: process.env.LOLHUNT_SIGMA_RULES ?? path.resolve(ROOT, '..', 'shared', 'sigma', 'rules', 'windows') },
     generator: { type: 'string', default: process.env.LOLHUNT_GEN_TELEMETRY ?? path.resolve(ROOT, '..', 'shared', 'tools', 'gen-telemetry.mjs') },
@@ -83,7 +86,7 @@ for (const name of opt.suites.split(',')) {
     // SigmaHQ's Windows rules (compiled to EQL), over the same events as Elastic's rules.
     if (fs.existsSync(opt['sigma-rules'])) suites.push({ name: `SigmaHQ ${path.basename(opt['sigma-rules'])}/`, events: Number(opt['elastic-events']), rules: ['--rules', opt['sigma-rules']] });
     else process.stderr.write(`bench: Sigma rules SKIPPED, no SigmaHQ rules at ${opt['sigma-rules']} (give them with --sigma-rules PATH)\n`);
-  } else throw new Error(`unknown suite ${name} (builtin, elastic, sigma)`);
+  } else if (name !== 'evtx') throw new Error(`unknown suite ${name} (builtin, elastic, sigma, evtx)`);
 }
 
 function corporaFor(events: number): Corpus[] {
@@ -173,13 +176,60 @@ try {
   for (const d of tmp) fs.rmSync(d, { recursive: true, force: true });
 }
 
-const table = render(rows);
+const evtxTable = opt.suites.split(',').includes('evtx') ? await benchEvtx() : '';
+const table = [rows.length ? render(rows) : '', evtxTable].filter(Boolean).join('\n\n');
 process.stdout.write(table + '\n');
 if (failures.length) {
   process.stderr.write(`bench: ${failures.length} check(s) failed; bench/RESULTS.md not updated\n`);
   process.exitCode = 1;
 } else if (!opt['no-record']) {
   record(table);
+}
+
+/**
+ * The .evtx reader: one valid file made of every real chunk of EVTX-ATTACK-SAMPLES, repeated
+ * to --evtx-records records (evtx-corpus.ts), read by the reader alone (bench/evtx-read.ts)
+ * and scanned with the built-in rules on one thread. Records/s by wall and by CPU time.
+ */
+async function benchEvtx(): Promise<string> {
+  if (!fs.existsSync(opt['evtx-samples'])) {
+    process.stderr.write(`bench: EVTX SKIPPED, no samples at ${opt['evtx-samples']} (--evtx-samples PATH)\n`);
+    return '';
+  }
+  const corpus = makeEvtxCorpus(opt['evtx-samples'], opt.cache, Number(opt['evtx-records']));
+  const evtxRows: { name: string; args: string[]; runs: Measurement[] }[] = [
+    { name: 'read .evtx (reader alone)', args: [path.join(ROOT, 'dist', 'bench', 'evtx-read.js'), corpus.file], runs: [] },
+    { name: 'scan --threads 1 (built-in rules)', args: scanArgs([corpus.file], [], threaded ? ['--threads', '1'] : []), runs: [] },
+  ];
+  let reference: string | null = null;
+  for (let r = 0; r < runs; r++) {
+    for (const row of evtxRows) {
+      const m = await measureNode(row.args);
+      process.stderr.write(`bench: evtx / ${row.name}: ${(m.wallMs / 1000).toFixed(2)} s\n`);
+      if (row === evtxRows[0]) {
+        if (m.code !== 0 || Number(m.stdout) !== corpus.records) fail(`evtx ${row.name}: read ${m.stdout.trim()} of ${corpus.records} records (exit ${m.code}) ${m.stderr.slice(0, 300)}`);
+      } else {
+        if (m.code !== 0 && m.code !== 1) fail(`evtx ${row.name}: exit ${m.code}: ${m.stderr.slice(0, 500)}`);
+        const got = canonical(m.stdout);
+        reference ??= got;
+        if (got !== reference) fail(`evtx ${row.name}: alerts differ from the first run`);
+        m.stdout = '';
+      }
+      row.runs.push(m);
+    }
+  }
+  const lines = [
+    '| .evtx corpus | run | wall (median, min–max) | records/s | peak RSS | CPU s (median) | records/s by CPU |',
+    '|---|---|---|---|---|---|---|',
+  ];
+  for (const row of evtxRows) {
+    const walls = row.runs.map((m) => m.wallMs);
+    const wall = median(walls);
+    const cpu = median(row.runs.map((m) => m.cpuMs ?? NaN));
+    const rss = Math.max(...row.runs.map((m) => m.peakRss ?? NaN));
+    lines.push(`| EVTX-ATTACK-SAMPLES chunks ×${corpus.copies}, ${corpus.records} records, ${(corpus.bytes / 1e6).toFixed(0)} MB | ${row.name} | ${(wall / 1000).toFixed(2)} s (${(Math.min(...walls) / 1000).toFixed(2)}–${(Math.max(...walls) / 1000).toFixed(2)}) | ${Math.round(corpus.records / (wall / 1000))} | ${Number.isNaN(rss) ? 'n/a' : `${(rss / 2 ** 20).toFixed(0)} MB`} | ${Number.isNaN(cpu) ? 'n/a' : (cpu / 1000).toFixed(2)} | ${Number.isNaN(cpu) ? 'n/a' : Math.round(corpus.records / (cpu / 1000))} |`);
+  }
+  return lines.join('\n');
 }
 
 function render(all: Row[]): string {

@@ -158,7 +158,7 @@ export async function hunt(
   const discovery = await discoverInputs(inputs);
   for (const s of discovery.sources) {
     if (s.path === '-') noteStdin();
-    else noteRead('an input file', s.path);
+    else noteRead(s.archive ? 'an input archive' : 'an input file', s.archive ? s.archive.file : s.path);
   }
   for (const folder of discovery.folders) noteRead('a folder being scanned', folder);
   if (opts.output !== undefined) checkOutputTarget('-o', opts.output);

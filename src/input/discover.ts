@@ -3,9 +3,11 @@ import path from 'node:path';
 import picomatch from 'picomatch';
 import { describeError } from './read.js';
 import type { DiscoveryProblem, InputSource } from './types.js';
+import { isZip, listZip } from './zip.js';
 
-/** The file names a folder walk picks up as telemetry. */
-const TELEMETRY_FILES = /\.(ndjson|jsonl|json)(\.gz)?$/i;
+/** The file names a folder walk picks up as telemetry (a .zip is opened like a folder). */
+const TELEMETRY_FILES = /\.((ndjson|jsonl|json)(\.gz)?|evtx|zip)$/i;
+const ZIP_NAME = /\.zip$/i;
 
 export interface Discovery {
   sources: InputSource[];
@@ -22,6 +24,47 @@ export interface DiscoverOptions {
   accept?: RegExp;
   /** What the accepted files are called in "no … files in this directory". */
   kind?: string;
+}
+
+/** Whether a file named on the command line is a zip archive (by its first bytes, whatever its name). */
+async function zipByMagic(file: string): Promise<boolean> {
+  let handle: fs.promises.FileHandle | undefined;
+  try {
+    // Only a regular file: opening a FIFO named on the command line would wait for a writer.
+    if (!(await fs.promises.stat(file)).isFile()) return false;
+    handle = await fs.promises.open(file, 'r');
+    const head = Buffer.alloc(4);
+    const { bytesRead } = await handle.read(head, 0, 4, 0);
+    return isZip(head.subarray(0, bytesRead));
+  } catch {
+    return false;
+  } finally {
+    await handle?.close();
+  }
+}
+
+/**
+ * The entries of a .zip archive as sources named `archive.zip!entry/path`, in name order:
+ * those `accept` takes (never a .zip inside a .zip); the others are listed as skipped, the
+ * refused ones (unsafe names, encryption, other methods, bombs) as problems.
+ */
+async function archiveSources(file: string, cwd: string, accept: RegExp, found: Discovery): Promise<InputSource[]> {
+  let listing;
+  try {
+    listing = await listZip(path.resolve(cwd, file));
+  } catch (err) {
+    found.problems.push({ file, reason: describeError(err) });
+    return [];
+  }
+  for (const r of listing.refused) found.problems.push({ file: `${file}!${r.entry}`, reason: `refused: ${r.reason}` });
+  const out: InputSource[] = [];
+  for (const entry of listing.entries) {
+    const shown = `${file}!${entry.name}`;
+    if (accept.test(entry.name) && !ZIP_NAME.test(entry.name)) out.push({ index: 0, path: shown, archive: { file, entry } });
+    else found.skipped.push(shown);
+  }
+  if (out.length === 0 && listing.refused.length === 0) found.problems.push({ file, reason: 'no .ndjson, .jsonl, .json(.gz) or .evtx files in this archive' });
+  return out;
 }
 
 /**
@@ -71,11 +114,21 @@ export async function discoverInputs(args: string[], opts: DiscoverOptions = {})
     const files = await walk(arg, cwd, (rel) => accept.test(rel), found);
     if (files.length === 0 && found.problems.length === before) {
       const others = found.skipped.length ? `; ${found.skipped.length} other file(s) skipped, --verbose names them` : '';
-      found.problems.push({ file: arg, reason: `no ${opts.kind ?? '.ndjson, .jsonl or .json(.gz)'} files in this directory${others}` });
+      found.problems.push({ file: arg, reason: `no ${opts.kind ?? '.ndjson, .jsonl, .json(.gz), .evtx or .zip'} files in this directory${others}` });
     }
     files.forEach(add);
   }
-  found.sources = paths.map((p, index) => ({ index, path: p }));
+  // Archives are opened when looking for telemetry (the default names), not for other walks (rules).
+  const archives = opts.accept === undefined;
+  const explicit = new Set(args);
+  for (const p of paths) {
+    if (archives && p !== '-' && (ZIP_NAME.test(p) || (explicit.has(p) && await zipByMagic(path.resolve(cwd, p))))) {
+      found.sources.push(...await archiveSources(p, cwd, accept, found));
+    } else {
+      found.sources.push({ index: 0, path: p });
+    }
+  }
+  found.sources.forEach((s, index) => { s.index = index; });
   return found;
 }
 

@@ -2,9 +2,11 @@ import fs from 'node:fs';
 import { Readable, pipeline } from 'node:stream';
 import streamArray from 'stream-json/streamers/stream-array.js';
 import { CONTAINER_WINDOW, DocumentSplitter, detectContainer } from './documents.js';
+import { isEvtx, readEvtx, readEvtxFile } from './evtx/index.js';
 import { gunzip, isGzip } from './gzip.js';
 import { LineSplitter } from './lines.js';
 import { sniff } from './sniff.js';
+import { entryBytes } from './zip.js';
 import type { ByteRange, ByteSpan, InputItem, InputSource, ReadOptions } from './types.js';
 
 const BATCH = 512;
@@ -18,9 +20,10 @@ export const READ_CHUNK = 1 << 18;
 /**
  * Reads one source as batches of items: NDJSON lines, elements of a file whose first
  * character is `[` (a JSON array, streamed with stream-json), or multi-line documents and
- * search hits (./documents.ts). gzip is recognised by its
- * magic bytes, whatever the name; UTF-16 text with a byte-order mark is decoded; a file
- * that is binary as a whole (EVTX, an archive) is one error naming its type. Nothing here
+ * search hits (./documents.ts), or the records of a Windows event log (.evtx, by its magic
+ * bytes: ./evtx/, one `value` item per record numbered by its EventRecordID). gzip is
+ * recognised by its magic bytes, whatever the name; UTF-16 text with a byte-order mark is
+ * decoded; a file that is binary as a whole (an archive) is one error naming its type. Nothing here
  * throws: a failure mid-file becomes a final `error` item after everything read so far.
  */
 export async function* readItems(source: InputSource, opts: ReadOptions): AsyncGenerator<InputItem[]> {
@@ -30,7 +33,13 @@ export async function* readItems(source: InputSource, opts: ReadOptions): AsyncG
     yield* readSplit(chunks, splitter, opts);
     return;
   }
-  let gzipped = false;
+  // An archive entry, like gzip, cannot be read again where a line lies: no spans.
+  // A plain .evtx file is read chunk by chunk where each lies (gzip, stdin and archive entries stream).
+  if (source.path !== '-' && !source.archive && await startsWithEvtx(source.path)) {
+    yield* readEvtxItems(readEvtxFile(source.path, opts.onBytes));
+    return;
+  }
+  let gzipped = source.archive !== undefined;
   let chunks: AsyncIterator<Buffer> = decompressed(rawBytes(source, opts.onBytes), () => { gzipped = true; });
   let first: IteratorResult<Buffer>;
   try {
@@ -40,6 +49,15 @@ export async function* readItems(source: InputSource, opts: ReadOptions): AsyncG
     return;
   }
   if (first.done) return;
+  if (first.value.length < 8) {
+    // Too short to tell an .evtx file by its magic: gather a few more bytes.
+    const more = await nextNonEmpty(chunks);
+    if (!more.done) first = { done: false, value: Buffer.concat([first.value, more.value]) };
+  }
+  if (isEvtx(first.value)) {
+    yield* readEvtxItems(readEvtx(prepend(first.value, chunks)));
+    return;
+  }
   const kind = sniff(first.value);
   if (kind.binary !== undefined) {
     yield [{ kind: 'error', reason: kind.binary }];
@@ -59,6 +77,32 @@ export async function* readItems(source: InputSource, opts: ReadOptions): AsyncG
   // Lines of a plain file can be read again where they lie: they carry their byte span.
   else if (container === 'lines') yield* readLines(chunks, opts, isRegularFile(source) && !gzipped && kind.utf16 === undefined);
   else yield* readSplit(chunks, new DocumentSplitter(opts.maxLineBytes, container === 'search'), opts);
+}
+
+/** Whether a regular file starts with an .evtx signature (anything else, or an error, is for the general path). */
+async function startsWithEvtx(file: string): Promise<boolean> {
+  let handle: fs.promises.FileHandle | undefined;
+  try {
+    // Only a regular file: reading from a FIFO would take bytes the general path needs.
+    if (!(await fs.promises.stat(file)).isFile()) return false;
+    handle = await fs.promises.open(file, 'r');
+    const head = Buffer.alloc(8);
+    const { bytesRead } = await handle.read(head, 0, 8, 0);
+    return isEvtx(head.subarray(0, bytesRead));
+  } catch {
+    return false;
+  } finally {
+    await handle?.close();
+  }
+}
+
+/** The records of an .evtx file; an I/O error ends with an `error` item. */
+async function* readEvtxItems(items: AsyncGenerator<InputItem[]>): AsyncGenerator<InputItem[]> {
+  try {
+    yield* items;
+  } catch (err) {
+    yield [{ kind: 'error', reason: describeError(err) }];
+  }
 }
 
 async function* readLines(chunks: AsyncIterator<Buffer>, opts: ReadOptions, spans = false): AsyncGenerator<InputItem[]> {
@@ -173,6 +217,7 @@ async function* readSplit(chunks: AsyncIterator<Buffer>, splitter: LineSplitter 
  * a hint, not a count); 0 for stdin and what cannot be read.
  */
 export function textBytes(source: InputSource): number {
+  if (source.archive) return source.archive.entry.uncompressed;
   if (!isRegularFile(source)) return 0;
   return withFile(source.path, 0, (fd) => {
     const size = fs.fstatSync(fd).size;
@@ -190,7 +235,7 @@ export function textBytes(source: InputSource): number {
  * when the file is smaller or cannot be read in parts.
  */
 export async function splitFile(source: InputSource, rangeBytes: number): Promise<ByteRange[] | null> {
-  if (!isRegularFile(source)) return null;
+  if (source.archive || !isRegularFile(source)) return null;
   let handle: fs.promises.FileHandle | undefined;
   try {
     handle = await fs.promises.open(source.path, 'r');
@@ -201,7 +246,8 @@ export async function splitFile(source: InputSource, rangeBytes: number): Promis
     const { bytesRead } = await handle.read(head, 0, head.length, 0);
     const start = head.subarray(0, bytesRead);
     const kind = sniff(start);
-    if (kind.binary !== undefined || kind.utf16 !== undefined || isGzip(start) || detectContainer(start) !== 'lines') return null;
+    // An .evtx file is read chunk by chunk, whole: its records are numbered across it.
+    if (isEvtx(start) || kind.binary !== undefined || kind.utf16 !== undefined || isGzip(start) || detectContainer(start) !== 'lines') return null;
     const parts = Math.ceil(stat.size / rangeBytes);
     const size = Math.ceil(stat.size / parts);
     return Array.from({ length: parts }, (_, i) => ({ start: i * size, end: Math.min(stat.size, (i + 1) * size) }));
@@ -237,6 +283,10 @@ async function* readArray(chunks: AsyncIterator<Buffer>): AsyncGenerator<InputIt
  * error, not a short line.
  */
 async function* rawBytes(source: InputSource, onBytes?: (n: number) => void, from = 0): AsyncGenerator<Buffer> {
+  if (source.archive) {
+    yield* entryBytes(source.archive.file, source.archive.entry, onBytes);
+    return;
+  }
   if (source.path === '-') {
     for await (const chunk of process.stdin) {
       onBytes?.((chunk as Buffer).length);
@@ -264,7 +314,8 @@ async function* rawBytes(source: InputSource, onBytes?: (n: number) => void, fro
 
 /** Is this source a regular file (not stdin, a FIFO, a device), which can be read again at positions? Stat only: opening a FIFO would take its data. */
 function isRegularFile(source: InputSource): boolean {
-  if (source.path === '-') return false;
+  // An archive entry's path names it inside the archive, not a file of that name.
+  if (source.path === '-' || source.archive) return false;
   try {
     return fs.statSync(source.path).isFile();
   } catch {

@@ -9,9 +9,7 @@ export interface Sniffed {
 const SNIFF_BYTES = 8192;
 
 const MAGIC: { bytes: number[]; what: string }[] = [
-  { bytes: [...Buffer.from('ElfFile\0')], what: 'EVTX file (Windows event log, binary): convert it first, e.g. `evtx_dump -o jsonl FILE > FILE.ndjson` (omerbenamram/evtx)' },
-  { bytes: [...Buffer.from('ElfChnk\0')], what: 'EVTX chunk (Windows event log, binary): convert it first, e.g. with evtx_dump (omerbenamram/evtx)' },
-  { bytes: [0x50, 0x4b, 0x03, 0x04], what: 'zip archive: extract it first' },
+  { bytes: [0x50, 0x4b, 0x03, 0x04], what: 'zip archive: name the .zip file itself (it is read like a folder), not on stdin or inside another archive' },
   { bytes: [0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c], what: '7z archive: extract it first' },
   { bytes: [0x52, 0x61, 0x72, 0x21, 0x1a, 0x07], what: 'RAR archive: extract it first' },
   { bytes: [0x42, 0x5a, 0x68], what: 'bzip2 data: decompress it first (gzip is read directly)' },
@@ -21,7 +19,7 @@ const MAGIC: { bytes: number[]; what: string }[] = [
 ];
 
 /**
- * Classifies the start of an input. Only a file that is binary as a whole is rejected:
+ * Classifies the start of an input (an .evtx file is told apart before this: evtx/reader.ts). Only a file that is binary as a whole is rejected:
  * known magic numbers, or a start where over a tenth of the bytes are control characters
  * that never occur in JSON text. A stray NUL in one line is that line's problem (lines.ts).
  */

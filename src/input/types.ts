@@ -1,7 +1,24 @@
-/** One input to read: a file path, or '-' for stdin. `index` is its position on the command line after expansion. */
+/**
+ * One input to read: a file path, or '-' for stdin. `index` is its position on the command line
+ * after expansion. An entry of a .zip archive has `archive` (the archive file and where the
+ * entry lies in it), and `path` names it as `archive.zip!entry/path`.
+ */
 export interface InputSource {
   index: number;
   path: string;
+  archive?: { file: string; entry: ArchiveEntry };
+}
+
+/** A file inside a .zip archive, as its central directory describes it (zip.ts). */
+export interface ArchiveEntry {
+  name: string;
+  /** Offset of its local header in the archive. */
+  offset: number;
+  /** 0 stored, 8 deflate. */
+  method: number;
+  compressed: number;
+  uncompressed: number;
+  crc: number;
 }
 
 /** A path that could not become a source, reported and skipped. */

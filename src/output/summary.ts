@@ -122,7 +122,7 @@ function formatCoverage(s: ScanSummary, opts: { color: boolean; verbose?: boolea
     }
   }
   if (s.skippedFiles.length) {
-    lines.push(`${'skipped'.padEnd(12)} ${plural(s.skippedFiles.length, 'file')} in folders (not .ndjson, .jsonl or .json(.gz))${opts.verbose ? ':' : '; --verbose names them'}`);
+    lines.push(`${'skipped'.padEnd(12)} ${plural(s.skippedFiles.length, 'file')} in folders (not .ndjson, .jsonl, .json(.gz), .evtx or .zip)${opts.verbose ? ':' : '; --verbose names them'}`);
     if (opts.verbose) for (const f of s.skippedFiles) lines.push(`  ${showValue(f)}`);
   }
   for (const w of s.warnings) lines.push(c.yellow(escapeControl(`warning: ${clip(w, MAX_LINE)}`)));

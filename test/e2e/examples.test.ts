@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import zlib from 'node:zlib';
+import { sysmonSample } from '../helpers/evtx-writer.js';
 import { splitDescription } from '../helpers/examples.js';
 import { BIN, ROOT, runCli } from '../helpers/run-cli.js';
 
@@ -12,7 +13,8 @@ import { BIN, ROOT, runCli } from '../helpers/run-cli.js';
  * Every example of the README (```sh lines, and the `run:` lines of the CI section's job, that
  * mention lolhunt) and of every --help text (`$ ...` lines, without a description set off by
  * two spaces) runs here as written, through bash, in a temporary folder holding what the
- * examples name: samples/, logs/, captures/, export.ndjson, hunt.eql, my-rules/,
+ * examples name: samples/, logs/, captures/, export.ndjson, hunt.eql, my-rules/, a KAPE-style
+ * C/Windows/System32/winevt/Logs/ holding a small Sysmon .evtx (certutil downloading),
  * ~/detection-rules/rules/windows/ (HOME points into the folder), and the repository's rules/
  * and test/ (fixtures). `lolhunt` on PATH is bin/lolhunt; `npx CMD` runs CMD and `npm ci` does
  * nothing (the suite runs from a built checkout already). The rule authors' workflow is
@@ -70,6 +72,9 @@ function workspace(): string {
   }
   fs.copyFileSync(path.join(ROOT, 'samples/network-connection-via-certutil/positive.ndjson'), path.join(dir, 'export.ndjson'));
   fs.writeFileSync(path.join(dir, 'hunt.eql'), 'process where process.name : "certutil.exe"\n');
+  const logs = path.join(dir, 'C', 'Windows', 'System32', 'winevt', 'Logs');
+  fs.mkdirSync(logs, { recursive: true });
+  fs.writeFileSync(path.join(logs, 'Microsoft-Windows-Sysmon%4Operational.evtx'), sysmonSample());
   copyDir(path.join(ROOT, 'rules'), path.join(dir, 'my-rules'));
   copyDir(path.join(ROOT, 'rules'), path.join(dir, 'home/detection-rules/rules/windows'));
   for (const shared of ['rules', 'test']) fs.symlinkSync(path.join(ROOT, shared), path.join(dir, shared));

@@ -154,13 +154,13 @@ test('exit 3 on nothing scanned: an empty file, and a file of bad lines, whateve
 test('skipped files in a folder are counted, and named with --verbose', async () => {
   const dir = tmp();
   write(dir, 'a.ndjson', certutil('{v1}', '2024-05-14T08:00:00Z', '2024-05-14T08:00:01Z').map((d) => JSON.stringify(d)).join('\n') + '\n');
-  write(dir, 'capture.zip', 'PK\u0003\u0004');
-  write(dir, 'System.evtx', 'ElfFile\u0000');
+  write(dir, 'capture.rar', 'Rar!\u001a\u0007');
+  write(dir, 'System.evt', 'LfLe');
   const run = await scanJson(dir);
   assert.equal(run.code, 1, run.stderr);
-  assert.match(run.stderr, /^skipped +2 files in folders \(not \.ndjson, \.jsonl or \.json\(\.gz\)\); --verbose names them$/m);
+  assert.match(run.stderr, /^skipped +2 files in folders \(not \.ndjson, \.jsonl, \.json\(\.gz\), \.evtx or \.zip\); --verbose names them$/m);
   const verbose = await scanJson(dir, '--verbose');
-  assert.match(verbose.stderr, /^skipped +2 files in folders \(not \.ndjson, \.jsonl or \.json\(\.gz\)\):\n +.*System\.evtx\n +.*capture\.zip$/m);
+  assert.match(verbose.stderr, /^skipped +2 files in folders \(not \.ndjson, \.jsonl, \.json\(\.gz\), \.evtx or \.zip\):\n +.*System\.evt\n +.*capture\.rar$/m);
   assert.match(verbose.stderr, /a\.ndjson: 2 events, 0 bad lines \(ecs 2\)/);
 });
 

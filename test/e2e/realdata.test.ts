@@ -12,6 +12,8 @@ if (absent) console.log(`# skipped: real-data end-to-end tests (${REALDATA} is a
 
 type Doc = Record<string, unknown>;
 const readNdjson = (file: string): Doc[] => fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Doc);
+/** The subset files (the folder also holds the original .zip archives, which a folder scan now opens). */
+const subsets = () => fs.readdirSync(OTRF, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.lolbin-subset.ndjson')).sort().map((f) => path.join(OTRF, f));
 const subset = (name: string) => fs.readdirSync(OTRF, { recursive: true, encoding: 'utf8' }).map((f) => path.join(OTRF, f)).find((f) => f.endsWith(`${name}.lolbin-subset.ndjson`))!;
 const base = (image: unknown) => String(image).split('\\').pop()!;
 
@@ -50,7 +52,7 @@ test('OTRF subsets with --no-normalize: no alert, and the summary says why', { s
 });
 
 test('query: sequence by process.entity_id joins InstallUtil, regsvr32 and WMIC to their own traffic, not MSBuild to its child\'s', { skip: absent }, async () => {
-  const run = await runCli(['query', 'sequence by process.entity_id [process where true] [network where true]', OTRF, '--format', 'ndjson']);
+  const run = await runCli(['query', 'sequence by process.entity_id [process where true] [network where true]', ...subsets(), '--format', 'ndjson']);
   assert.equal(run.code, 1, run.stderr);
   const alerts = parseNdjson(run.stdout) as { join_keys: string[]; events: { source: Doc }[] }[];
   const joined = alerts.map((a) => base(a.events[0]!.source.Image)).sort();
@@ -107,7 +109,7 @@ const noRules = absent || !DETECTION_RULES || !fs.existsSync(path.join(DETECTION
 if (noRules) console.log('# skipped: Elastic detection-rules over OTRF (set LOLHUNT_DETECTION_RULES to a checkout)');
 
 test('Elastic\'s Windows rules fire on the mapped OTRF subsets', { skip: noRules }, async () => {
-  const run = await runCli(['scan', OTRF, '--rules', path.join(DETECTION_RULES!, 'rules', 'windows'), '--format', 'ndjson', '-q']);
+  const run = await runCli(['scan', ...subsets(), '--rules', path.join(DETECTION_RULES!, 'rules', 'windows'), '--format', 'ndjson', '-q']);
   assert.equal(run.code, 1, run.stderr);
   const fired = (parseNdjson(run.stdout) as { rule: { name: string }; events: { file: string }[] }[])
     .map((a) => `${a.rule.name} @ ${path.basename(a.events[0]!.file).replace('.lolbin-subset.ndjson', '')}`);

@@ -16,11 +16,11 @@ function tree(files: string[]): string {
 }
 
 test('folders give their telemetry files sorted; other files are listed as skipped; duplicates read once', async () => {
-  const dir = tree(['b.ndjson', 'a/z.json.gz', 'a/y.jsonl', 'notes.txt', 'logs.zip', 'c.JSON']);
+  const dir = tree(['b.ndjson', 'a/z.json.gz', 'a/y.jsonl', 'notes.txt', 'logs.7z', 'c.JSON']);
   const found = await discoverInputs([dir, path.join(dir, 'b.ndjson')], { cwd: '/' });
   assert.deepEqual(found.sources.map((s) => path.relative(dir, s.path)), ['a/y.jsonl', 'a/z.json.gz', 'b.ndjson', 'c.JSON']);
   assert.deepEqual(found.sources.map((s) => s.index), [0, 1, 2, 3]);
-  assert.deepEqual(found.skipped.map((s) => path.relative(dir, s)), ['logs.zip', 'notes.txt']);
+  assert.deepEqual(found.skipped.map((s) => path.relative(dir, s)), ['logs.7z', 'notes.txt']);
   assert.deepEqual(found.folders, [dir]);
   assert.deepEqual(found.problems, []);
 });
@@ -28,7 +28,7 @@ test('folders give their telemetry files sorted; other files are listed as skipp
 test('a folder with nothing to read says so, and counts what it skipped', async () => {
   const dir = tree(['x.txt']);
   const found = await discoverInputs([dir]);
-  assert.deepEqual(found.problems, [{ file: dir, reason: 'no .ndjson, .jsonl or .json(.gz) files in this directory; 1 other file(s) skipped, --verbose names them' }]);
+  assert.deepEqual(found.problems, [{ file: dir, reason: 'no .ndjson, .jsonl, .json(.gz), .evtx or .zip files in this directory; 1 other file(s) skipped, --verbose names them' }]);
 });
 
 test('globs keep to their depth unless they say **; no match is a problem', async () => {

@@ -3,7 +3,6 @@ import { test } from 'node:test';
 import { sniff } from '../../../src/input/sniff.js';
 
 test('binary files are named by their magic number; text passes', () => {
-  assert.match(sniff(Buffer.concat([Buffer.from('ElfFile\0'), Buffer.alloc(64)])).binary!, /^EVTX file/);
   assert.match(sniff(Buffer.from([0x50, 0x4b, 0x03, 0x04, 1, 2])).binary!, /^zip archive/);
   assert.match(sniff(Buffer.from([0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c, 0])).binary!, /^7z archive/);
   assert.match(sniff(Buffer.from([0xff, 0xfe, 0, 0, 0x7b, 0, 0, 0])).binary!, /^UTF-32/);
