@@ -6,6 +6,7 @@ import { FORMATS } from '../output/index.js';
 import { SEVERITIES, type RuleSelection, type Severity } from '../rules/index.js';
 import { DEFAULT_MAX_LINE_BYTES, FAIL_ON_CHOICES, type HuntOptions } from './hunt.js';
 import { parseTimeBound } from './window.js';
+import { PLACEHOLDERS_HELP, PLACEHOLDERS_OPTION } from './sigma-placeholders.js';
 
 export function positiveInt(value: string): number {
   const n = Number(value);
@@ -25,7 +26,8 @@ export function repeatable(value: string, previous: string[] | undefined): strin
 
 /** Where rules come from: one path per --rules, repeatable (never variadic: `--rules DIR logs/` must scan logs/). */
 export function addRulesPathOption(cmd: Command): Command {
-  return cmd.option('-r, --rules <path>', 'rule file or folder (Elastic detection-rules TOML, Sigma YAML) instead of the built-in rules; repeatable', repeatable);
+  return cmd.option('-r, --rules <path>', 'rule file or folder (Elastic detection-rules TOML, Sigma YAML) instead of the built-in rules; repeatable', repeatable)
+    .option(PLACEHOLDERS_OPTION, PLACEHOLDERS_HELP);
 }
 
 /** Rule selection, shared by scan and rules list. */

@@ -28,14 +28,21 @@ export function ruleSource(o: Record<string, unknown>): string[] {
  * Loads every rule under the given paths. Any broken EQL rule fails the command (exit 2)
  * with every error listed; non-EQL rules are reported as skipped.
  */
-export async function loadRulesOrFail(paths: string[], opts: { quiet: boolean; compile?: CompileOptions }): Promise<Rule[]> {
+export interface LoadOptions {
+  quiet: boolean;
+  compile?: CompileOptions;
+  /** Values of Sigma's `%name%` placeholders (`--sigma-placeholders`). */
+  placeholders?: Record<string, string[]> | undefined;
+}
+
+export async function loadRulesOrFail(paths: string[], opts: LoadOptions): Promise<Rule[]> {
   const { files, errors } = await findRuleFiles(paths);
   const rules: Rule[] = [];
   const skipped: { file: string; reason: string; unsupported?: true }[] = [];
   for (const file of files) {
     noteRead('a rule file', file);
     try {
-      const outcome = loadRuleFile(file, opts.compile);
+      const outcome = loadRuleFile(file, { ...opts.compile, ...(opts.placeholders ? { placeholders: opts.placeholders } : {}) });
       if ('rule' in outcome) rules.push(outcome.rule);
       else skipped.push({ file, reason: outcome.skipped, ...(outcome.unsupported ? { unsupported: true as const } : {}) });
     } catch (err) {
@@ -94,7 +101,7 @@ export interface RuleSet {
  * Loads the rules and applies the selection. A --rule/--exclude-rule that names no rule is a
  * usage error (a typo must not silently run everything or nothing), with close names suggested.
  */
-export async function loadSelectedRules(paths: string[], selection: RuleSelection, opts: { quiet: boolean; compile?: CompileOptions }): Promise<RuleSet> {
+export async function loadSelectedRules(paths: string[], selection: RuleSelection, opts: LoadOptions): Promise<RuleSet> {
   const all = await loadRulesOrFail(paths, opts);
   const result = selectRules(all, selection);
   if (result.unmatched.length) {

@@ -13,6 +13,8 @@ import { checkOutputTarget, writeFileSafely } from './sinks.js';
 export interface RulesTestOptions {
   junit?: string;
   requireFixtures: boolean;
+  /** Values of Sigma's `%name%` placeholders (`--sigma-placeholders`). */
+  placeholders?: Record<string, string[]> | undefined;
 }
 
 const LABEL = { pass: 'pass', fail: 'FAIL', none: 'no fixtures' } as const;
@@ -24,7 +26,7 @@ const LABEL = { pass: 'pass', fail: 'FAIL', none: 'no fixtures' } as const;
  */
 export async function rulesTest(paths: string[], opts: RulesTestOptions): Promise<ExitCode> {
   const started = performance.now();
-  const rules = await loadRulesOrFail(paths, { quiet: true, compile: compileOptions({ timestampField: '@timestamp', categoryField: 'event.category' }) });
+  const rules = await loadRulesOrFail(paths, { quiet: true, compile: compileOptions({ timestampField: '@timestamp', categoryField: 'event.category' }), placeholders: opts.placeholders });
   for (const rule of rules) for (const spec of ruleFixtures(rule).fixtures) for (const file of spec.events) noteRead('a fixture', file);
   // Refused before any fixture runs; checked again when written.
   if (opts.junit !== undefined) checkOutputTarget('--junit', opts.junit);

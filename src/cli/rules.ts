@@ -7,6 +7,7 @@ import { findRule } from './rule-lookup.js';
 import { addRulesPathOption, addRuleSelectionOptions, ruleSelection } from './options.js';
 import { findRuleFiles, loadRulesOrFail, loadSelectedRules, ruleSource } from './rules-loading.js';
 import { rulesTest } from './rules-test.js';
+import { PLACEHOLDERS_HELP, PLACEHOLDERS_OPTION, placeholdersOf } from './sigma-placeholders.js';
 
 const EXAMPLES = `
 Examples:
@@ -16,6 +17,7 @@ Examples:
   $ lolhunt rules show 'Network Connection via Certutil'
   $ lolhunt rules list --rules test/fixtures/sigma/       Sigma rules (.yml) load beside TOML
   $ lolhunt rules show 'Certutil Download via URLCache (Sigma)' --rules test/fixtures/sigma/
+  $ lolhunt rules validate test/fixtures/sigma-placeholders/rules/ --sigma-placeholders test/fixtures/sigma-placeholders/placeholders.yml
   $ lolhunt rules validate rules/                    parse and check, no data needed (exit 2 on any error)
   $ lolhunt rules test                               run the built-in rules' fixtures
   $ lolhunt rules lint test/fixtures/rule-repo/rules/`;
@@ -38,6 +40,7 @@ Examples:
   $ lolhunt rules test test/fixtures/rule-repo/rules/ --junit rules-test.xml
   $ lolhunt rules test test/fixtures/rule-repo/rules/ --require-fixtures
   $ lolhunt rules test test/fixtures/sigma/                    a Sigma rule with <rule>.positive/.negative.ndjson beside it
+  $ lolhunt rules test test/fixtures/sigma-placeholders/rules/ --sigma-placeholders test/fixtures/sigma-placeholders/placeholders.yml
 
 Exit codes: 0 every rule with fixtures passed, 1 a mismatch (or, with --require-fixtures,
             a rule without fixtures), 2 rule error or no rule has fixtures (nothing tested).`;
@@ -63,7 +66,7 @@ export function rulesCommand(done: (code: ExitCode) => void): Command {
 
   addRuleSelectionOptions(cmd.command('list').description('list rules: id, severity, risk score, name (the selection options of scan apply)'))
     .action(async (o: Record<string, unknown>) => {
-      for (const r of (await loadSelectedRules(ruleSource(o), ruleSelection(o), { quiet: false })).rules) {
+      for (const r of (await loadSelectedRules(ruleSource(o), ruleSelection(o), { quiet: false, placeholders: placeholdersOf(o) })).rules) {
         printOut(safe`${r.meta.id}  ${r.meta.severity.padEnd(8)} ${String(r.meta.riskScore).padStart(3)}  ${r.meta.name}\n`);
       }
       done(EXIT.OK);
@@ -73,7 +76,7 @@ export function rulesCommand(done: (code: ExitCode) => void): Command {
     .description('show one rule (by id, name, or file name) with its query')
     .argument('<rule>', 'rule id, exact name, or file name without .toml'))
     .action(async (wanted: string, o: Record<string, unknown>) => {
-      const rules = await loadRulesOrFail(ruleSource(o), { quiet: true });
+      const rules = await loadRulesOrFail(ruleSource(o), { quiet: true, placeholders: placeholdersOf(o) });
       const rule = findRule(rules, wanted);
       const threat = rule.meta.threat.flatMap((t) => [
         t.tactic.id ? safe`${t.tactic.id} ${t.tactic.name}` : '(no tactic)',
@@ -87,18 +90,21 @@ export function rulesCommand(done: (code: ExitCode) => void): Command {
   cmd.command('validate')
     .description('parse and check rule files without reading any data')
     .argument('<paths...>', 'rule files or folders')
-    .action(async (paths: string[]) => done(await validate(paths)));
+    .option(PLACEHOLDERS_OPTION, PLACEHOLDERS_HELP)
+    .action(async (paths: string[], o: Record<string, unknown>) => done(await validate(paths, placeholdersOf(o))));
 
   cmd.command('test')
     .description("run each rule over its fixtures and check which alerts fire")
     .argument('[rules...]', 'rule files or folders (default: the built-in rules)')
     .option('--junit <file>', 'also write the results as JUnit XML to FILE')
     .option('--require-fixtures', 'a rule without fixtures fails the run', false)
+    .option(PLACEHOLDERS_OPTION, PLACEHOLDERS_HELP)
     .addHelpText('after', TEST_HELP)
     .action(async (paths: string[], o: Record<string, unknown>) => {
       done(await rulesTest(paths.length ? paths : [builtinRulesDir()], {
         ...(o.junit === undefined ? {} : { junit: String(o.junit) }),
         requireFixtures: o.requireFixtures === true,
+        placeholders: placeholdersOf(o),
       }));
     });
 
@@ -149,7 +155,7 @@ async function lint(paths: string[]): Promise<ExitCode> {
  * Checks every file; prints one line per problem, a warning per field not in ECS, and a
  * count. Exit 2 on any error (warnings alone do not fail).
  */
-async function validate(paths: string[]): Promise<ExitCode> {
+async function validate(paths: string[], placeholders?: Record<string, string[]>): Promise<ExitCode> {
   const { files, errors } = await findRuleFiles(paths);
   let ok = 0;
   let skipped = 0;
@@ -157,7 +163,7 @@ async function validate(paths: string[]): Promise<ExitCode> {
   const loaded: string[] = [];
   for (const file of files) {
     try {
-      const outcome = loadRuleFile(file);
+      const outcome = loadRuleFile(file, placeholders ? { placeholders } : {});
       if ('rule' in outcome) {
         ok++;
         loaded.push(file);

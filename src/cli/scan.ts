@@ -5,6 +5,7 @@ import { fieldCheck } from './field-warnings.js';
 import { hunt } from './hunt.js';
 import { addHuntOptions, addRuleSelectionOptions, huntOptions, portableCompile, ruleSelection } from './options.js';
 import { loadSelectedRules, ruleSource } from './rules-loading.js';
+import { placeholdersOf } from './sigma-placeholders.js';
 
 const EXAMPLES = `
 Examples:
@@ -30,7 +31,7 @@ export function scanCommand(done: (code: ExitCode) => void): Command {
   return cmd.action(async (paths: string[], o: Record<string, unknown>) => {
     const opts = huntOptions(o);
     const compile = portableCompile(opts);
-    const ruleSet = await loadSelectedRules(ruleSource(o), ruleSelection(o), { quiet: opts.quiet, compile: compileOptionsOf(compile) });
+    const ruleSet = await loadSelectedRules(ruleSource(o), ruleSelection(o), { quiet: opts.quiet, compile: compileOptionsOf(compile), placeholders: placeholdersOf(o) });
     const queries: ScanQuery[] = ruleSet.rules.map((r) => ({ compiled: r.compiled, rule: r.meta, name: r.meta.name }));
     done(await hunt(paths, queries, opts, compile, { ruleSet, fields: fieldCheck(queries, opts.categoryField, true) }));
   });

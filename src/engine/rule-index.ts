@@ -14,15 +14,19 @@ interface IndexedStep {
 
 /**
  * How a key reads a field: its whole value (an index key, keyOf), the first or the last
- * three characters of its text, case-folded (affixOf), or whether it has a value at all.
+ * three characters of its text, case-folded (affixOf), any three consecutive characters of
+ * its case-folded text (gramsOf), or whether it has a value at all.
  */
-type KeyKind = 'value' | 'prefix' | 'suffix' | 'present';
+type KeyKind = 'value' | 'prefix' | 'suffix' | 'gram' | 'present';
 
 /** One way an event can satisfy a condition: `field`, read as `kind`, is one of `values` (none for `present`). */
 interface Key { field: string; kind: KeyKind; values: string[] }
 
 /** The steps filed under one field read one way, by the key each is filed under. */
-interface Probe { field: string; kind: Exclude<KeyKind, 'present'>; steps: Map<string, IndexedStep[]> }
+interface Probe { field: string; kind: Exclude<KeyKind, 'present'>; steps: Map<ProbeKey, IndexedStep[]> }
+
+/** A key as probes look it up: its text, or for a slice of ASCII characters a number (probeKey). */
+type ProbeKey = string | number;
 
 /** Steps of one category: those filed under keys, and the rest. */
 interface Bucket {
@@ -94,7 +98,7 @@ function needOf(e: Expr, typed: ReadonlySet<string>): Need | null {
       const f = field(e.operand);
       if (f === null || typed.has(f)) return null;
       if (e.kind === 'regex' || e.patterns.some((p) => typeof p.value !== 'string' || isBooleanWord(p.value))) return present(f);
-      const parts = e.patterns.map((p) => patternNeed(f, p.value as string));
+      const parts = e.patterns.map((p) => patternNeed(f, p.value as string, e.caseInsensitive));
       return parts.length === 1 ? parts[0]! : { op: 'or', parts };
     }
     default:
@@ -110,16 +114,68 @@ const ASCII = /^[\x00-\x7f]*$/;
 
 /**
  * What a wildcard pattern (`*` any run, `?` one character) needs of a field: its value, when
- * the pattern has no wildcard; else the first (or last) three characters of its literal
- * start (or end), when they are ASCII; else only a value.
+ * the pattern has no wildcard; else all of: the first (or last) three characters of its
+ * literal start (or end), when they are ASCII, and each three consecutive characters of a
+ * literal run between wildcards (gramKeys); else only a value. Filed under the cheapest.
  */
-function patternNeed(f: string, pattern: string): Key {
+function patternNeed(f: string, pattern: string, caseInsensitive: boolean): Need {
   if (!/[*?]/.test(pattern)) return { field: f, kind: 'value', values: literalKeys(pattern) };
+  const parts: Key[] = [];
   const head = pattern.slice(0, pattern.search(/[*?]/));
-  if (head.length >= AFFIX && ASCII.test(head.slice(0, AFFIX))) return { field: f, kind: 'prefix', values: [head.slice(0, AFFIX).toLowerCase()] };
+  if (head.length >= AFFIX && ASCII.test(head.slice(0, AFFIX))) parts.push({ field: f, kind: 'prefix', values: [head.slice(0, AFFIX).toLowerCase()] });
   const tail = pattern.slice(Math.max(pattern.lastIndexOf('*'), pattern.lastIndexOf('?')) + 1);
-  if (tail.length >= AFFIX && ASCII.test(tail.slice(-AFFIX))) return { field: f, kind: 'suffix', values: [tail.slice(-AFFIX).toLowerCase()] };
-  return present(f);
+  if (tail.length >= AFFIX && ASCII.test(tail.slice(-AFFIX))) parts.push({ field: f, kind: 'suffix', values: [tail.slice(-AFFIX).toLowerCase()] });
+  for (const g of gramKeys(pattern, caseInsensitive)) parts.push({ field: f, kind: 'gram', values: [g] });
+  return parts.length === 0 ? present(f) : parts.length === 1 ? parts[0]! : { op: 'and', parts };
+}
+
+/**
+ * The three-character keys a text matching `pattern` holds in its case-folded text (gramsOf).
+ * A case-insensitive pattern is matched folded whole (wildcard.ts: the pattern's and the
+ * value's toLowerCase), so each run of its folded text between `*` and `?` is in the folded
+ * value, and so is each of the run's three-character slices (UTF-16 units, as both are
+ * sliced). A case-sensitive pattern's run is in the value as written; of it only slices of
+ * ASCII characters are kept, folded: ASCII folds one to one and alone, and whatever the
+ * characters around fold to, the run stays in the folded value, folded.
+ */
+function gramKeys(pattern: string, caseInsensitive: boolean): string[] {
+  const keys = new Set<string>();
+  for (const run of (caseInsensitive ? pattern.toLowerCase() : pattern).split(/[*?]/)) {
+    for (let i = 0; i + AFFIX <= run.length; i++) {
+      const g = run.slice(i, i + AFFIX);
+      if (caseInsensitive) keys.add(g);
+      else if (ASCII.test(g)) keys.add(g.toLowerCase());
+    }
+  }
+  return [...keys];
+}
+
+/**
+ * Texts longer than this are not sliced into keys: a probe over one visits every step filed
+ * under its field's keys instead (as many as a probe of all of them would), so an event's
+ * probe costs at most this many lookups per value however long the value.
+ */
+const GRAM_TEXT = 4096;
+
+/**
+ * Calls `fn` with the probe key of each three-character slice of `s` case-folded (toLowerCase
+ * of the whole): a slice of ASCII characters as the number probeKey gives it, without
+ * building its text; any other as its text.
+ */
+function gramsOf(s: string, fn: (key: ProbeKey) => void): void {
+  const folded = s.toLowerCase();
+  for (let i = 0; i + AFFIX <= folded.length; i++) {
+    const a = folded.charCodeAt(i);
+    const b = folded.charCodeAt(i + 1);
+    const c = folded.charCodeAt(i + 2);
+    fn((a | b | c) < 0x80 ? (a << 14) | (b << 7) | c : folded.slice(i, i + AFFIX));
+  }
+}
+
+/** How a probe looks a key of this kind up: a slice of three ASCII characters as a number, seven bits each; anything else as itself. */
+function probeKey(kind: KeyKind, key: string): ProbeKey {
+  if (kind !== 'gram' || key.length !== AFFIX || !ASCII.test(key)) return key;
+  return (key.charCodeAt(0) << 14) | (key.charCodeAt(1) << 7) | key.charCodeAt(2);
 }
 
 /**
@@ -160,14 +216,14 @@ function choose(need: Need, share: Share): { keys: Key[]; cost: number } {
  */
 const guessedShare: Share = (key) => {
   const coarse = COARSE.has(key.field);
-  return key.kind === 'present' ? (coarse ? 1 : 0.3) : key.kind === 'value' ? (coarse ? 0.3 : 0.02) : 0.05;
+  return key.kind === 'present' ? (coarse ? 1 : 0.3) : key.kind === 'value' ? (coarse ? 0.3 : 0.02) : key.kind === 'gram' ? 0.1 : 0.05;
 };
 
 /** How often each key some step could be filed under held, over the events counted. */
 class KeyCounts {
   events = 0;
   /** field → how many events had it, and per kind how often each key a need names occurred. */
-  private readonly fields = new Map<string, { present: number; kinds: Map<Probe['kind'], Map<string, number>> }>();
+  private readonly fields = new Map<string, { present: number; kinds: Map<Probe['kind'], Map<ProbeKey, number>> }>();
 
   constructor(needs: Iterable<Need>) {
     const add = (n: Need): void => {
@@ -177,7 +233,7 @@ class KeyCounts {
       if (n.kind === 'present') return;
       let counts = f.kinds.get(n.kind);
       if (!counts) f.kinds.set(n.kind, (counts = new Map()));
-      for (const v of n.values) counts.set(v, 0);
+      for (const v of n.values) counts.set(probeKey(n.kind, v), 0);
     };
     for (const n of needs) add(n);
   }
@@ -189,10 +245,11 @@ class KeyCounts {
       if (v === null || v === undefined) continue;
       f.present++;
       for (const [kind, counts] of f.kinds) {
+        // A text too long to slice counts for no key: counts only guide the filing.
         eachKey(kind, v, (k) => {
           const n = counts.get(k);
           if (n !== undefined) counts.set(k, n + 1);
-        });
+        }, () => {});
       }
     }
   }
@@ -200,7 +257,7 @@ class KeyCounts {
   /** Observed shares, a little above zero for keys not seen (they may come later). */
   share: Share = (key, value) => {
     const f = this.fields.get(key.field)!;
-    return ((key.kind === 'present' ? f.present : f.kinds.get(key.kind)!.get(value)!) + 0.5) / (this.events + 1);
+    return ((key.kind === 'present' ? f.present : f.kinds.get(key.kind)!.get(probeKey(key.kind, value))!) + 0.5) / (this.events + 1);
   };
 }
 
@@ -318,6 +375,8 @@ export class RuleIndex {
       eachKey(probe.kind, v, (key) => {
         const steps = probe.steps.get(key);
         if (steps) this.visit(steps, view, serial, event);
+      }, () => {
+        for (const steps of probe.steps.values()) this.visit(steps, view, serial, event);
       });
     }
     for (const [field, steps] of bucket.byPresence) {
@@ -358,21 +417,25 @@ function file(bucket: Bucket, step: IndexedStep, keys: Key[] | null): void {
     const id = `${kind}\u0000${field}`;
     let probe = bucket.probes.get(id);
     if (!probe) bucket.probes.set(id, (probe = { field, kind, steps: new Map() }));
-    for (const v of values) add(probe.steps, v);
+    for (const v of values) add(probe.steps, probeKey(kind, v));
   }
 }
 
 /**
  * Calls `fn` with each key a (possibly multi-valued) field gives when read as `kind`, the
- * same key perhaps more than once: for values its strings and numbers, for affixes the text
- * of each string, number or boolean (a wildcard matches a number's or a boolean's text).
+ * same key perhaps more than once: for values its strings and numbers, for affixes and
+ * slices the text of each string, number or boolean (a wildcard matches a number's or a
+ * boolean's text). A text too long to slice (GRAM_TEXT) calls `all` instead: every key may hold.
  */
-function eachKey(kind: Probe['kind'], v: FieldValue, fn: (key: string) => void): void {
+function eachKey(kind: Probe['kind'], v: FieldValue, fn: (key: ProbeKey) => void, all: () => void): void {
   if (Array.isArray(v)) {
-    for (const x of v) if (x !== null) eachKey(kind, x, fn);
+    for (const x of v) if (x !== null) eachKey(kind, x, fn, all);
   } else if (kind === 'value') {
     if (typeof v === 'string' || typeof v === 'number') fn(keyOf(v));
   } else if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') {
-    fn(affixOf(kind, String(v)));
+    const s = String(v);
+    if (kind !== 'gram') fn(affixOf(kind, s));
+    else if (s.length <= GRAM_TEXT) gramsOf(s, fn);
+    else all();
   }
 }

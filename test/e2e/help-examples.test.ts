@@ -36,7 +36,7 @@ for (const { help, exits } of COMMANDS) {
 test('lolhunt rules --help examples of the new subcommands run', async () => {
   const run = await runCli(['rules', '--help']);
   const mine = helpExamples(run.stdout).filter((a) => a[1] === 'test' || a[1] === 'lint' || a[1] === 'validate');
-  assert.equal(mine.length, 3);
+  assert.equal(mine.length, 4);
   for (const args of mine) {
     const ex = await runCli(args);
     assert.equal(ex.code, 0, `lolhunt ${args.join(' ')}:\n${ex.stdout}${ex.stderr}`);

@@ -39,6 +39,14 @@ const QUERIES = [
   'any where process.pid : ("INFINITY", "1E+21", "-Infinity", "1E-7") or process.flag : "infinity"',
   'any where process.pid == "Infinity" or process.pid in ("1e+21", "1E21")',
   'any where process.title : ("a\u0000b", "a\u0000c*", "*\u0000exe") or process.name like "x\u0000"',
+  // Filed under three consecutive characters of a literal run inside the pattern (case-folded as
+  // the matcher folds: the whole text; a case-sensitive pattern's ASCII slices only), texts past
+  // the slicing limit included.
+  'any where process.title : ("*md.ex*", "*POWER?HELL*", "*\u212Adc*") or process.name like ("*CMD*", "*\u0130cm*")',
+  'any where process.name : "*ab\u0130x*" and event.type == "start"',
+  'any where process.title like~ "*σας*" or process.pid : ("*nfin*", "*e+2*") or process.flag : "*ru*e"',
+  'any where process.title : ("ab*x?c*d.e*", "*ΑΣx*") or process.name like ("*Σx*", "*d.EX*")',
+  'any where process.name like ("*\u0130cm*", "*xΑΣ*")',
 ];
 const fieldTypes: FieldTypes = new Map([['@timestamp', { type: 'date', parse: parseDate }]]);
 const compiled = QUERIES.map((q) => compileQuery(q, { fieldTypes }));
@@ -47,7 +55,9 @@ const shared = new Map();
 const indexed = QUERIES.map((q) => compileQuery(q, { fieldTypes, shared }));
 
 const value = fc.constantFrom<unknown>('cmd.exe', 'CMD.EXE', 'powershell.exe', 'x', 'start', 'end', 'windows', 'WINDOWS', 42, '42', 7, '7', '42.0', 4.2e1, 4242, 'cmd.exe.bak', 'PowerShell.EXE', 'x.EXE', '\u212Adc.exe', 'KDC.exe', '\u0130cmd', 'ab\u0130x', 'abcd.exe', 'σας', 'ΑΣ', true, 'true', null, ['cmd.exe', 'y'], [['start']],
-  Infinity, -Infinity, 1e21, 1e-7, 'Infinity', 'a\u0000b', 'axb', 'a?b', 'a\u0000cd', 'axcd', 'p\u0000exe', 'p?exe', 'x\u0000', 'xy');
+  Infinity, -Infinity, 1e21, 1e-7, 'Infinity', 'a\u0000b', 'axb', 'a?b', 'a\u0000cd', 'axcd', 'p\u0000exe', 'p?exe', 'x\u0000', 'xy',
+  'a cmd.exe b', 'A CMD.EXE B', 'xPOWERSHELL.exe', 'power-hell', 'ab\u0130xy', 'AB\u0130X', 'x\u0130cmd', '\u212Adc', 'yKDCy', 'ΑΣxyz', 'ασxyz', 'σας', 'ΣΑΣ', 'xΣx', 'xΑΣy',
+  'abxxcd.exe', 'ab-x-cD.E', `x${'ab'.repeat(2100)}md.ex`, `${'z'.repeat(5000)}CMD`, ['y', 'an md.exe']);
 const doc = fc.record({
   '@timestamp': fc.constantFrom('2024-01-01T10:00:00Z', '2024-01-02T00:00:00Z', 1704067200000),
   event: fc.record({ category: fc.constantFrom<unknown>('process', 'network', ['process', 'network'], [['process']], 'x', null), type: value }, { requiredKeys: [] }),

@@ -75,6 +75,24 @@ export const CATEGORY_FIELDS: Record<string, Record<string, string>> = {
 };
 
 /**
+ * Per Windows service, fields Sigma names otherwise than the log does. Defender's
+ * Operational log names its event data with spaces (`<Data Name="Source Name">`, as in the
+ * regression event of rule a7c3e5f2 and Microsoft's event reference), winlogbeat keeps those
+ * names under winlog.event_data, and SigmaHQ's windefend rules write them without the spaces
+ * (SourceName, ThreatName, ProcessName, NewValue, OldValue) or with underscores (Feature_Name):
+ * such a name reads the spaced key (printed backquoted: winlog.event_data.`Source Name`).
+ */
+const DEFENDER_DATA = ['Product Name', 'Product Version', 'Detection ID', 'Detection Time', 'Threat ID', 'Threat Name', 'Severity ID',
+  'Severity Name', 'Category ID', 'Category Name', 'Status Code', 'Status Description', 'Source ID', 'Source Name', 'Process Name',
+  'Detection User', 'Origin ID', 'Origin Name', 'Execution ID', 'Execution Name', 'Type ID', 'Type Name', 'Pre Execution Status',
+  'Action ID', 'Action Name', 'Error Code', 'Error Description', 'Post Clean Status', 'Additional Actions ID',
+  'Additional Actions String', 'Remediation User', 'Security intelligence Version', 'Engine Version', 'Old Value', 'New Value',
+  'Feature Name'];
+export const SERVICE_FIELDS: Record<string, Record<string, string>> = {
+  windefend: Object.fromEntries(DEFENDER_DATA.flatMap((n) => ['', '_'].map((sep) => [n.replaceAll(' ', sep), `winlog.event_data.${n}`]))),
+};
+
+/**
  * Fields whose ECS equivalent holds other words for the same values: a plain value (no
  * modifier) found here reads the ECS field with the ECS word. Sysmon's `Initiated` is
  * `network.direction` in Elastic's Sysmon pipeline (and lolhunt's normalizer, transform
@@ -101,7 +119,9 @@ export function mapValues(name: string, product: string, values: (string | numbe
 }
 
 /** The event field a Sigma field of this log source reads. */
-export function mapField(name: string, product: string, category: string): string {
+export function mapField(name: string, product: string, category: string, service = ''): string {
+  const byService = product === 'windows' && Object.hasOwn(SERVICE_FIELDS, service) ? SERVICE_FIELDS[service]! : undefined;
+  if (byService && Object.hasOwn(byService, name)) return byService[name]!;
   const own = CATEGORY_FIELDS[category];
   if (own && Object.hasOwn(own, name)) return own[name]!;
   if (Object.hasOwn(WINDOWS_FIELDS, name)) return WINDOWS_FIELDS[name]!;

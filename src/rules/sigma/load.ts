@@ -110,7 +110,7 @@ export function loadSigmaText(file: string, source: string, options: SigmaOption
   let detection: Expr;
   try {
     detection = compileDetection(doc.get('detection'), {
-      mapField: (f) => mapField(f, logsource.product, logsource.category),
+      mapField: (f) => mapField(f, logsource.product, logsource.category, logsource.service),
       mapValues: (f, values) => mapValues(f, logsource.product, values),
       keywordField: KEYWORD_FIELD,
       placeholders: options.placeholders ?? {},

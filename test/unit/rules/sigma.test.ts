@@ -246,3 +246,20 @@ test('sigma: every log-source category and Windows service of the tables gives a
   assert.ok('rule' in o);
   assert.match(o.rule.query, /^process where host\.os\.type == "linux" and event\.type == "start" and process\.executable : "\*\/curl"$/);
 });
+
+test('sigma: Defender event data named without spaces (or with underscores) reads the log\'s spaced names; other services keep the name', () => {
+  const defender = rule('  sel:\n    SourceName: Real-Time Protection\n    ThreatName|endswith: EICAR_Test_File\n    Feature_Name: \'%%886\'\n    Path: x\n  condition: sel')
+    .replace('category: process_creation', 'service: windefend');
+  const r = load(defender);
+  assert.match(r.query, /winlog\.event_data\.`Source Name` : "Real-Time Protection"/);
+  assert.match(r.query, /winlog\.event_data\.`Threat Name` : "\*EICAR_Test_File"/);
+  assert.match(r.query, /winlog\.event_data\.`Feature Name` : "%%886"/);
+  assert.match(r.query, /winlog\.event_data\.Path : "x"/);
+  const view = (data: Record<string, unknown>) => ({ 'winlog.channel': 'Microsoft-Windows-Windows Defender/Operational',
+    ...Object.fromEntries(Object.entries(data).filter(([, v]) => v !== undefined).map(([k, v]) => [`winlog.event_data.${k}`, v])) });
+  const hit = { 'Source Name': 'Real-Time Protection', 'Threat Name': 'Virus:DOS/EICAR_Test_File', 'Feature Name': '%%886', Path: 'x' };
+  assert.ok(fires(r, view(hit)), r.query);
+  assert.ok(!fires(r, view({ ...hit, 'Source Name': undefined, SourceName: 'Real-Time Protection' })), r.query);
+  const security = load(defender.replace('service: windefend', 'service: security'));
+  assert.match(security.query, /winlog\.event_data\.SourceName : /);
+});
