@@ -1,7 +1,8 @@
 import type { InputProblem, ScanSummary } from '../engine/index.js';
 import { paintSeverity, palette } from './color.js';
 import { clip, escapeControl } from './escape.js';
-import { bySeverity, firedRules, techniquesSeen } from './fields.js';
+import { bySeverity, firedRules, ruleLabel, techniquesSeen } from './fields.js';
+import { displayTime } from './time.js';
 import type { RunInfo } from './types.js';
 
 /** Keys listed on a per-category/per-host line before "N more". */
@@ -47,7 +48,7 @@ function topList(rows: { key: string; count: number }[], top = TOP): string {
  * The end-of-run report for stderr, in blocks: input problems; what was read; what ran and
  * what fired (rules without alerts as one line); coverage and warnings (issue #13); cost.
  */
-export function formatSummary(s: ScanSummary, opts: { color: boolean; verbose?: boolean; run?: RunInfo }): string {
+export function formatSummary(s: ScanSummary, opts: { color: boolean; verbose?: boolean; run?: RunInfo; timeZone?: string }): string {
   const c = palette(opts.color);
   const lines: string[] = [];
   const row = (label: string, value: string) => lines.push(`${label.padEnd(12)} ${value}`);
@@ -68,12 +69,14 @@ export function formatSummary(s: ScanSummary, opts: { color: boolean; verbose?: 
   row('file errors', s.fileErrors ? c.red(String(s.fileErrors)) : '0');
   if (s.hostFiltered) row('host filter', `${s.hostFiltered} events of other hosts left out`);
   if (s.window) {
-    row('window', `${s.window.from ?? '…'} to ${s.window.to ?? '…'} (${plural(s.window.outside, 'matching event')} outside left out)`);
+    // In the --tz zone, as the table shows its times (issue #26).
+    const at = (t: string | undefined) => (t === undefined ? '…' : displayTime(t, opts.timeZone));
+    row('window', `${at(s.window.from)} to ${at(s.window.to)} (${plural(s.window.outside, 'matching event')} outside left out)`);
   }
 
   const set = opts.run?.ruleSet;
   if (set) {
-    const out = [set.deprecated ? `${set.deprecated} deprecated` : '', set.filtered ? `${set.filtered} by selection` : ''].filter(Boolean);
+    const out = [set.deprecated ? `${set.deprecated} deprecated` : '', set.buildingBlocks ? `${set.buildingBlocks} building blocks: --building-blocks runs them` : '', set.filtered ? `${set.filtered} by selection` : ''].filter(Boolean);
     row('rules', `${set.rules.length} ran${out.length ? ` (left out: ${out.join(', ')})` : ''}`);
   }
   row('alerts', s.alerts ? c.bold(formatQuietLine(s).replace(/ alerts?/, '')) : '0');
@@ -81,7 +84,7 @@ export function formatSummary(s: ScanSummary, opts: { color: boolean; verbose?: 
   const width = Math.max(0, ...fired.map((r) => String(r.count).length));
   for (const r of fired) {
     const severity = r.severity ? paintSeverity(c, r.severity) + ' '.repeat(Math.max(0, 9 - r.severity.length)) : '';
-    lines.push(`  ${String(r.count).padStart(width)}  ${severity}${showValue(r.name)}`);
+    lines.push(`  ${String(r.count).padStart(width)}  ${severity}${showValue(ruleLabel(r.rule, r.name))}`);
   }
   const silent = s.alertsByRule.length - fired.length;
   if (silent && fired.length) lines.push(`  ${plural(silent, 'other rule')} ran without alerts`);
@@ -126,6 +129,7 @@ function formatCoverage(s: ScanSummary, opts: { color: boolean; verbose?: boolea
     if (opts.verbose) for (const f of s.skippedFiles) lines.push(`  ${showValue(f)}`);
   }
   for (const w of s.warnings) lines.push(c.yellow(escapeControl(`warning: ${clip(w, MAX_LINE)}`)));
+  if (opts.verbose) for (const w of s.warningDetails ?? []) lines.push(c.yellow(escapeControl(`  ${clip(w, MAX_LINE)}`)));
   const shown = opts.verbose ? s.ruleWarnings : s.ruleWarnings.slice(0, RULE_WARNINGS_SHOWN);
   for (const w of shown) {
     const why = 'category' in w ? `no scanned event is in category ${JSON.stringify(clip(w.category))}` : `no scanned event has ${clip(w.fields.join(' or '), MAX_LINE)}`;
