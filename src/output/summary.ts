@@ -5,6 +5,11 @@ import { bySeverity, firedRules, ruleLabel, techniquesSeen } from './fields.js';
 import { displayTime } from './time.js';
 import type { RunInfo } from './types.js';
 
+/** Input problems, rules with alerts and coverage warnings listed without --verbose (issue #26). */
+const PROBLEMS_SHOWN = 3;
+const FIRED_SHOWN = 5;
+const WARNINGS_SHOWN = 5;
+
 /** Keys listed on a per-category/per-host line before "N more". */
 const TOP = 6;
 /** ATT&CK technique ids listed before "N more". */
@@ -53,8 +58,10 @@ export function formatSummary(s: ScanSummary, opts: { color: boolean; verbose?: 
   const lines: string[] = [];
   const row = (label: string, value: string) => lines.push(`${label.padEnd(12)} ${value}`);
 
-  for (const p of s.problems) lines.push(c.yellow(`lolhunt: ${formatProblem(p)}`));
-  const hidden = s.badLines + s.fileErrors - s.problems.length;
+  // Without --verbose the summary stays short on any input (issue #26): a few of each list.
+  const problems = opts.verbose ? s.problems : s.problems.slice(0, PROBLEMS_SHOWN);
+  for (const p of problems) lines.push(c.yellow(`lolhunt: ${formatProblem(p)}`));
+  const hidden = s.badLines + s.fileErrors - problems.length;
   if (hidden > 0) lines.push(c.yellow(`lolhunt: … and ${hidden} more input problem${hidden === 1 ? '' : 's'} (counted below)`));
 
   row('files', `${s.files} (${formatBytes(s.bytes)})`);
@@ -82,10 +89,11 @@ export function formatSummary(s: ScanSummary, opts: { color: boolean; verbose?: 
   row('alerts', s.alerts ? c.bold(formatQuietLine(s).replace(/ alerts?/, '')) : '0');
   const fired = firedRules(s);
   const width = Math.max(0, ...fired.map((r) => String(r.count).length));
-  for (const r of fired) {
+  for (const r of opts.verbose ? fired : fired.slice(0, FIRED_SHOWN)) {
     const severity = r.severity ? paintSeverity(c, r.severity) + ' '.repeat(Math.max(0, 9 - r.severity.length)) : '';
     lines.push(`  ${String(r.count).padStart(width)}  ${severity}${showValue(ruleLabel(r.rule, r.name))}`);
   }
+  if (!opts.verbose && fired.length > FIRED_SHOWN) lines.push(`  … ${plural(fired.length - FIRED_SHOWN, 'more rule')} with alerts (--verbose lists them)`);
   const silent = s.alertsByRule.length - fired.length;
   if (silent && fired.length) lines.push(`  ${plural(silent, 'other rule')} ran without alerts`);
   // Ids only here (names are in the reports); a long list is cut, the total kept.
@@ -115,9 +123,9 @@ function formatCoverage(s: ScanSummary, opts: { color: boolean; verbose?: boolea
   const shapes = Object.entries(s.shapes);
   const asRead = !s.normalized && shapes.some(([k]) => k !== 'ecs') ? ' (not mapped to ECS: --no-normalize)' : '';
   if (shapes.length) lines.push(`${'shapes'.padEnd(12)} ${shapes.map(([k, n]) => `${k} ${n}`).join(', ')}${asRead}`);
-  for (const f of s.inputs) {
-    if (f.epoch) lines.push(escapeControl(`${clip(f.file)}: epoch timestamps read as ${f.epoch.join(' and ')} (by magnitude)`));
-  }
+  const epoch = s.inputs.filter((f) => f.epoch);
+  for (const f of opts.verbose ? epoch : epoch.slice(0, 3)) lines.push(escapeControl(`${clip(f.file)}: epoch timestamps read as ${f.epoch!.join(' and ')} (by magnitude)`));
+  if (!opts.verbose && epoch.length > 3) lines.push(`… and ${plural(epoch.length - 3, 'more file')} with epoch timestamps (--verbose lists them)`);
   if (opts.verbose) {
     for (const f of s.inputs) {
       const shape = Object.entries(f.shapes).map(([k, n]) => `${k} ${n}`).join(', ') || 'no events';
@@ -128,7 +136,9 @@ function formatCoverage(s: ScanSummary, opts: { color: boolean; verbose?: boolea
     lines.push(`${'skipped'.padEnd(12)} ${plural(s.skippedFiles.length, 'file')} in folders (not .ndjson, .jsonl or .json(.gz))${opts.verbose ? ':' : '; --verbose names them'}`);
     if (opts.verbose) for (const f of s.skippedFiles) lines.push(`  ${showValue(f)}`);
   }
-  for (const w of s.warnings) lines.push(c.yellow(escapeControl(`warning: ${clip(w, MAX_LINE)}`)));
+  const warnings = opts.verbose ? s.warnings : s.warnings.slice(0, WARNINGS_SHOWN);
+  for (const w of warnings) lines.push(c.yellow(escapeControl(`warning: ${clip(w, MAX_LINE)}`)));
+  if (warnings.length < s.warnings.length) lines.push(c.yellow(`warning: … and ${plural(s.warnings.length - warnings.length, 'more warning')} (--verbose lists them)`));
   if (opts.verbose) for (const w of s.warningDetails ?? []) lines.push(c.yellow(escapeControl(`  ${clip(w, MAX_LINE)}`)));
   const shown = opts.verbose ? s.ruleWarnings : s.ruleWarnings.slice(0, RULE_WARNINGS_SHOWN);
   for (const w of shown) {

@@ -45,7 +45,7 @@ type Held = [number | null, number, string[]];
  * the command), so memory stays bounded; at the end the runs are merged and the table drawn
  * a row at a time. Paths are shown relative to the folder the inputs share (issue #26).
  */
-export function tableWriter(out: Sink, opts: WriterOptions): ResultWriter {
+export function tableWriter(out: Sink, opts: WriterOptions, runBytes = RUN_BYTES): ResultWriter {
   const natural = COLUMNS.map((col) => col.head.length);
   const token = COLUMNS.map(() => 0);
   /** Columns with some value: one no alert fills is left out (its width goes to the others). */
@@ -76,7 +76,7 @@ export function tableWriter(out: Sink, opts: WriterOptions): ResultWriter {
       const ms = Date.parse(alert.timestamp);
       held.push([Number.isNaN(ms) ? null : ms, count++, row]);
       heldBytes += row.reduce((n, cell) => n + cell.length + 4, 16);
-      if (heldBytes >= RUN_BYTES) spill();
+      if (heldBytes >= runBytes) spill();
     },
     async end(_summary: ScanSummary) {
       try {

@@ -194,3 +194,24 @@ test('issue-26 item 1: the table is sorted by first-event time, keeps words whol
   assert.match(wide.stdout, /│ MSEDGEWIN10 +│/);
   assert.match(wide.stdout, /151\.101\.0\.133:443/);
 });
+
+test('issue-26 item 3: the summary stays under 25 lines with many bad lines, many firing rules and many warnings; --verbose has the details', async () => {
+  const dir = tmpDir();
+  const rules = path.join(dir, 'rules');
+  fs.mkdirSync(rules);
+  for (let r = 0; r < 15; r++) rule(rules, `r${r}.toml`, `Rule ${r}`, `any where process.name : "p${r}.exe"`);
+  rule(rules, 'cat.toml', 'Cat Rule', 'process where process.name : "zzz.exe"');
+  const logs = path.join(dir, 'logs');
+  fs.mkdirSync(logs);
+  fs.writeFileSync(path.join(logs, 'bad.ndjson'), Array.from({ length: 30 }, (_, i) => `{not json ${i}`).join('\n') + '\n');
+  for (let r = 0; r < 15; r++) fs.writeFileSync(path.join(logs, `f${r}.ndjson`), ndjson([{ '@timestamp': at(r), process: { name: `p${r}.exe` } }]));
+  const run = await runCli(['scan', '--rules', rules, logs, '--format', 'ndjson']);
+  assert.equal(run.code, 1, run.stderr);
+  const lines = run.stderr.trimEnd().split('\n');
+  assert.ok(lines.length < 25, `${lines.length} lines:\n${run.stderr}`);
+  assert.match(run.stderr, /more rules with alerts \(--verbose lists them\)/);
+  const verbose = await runCli(['scan', '--rules', rules, logs, '--format', 'ndjson', '--verbose']);
+  assert.ok(verbose.stderr.split('\n').length > lines.length);
+  assert.match(verbose.stderr, /Rule 14/);
+  assert.match(verbose.stderr, /bad\.ndjson:10:/);
+});
