@@ -205,7 +205,10 @@ export class DocumentSplitter {
     else {
       const bytes = this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts, this.bytes);
       const text = bytes.toString('utf8');
-      if (this.archive) out.push(archiveSource(text, line));
+      if (this.archive) {
+        const item = archiveSource(text, line);
+        if (item) out.push(item);
+      }
       else if (!this.search) out.push({ kind: 'line', line, text, ...(replacedInvalidUtf8(text, bytes) ? { invalidUtf8: true as const } : {}) });
       else out.push(hitSource(text, line));
     }
@@ -236,8 +239,11 @@ function hitSource(text: string, line: number): InputItem {
   return { kind: 'value', line, value: source };
 }
 
-/** An es_archiver record's `value.source`, or why there is none. */
-function archiveSource(text: string, line: number): InputItem {
+/**
+ * An es_archiver record's `value.source`, or why there is none; null for the records that
+ * describe an index or data stream (mappings.json beside data.json): they hold no event.
+ */
+function archiveSource(text: string, line: number): InputItem | null {
   let record: unknown;
   try {
     record = JSON.parse(text);
@@ -245,6 +251,7 @@ function archiveSource(text: string, line: number): InputItem {
     return { kind: 'bad', line, reason: `invalid JSON: ${(err as Error).message}` };
   }
   const r = typeof record === 'object' && record !== null ? (record as Record<string, unknown>) : {};
+  if (r.type === 'index' || r.type === 'data_stream') return null;
   if (r.type !== 'doc') return { kind: 'bad', line, reason: `es_archiver record of type ${JSON.stringify(String(r.type)).slice(0, 40)}, not "doc"` };
   const value = r.value;
   const source = typeof value === 'object' && value !== null ? (value as Record<string, unknown>).source : undefined;

@@ -89,9 +89,12 @@ test('issue-26 item 7: a Kibana es_archiver file (pretty, concatenated; and gzip
   assert.doesNotMatch(run.stderr, /value\.source/);
   const dir = tmpDir();
   fs.writeFileSync(path.join(dir, 'data.json.gz'), zlib.gzipSync(fs.readFileSync(path.join(ROOT, fixture))));
-  const gz = await runCli(['scan', dir, '--format', 'ndjson']);
+  // Its mappings.json beside it describes the index: no event, and no bad line either.
+  fs.writeFileSync(path.join(dir, 'mappings.json'), JSON.stringify({ type: 'index', value: { index: 'logs-x', mappings: { properties: {} } } }, null, 2) + '\n');
+  const gz = await runCli(['scan', dir, '--format', 'ndjson', '--strict']);
   assert.equal(gz.code, 1, gz.stderr);
   assert.equal(gz.stdout.trim().split('\n').length, 1);
+  assert.match(gz.stderr, /^bad lines\s+0$/m);
 });
 
 test('issue-26 item 5: the README says how lolhunt gets on PATH, and no CI snippet installs it from the registry', () => {
