@@ -22,14 +22,19 @@ export function fieldCheck(queries: ScanQuery[], categoryField: string, typosOnl
   return { fields: [...users.keys()], users, typosOnly };
 }
 
+/** Field warnings shown before "… and N more" (all with --verbose): the summary stays short. */
+const SHOWN = 5;
+
 /** One warning line per needed field that no event held (none when no event was read). */
-export function fieldWarnings(check: FieldCheck, absent: AbsentField[], events: number): string[] {
+export function fieldWarnings(check: FieldCheck, absent: AbsentField[], events: number, verbose = false): string[] {
   if (events === 0) return [];
-  return absent.flatMap(({ field, closest }) => {
+  const lines = absent.flatMap(({ field, closest }) => {
     if (check.typosOnly && closest === null) return [];
     const names = check.users.get(field) ?? [];
     const listed = names.slice(0, 2).map((n) => safe`'${n}'`).join(', ') + (names.length > 2 ? ` and ${names.length - 2} more rules` : '');
     const users = check.typosOnly ? `, used by ${listed},` : '';
     return [safe`lolhunt: warning: field '${field}'` + `${users} occurs in none of the ${events} events read${closest ? safe` (did you mean '${closest}'?)` : ''}`];
   });
+  if (verbose || lines.length <= SHOWN) return lines;
+  return [...lines.slice(0, SHOWN), `lolhunt: warning: … and ${lines.length - SHOWN} more fields that occur in no event read (--verbose lists them)`];
 }

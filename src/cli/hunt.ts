@@ -11,6 +11,7 @@ import {
 import { builtinRulesDir, SEVERITIES } from '../rules/index.js';
 import { CliError, EXIT, type ExitCode } from './exit-codes.js';
 import { fieldWarnings, type FieldCheck } from './field-warnings.js';
+import { commonFolder } from './paths.js';
 import type { RuleSet } from './rules-loading.js';
 import { printErr, printPrepared } from './print.js';
 import { noteRead, noteStdin } from './reads.js';
@@ -41,6 +42,8 @@ export interface HuntOptions {
   hosts: string[];
   tz: string;
   wide: boolean;
+  /** --columns: the table's width, whatever the terminal's. */
+  columns?: number;
   strict: boolean;
   /** The literal prefilter's mode. */
   prefilter: PrefilterMode;
@@ -92,7 +95,7 @@ function tableColumns(): { columns?: number } {
 function runInfo(paths: string[], ruleSet: RuleSet | undefined): RunInfo {
   return {
     version: version(), inputs: paths,
-    ...(ruleSet ? { ruleSet: { paths: ruleSet.paths.map((p) => (p === builtinRulesDir() ? '(built-in)' : p)), loaded: ruleSet.loaded, deprecated: ruleSet.deprecated, filtered: ruleSet.filtered, rules: ruleSet.rules.map((r) => r.meta) } } : {}),
+    ...(ruleSet ? { ruleSet: { paths: ruleSet.paths.map((p) => (p === builtinRulesDir() ? '(built-in)' : p)), loaded: ruleSet.loaded, deprecated: ruleSet.deprecated, buildingBlocks: ruleSet.buildingBlocks, filtered: ruleSet.filtered, rules: ruleSet.rules.map((r) => r.meta) } } : {}),
   };
 }
 
@@ -133,7 +136,7 @@ function totalBytes(sources: InputSource[]): number {
 function reportSummary(summary: ScanSummary, opts: HuntOptions, run: RunInfo): void {
   const color = useColor({ flag: opts.color, stream: process.stderr, env: process.env });
   if (!opts.quiet) {
-    printPrepared('err', formatSummary(summary, { color, verbose: opts.verbose, run }) + '\n');
+    printPrepared('err', formatSummary(summary, { color, verbose: opts.verbose, run, timeZone: opts.tz }) + '\n');
   } else {
     for (const p of summary.problems) if (p.kind === 'file') printErr(`lolhunt: ${formatProblem(p)}\n`);
   }
@@ -167,8 +170,8 @@ export async function hunt(
   const outColor = opts.output === undefined && useColor({ flag: opts.color, stream: process.stdout, env: process.env });
   const writer = createWriter(format, sink.stream, {
     color: outColor,
-    ...(opts.output === undefined ? tableColumns() : {}),
-    lookup: ecsLookup(opts.normalize), timeZone: opts.tz, wide: opts.wide, run, spool: fileSpool,
+    ...(opts.columns !== undefined ? { columns: opts.columns } : opts.output === undefined ? tableColumns() : {}),
+    lookup: ecsLookup(opts.normalize), timeZone: opts.tz, wide: opts.wide, run, spool: fileSpool, pathBase: commonFolder(inputs),
   });
   const filters = scanFilters(opts, discovery.sources);
 
@@ -210,7 +213,7 @@ export async function hunt(
     throw sink.failure() ?? err;
   }
   const { summary } = result;
-  if (!opts.quiet) for (const w of fields ? fieldWarnings(fields, result.absentFields ?? [], summary.events) : []) printErr(`${w}\n`);
+  if (!opts.quiet) for (const w of fields ? fieldWarnings(fields, result.absentFields ?? [], summary.events, opts.verbose) : []) printErr(`${w}\n`);
   reportSummary(summary, opts, run);
   if (summary.events === 0) {
     // A CI job must not pass on nothing: an empty export is an input problem, whatever --strict says.

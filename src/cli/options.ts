@@ -40,7 +40,8 @@ export function addRuleSelectionOptions(cmd: Command): Command {
     .option('--tactic <id|name>', 'only rules mapped to this ATT&CK tactic (TA0005); repeatable', repeatable)
     .option('--technique <id>', 'only rules mapped to this ATT&CK technique (T1218 includes T1218.011); repeatable', repeatable)
     .option('--os <name>', "only rules tagged for this OS ('OS: Windows' tags): windows, linux, macos; repeatable", repeatable)
-    .option('--include-deprecated', 'also run rules whose [metadata] maturity is "deprecated"', false);
+    .option('--include-deprecated', 'also run rules whose [metadata] maturity is "deprecated"', false)
+    .option('--building-blocks', 'also run building-block rules (building_block_type; Kibana hides their alerts by default); their alerts are marked', false);
 }
 
 /** Commander's parsed selection options. */
@@ -51,6 +52,7 @@ export function ruleSelection(o: Record<string, unknown>): RuleSelection {
     ...(o.minSeverity === undefined ? {} : { minSeverity: o.minSeverity as Severity }),
     tags: list(o.tag), tactics: list(o.tactic), techniques: list(o.technique), os: list(o.os),
     includeDeprecated: o.includeDeprecated === true,
+    includeBuildingBlocks: o.buildingBlocks === true,
   };
 }
 
@@ -73,6 +75,7 @@ export function addHuntOptions(cmd: Command): Command {
     .option('--host <glob>', "only events of hosts matching GLOB (host.name, else host.hostname; case-insensitive); repeatable", repeatable)
     .option('--tz <zone>', 'time zone for displayed times (table, markdown, html), e.g. Europe/Berlin; ndjson/json/csv stay UTC', 'UTC')
     .option('--wide', 'table: every column in full, even wider than the terminal', false)
+    .option('--columns <n>', 'table: fit this many columns (at least 80), whatever the terminal is', positiveInt)
     .option('--strict', 'exit 3 when any line had to be skipped', false)
     .addOption(new Option('--prefilter <mode>', 'search rule literals in raw lines first: tag (evaluate only the steps whose literals a line holds), skip (also leave lines no rule can match unparsed; they are neither validated nor seen by coverage warnings), off (measured fastest)').choices(['tag', 'skip', 'off']).default('off'))
     .option('-q, --quiet', 'no summary or progress on stderr, only errors (exit 3 still names the alert counts)', false)
@@ -117,6 +120,7 @@ export function huntOptions(o: Record<string, unknown>): HuntOptions {
     hosts: (o.host as string[] | undefined) ?? [],
     tz: String(o.tz),
     wide: o.wide === true,
+    ...(o.columns === undefined ? {} : { columns: Number(o.columns) }),
     strict: o.strict === true,
     prefilter: o.prefilter as PrefilterMode,
     quiet: o.quiet === true,

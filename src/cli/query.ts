@@ -14,7 +14,8 @@ Examples:
   $ lolhunt query 'process where process.name : "certutil.exe" and process.args : "*urlcache*"' logs/
   $ lolhunt query -f hunt.eql logs/ --format ndjson
   $ lolhunt query 'sequence by process.entity_id [process where true] [network where true] | head 5' logs/
-  $ lolhunt query --timestamp-field event.created --tiebreaker-field event.sequence 'any where true' logs/
+  $ lolhunt query --tiebreaker-field event.id 'any where true' samples/   ties in @timestamp broken by event.id
+  --timestamp-field FIELD orders by another time field (event.created, when every event has it).
 
 Exit codes: 0 no match, 1 matches found (see --fail-on none), 2 query error, 3 input problems.`;
 

@@ -93,6 +93,8 @@ export interface RuleSet {
   rules: Rule[];
   /** Deprecated rules left out. */
   deprecated: number;
+  /** Building-block rules left out. */
+  buildingBlocks: number;
   /** Rules the selection options left out. */
   filtered: number;
 }
@@ -110,8 +112,9 @@ export async function loadSelectedRules(paths: string[], selection: RuleSelectio
     throw new CliError(result.unmatched.map((p) => safe`no rule matches '${p}'` + hint(p)).join('\n'));
   }
   if (result.selected.length === 0) {
-    const why = result.deprecated && !selection.includeDeprecated ? ` (${result.deprecated} deprecated left out; --include-deprecated runs them)` : '';
+    const why = (result.deprecated && !selection.includeDeprecated ? ` (${result.deprecated} deprecated left out; --include-deprecated runs them)` : '') +
+      (result.buildingBlocks ? ` (${result.buildingBlocks} building-block rules left out; --building-blocks runs them)` : '');
     throw new CliError(`no rule left to run: ${all.length} loaded, ${result.filtered} left out by the selection options${why}`);
   }
-  return { paths, loaded: all.length, rules: result.selected, deprecated: result.deprecated, filtered: result.filtered };
+  return { paths, loaded: all.length, rules: result.selected, deprecated: result.deprecated, buildingBlocks: result.buildingBlocks, filtered: result.filtered };
 }

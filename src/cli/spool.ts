@@ -4,6 +4,10 @@ import path from 'node:path';
 import { whenInterrupted } from '../engine/index.js';
 import type { Spool } from '../output/index.js';
 
+/** Spool files to remove if the process exits before they are read: one 'exit' listener for all (a table spools many runs). */
+const live = new Set<() => void>();
+const removeLive = () => { for (const remove of live) remove(); };
+
 /** Text buffered before a write to the spool file. */
 const CHUNK = 1 << 20;
 
@@ -25,7 +29,8 @@ export function fileSpool(): Spool {
     file = null;
   };
   const dispose = () => {
-    process.off('exit', remove);
+    live.delete(remove);
+    if (live.size === 0) process.off('exit', removeLive);
     release?.();
     release = null;
     remove();
@@ -35,7 +40,8 @@ export function fileSpool(): Spool {
   const flush = () => {
     if (!buffered.length) return;
     if (fd === null) {
-      process.on('exit', remove);
+      if (live.size === 0) process.on('exit', removeLive);
+      live.add(remove);
       release = whenInterrupted(remove);
       file = path.join(os.tmpdir(), `lolhunt-spool-${process.pid}-${Math.random().toString(36).slice(2)}.tmp`);
       fd = fs.openSync(file, 'wx', 0o600);

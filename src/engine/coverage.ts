@@ -178,20 +178,40 @@ export class Coverage {
     this.files[fileIndex]!.badLines++;
   }
 
-  finish(timestampField: string): { inputs: InputCoverage[]; shapes: Partial<Record<ShapeName, number>>; warnings: string[]; ruleWarnings: RuleWarning[] } {
-    const warnings: string[] = [];
+  finish(timestampField: string): { inputs: InputCoverage[]; shapes: Partial<Record<ShapeName, number>>; warnings: string[]; warningDetails: string[]; ruleWarnings: RuleWarning[] } {
     const { ruleFields, categoryField } = this.fields;
+    // One line per kind of problem, not per file: a folder of 75 files gives one line with a
+    // count, the files' own lines behind --verbose (warningDetails) (issue #26).
+    const kinds: { folded: (files: number, events: number) => string; files: string[]; events: number }[] = [];
+    const fold = (kind: number, folded: (files: number, events: number) => string, line: string, events: number) => {
+      const k = (kinds[kind] ??= { folded, files: [], events: 0 });
+      k.files.push(line);
+      k.events += events;
+    };
     for (const f of this.files) {
       const docs = f.events + f.missingTimestamp;
       if (f.missingTimestamp > 0 && f.missingTimestamp * 2 >= docs) {
         const has = f.timeFields;
-        warnings.push(`${f.file}: ${f.missingTimestamp} of ${docs} documents have no usable ${timestampField}` +
-          (has.length ? `; they have ${has.join(', ')} (try --timestamp-field ${has[0]})` : ''));
+        fold(0, (n) => `${n} files: most of their documents have no usable ${timestampField}${has.length ? ` (try --timestamp-field ${has[0]})` : ''}`,
+          `${f.file}: ${f.missingTimestamp} of ${docs} documents have no usable ${timestampField}` +
+          (has.length ? `; they have ${has.join(', ')} (try --timestamp-field ${has[0]})` : ''), f.missingTimestamp);
       }
       if (f.events > 0 && !f.sawRuleField && ruleFields.length > 0) {
-        warnings.push(`${f.file}: none of its ${f.events} events has any field the rules read (${ruleFields.slice(0, 4).join(', ')}, …); shape ${Object.keys(f.shapes).join(', ')}`);
+        fold(1, (n, e) => `${n} files: none of their ${e} events has any field the rules read (${ruleFields.slice(0, 4).join(', ')}, …)`,
+          `${f.file}: none of its ${f.events} events has any field the rules read (${ruleFields.slice(0, 4).join(', ')}, …); shape ${Object.keys(f.shapes).join(', ')}`, f.events);
       } else if (f.events > 0 && !f.sawCategory && this.usesCategory) {
-        warnings.push(`${f.file}: none of its ${f.events} events has ${categoryField}, so no category step (\`process where\` ...) can match them; shape ${Object.keys(f.shapes).join(', ')}`);
+        fold(2, (n, e) => `${n} files: none of their ${e} events has ${categoryField}, so no category step (\`process where\` ...) can match them`,
+          `${f.file}: none of its ${f.events} events has ${categoryField}, so no category step (\`process where\` ...) can match them; shape ${Object.keys(f.shapes).join(', ')}`, f.events);
+      }
+    }
+    const warnings: string[] = [];
+    const warningDetails: string[] = [];
+    for (const k of kinds) {
+      if (!k) continue;
+      if (k.files.length <= FOLD_AFTER) warnings.push(...k.files);
+      else {
+        warnings.push(`${k.folded(k.files.length, k.events)} (--verbose names them)`);
+        warningDetails.push(...k.files);
       }
     }
     const total = this.files.reduce((n, f) => n + f.events, 0);
@@ -205,9 +225,12 @@ export class Coverage {
       }
     }
     const inputs = this.files.map(({ file, events, badLines, shapes, epoch }) => ({ file, events, badLines, shapes, ...(epoch ? { epoch } : {}) }));
-    return { inputs, shapes: this.shapes, warnings, ruleWarnings };
+    return { inputs, shapes: this.shapes, warnings, warningDetails, ruleWarnings };
   }
 }
+
+/** Files with the same coverage problem named one line each; past this, one line with a count. */
+const FOLD_AFTER = 3;
 
 const TIME_NAME = /time|date|created|timestamp/i;
 /** Names that hold the event's own time in UTC, preferred over receive times and local times. */

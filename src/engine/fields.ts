@@ -1,4 +1,4 @@
-import { closest, type EventView } from '../eql/index.js';
+import { closest, editDistance, type EventView } from '../eql/index.js';
 import { UnseenFields } from './unseen.js';
 
 const MAX_DEPTH = 32;
@@ -58,7 +58,7 @@ export class FieldPresence {
     if (reports.length === 0) return [];
     const unseen = fields.filter((f) => reports.every((r) => r.unseen.includes(f)));
     const paths = new Set(reports.flatMap((r) => r.paths));
-    return unseen.map((field) => ({ field, closest: closest(field, paths) }));
+    return unseen.map((field) => ({ field, closest: closestField(field, paths) }));
   }
 
   /** Field paths of a document, down to MAX_DEPTH levels (events can be nested hostilely deep). */
@@ -77,4 +77,30 @@ export class FieldPresence {
       this.collect(v, prefix ? `${prefix}.${k}` : k, depth + 1);
     }
   }
+}
+
+/**
+ * A field path some event holds that `field` is plausibly a typo of (issue #26): in the same
+ * namespace with a leaf a typo away (`process.nmae` → `process.name`), or with the same leaf
+ * and a namespace one edit away (`proces.name` → `process.name`). Never across namespaces
+ * (`url.path` is not `dll.path`), never from a dotted path to an undotted one (`rule.name` is
+ * not `RuleName`).
+ */
+export function closestField(field: string, paths: Iterable<string>): string | null {
+  const dot = field.lastIndexOf('.');
+  if (dot < 0) return closest(field, [...paths].filter((p) => !p.includes('.')));
+  const space = field.slice(0, dot).toLowerCase();
+  const leaf = field.slice(dot + 1).toLowerCase();
+  const sameSpace: string[] = [];
+  const sameLeaf: string[] = [];
+  for (const p of paths) {
+    const d = p.lastIndexOf('.');
+    if (d < 0) continue;
+    const s = p.slice(0, d).toLowerCase();
+    if (s === space) sameSpace.push(p);
+    else if (p.slice(d + 1).toLowerCase() === leaf && space.length >= 4 && editDistance(space, s) === 1) sameLeaf.push(p);
+  }
+  const inSpace = closest(field, sameSpace);
+  if (inSpace !== null) return inSpace;
+  return sameLeaf.sort()[0] ?? null;
 }

@@ -93,6 +93,8 @@ export interface ScanSummary {
   normalized: boolean;
   /** Coverage problems worth a word (no timestamp field, no field the rules read). */
   warnings: string[];
+  /** The per-file lines behind a folded warning ("75 files: …"), shown with --verbose. */
+  warningDetails?: string[];
   ruleWarnings: RuleWarning[];
   /** Files left out of scanned folders (other extensions), as found. */
   skippedFiles: string[];

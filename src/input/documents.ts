@@ -9,11 +9,16 @@ import { replacedInvalidUtf8 } from './utf8.js';
  *   (pretty-printed exports, `jq .` output, evtx_dump's `Record N` headers between them);
  * - `search`: Elasticsearch `_search` responses (one or many, pretty or not): their
  *   `hits.hits[]._source` are the documents.
+ * - `archive`: Kibana `es_archiver` data (`data.json`, often gzipped): records
+ *   `{"type":"doc","value":{"index":…,"id":…,"source":{…}}}`, one a line or pretty-printed one
+ *   after another; each `value.source` is a document (issue #26).
  */
-export type Container = 'lines' | 'array' | 'documents' | 'search';
+export type Container = 'lines' | 'array' | 'documents' | 'search' | 'archive';
 
 const SEARCH_RESPONSE = /^\{\s*"(took|timed_out|_shards|hits|_scroll_id|pit_id|terminated_early|num_reduce_phases)"\s*:/;
 const RECORD_HEADER = /^Record \d+$/;
+/** The start of an es_archiver record (its writer puts `type` first, then `value`). */
+const ARCHIVE_RECORD = /^\{\s*"type"\s*:\s*"[a-z_]+"\s*,\s*"value"\s*:/;
 /**
  * The bytes of a file's start its container is judged from: readItems gathers this many
  * before it decides, and splitFile reads as many to decide whether a file can be cut into
@@ -30,6 +35,7 @@ export function detectContainer(head: Buffer): Container {
   text = text.trimStart();
   if (text.startsWith('[')) return 'array';
   if (SEARCH_RESPONSE.test(text)) return 'search';
+  if (ARCHIVE_RECORD.test(text)) return 'archive';
   const lines = text.split('\n', 2);
   const first = lines[0]!.trim();
   if (RECORD_HEADER.test(first)) return 'documents';
@@ -80,7 +86,7 @@ export class DocumentSplitter {
   private strayLine = 0;
   private firstChunk = true;
 
-  constructor(private readonly maxBytes: number, private readonly search: boolean) {}
+  constructor(private readonly maxBytes: number, private readonly search: boolean, private readonly archive = false) {}
 
   /** Number of the last line completed. */
   get lines(): number {
@@ -199,7 +205,11 @@ export class DocumentSplitter {
     else {
       const bytes = this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts, this.bytes);
       const text = bytes.toString('utf8');
-      if (!this.search) out.push({ kind: 'line', line, text, ...(replacedInvalidUtf8(text, bytes) ? { invalidUtf8: true as const } : {}) });
+      if (this.archive) {
+        const item = archiveSource(text, line);
+        if (item) out.push(item);
+      }
+      else if (!this.search) out.push({ kind: 'line', line, text, ...(replacedInvalidUtf8(text, bytes) ? { invalidUtf8: true as const } : {}) });
       else out.push(hitSource(text, line));
     }
     this.capturing = false;
@@ -226,5 +236,25 @@ function hitSource(text: string, line: number): InputItem {
   }
   const source = typeof hit === 'object' && hit !== null ? (hit as Record<string, unknown>)._source : undefined;
   if (source === undefined) return { kind: 'bad', line, reason: 'search hit without _source (export with _source enabled)' };
+  return { kind: 'value', line, value: source };
+}
+
+/**
+ * An es_archiver record's `value.source`, or why there is none; null for the records that
+ * describe an index or data stream (mappings.json beside data.json): they hold no event.
+ */
+function archiveSource(text: string, line: number): InputItem | null {
+  let record: unknown;
+  try {
+    record = JSON.parse(text);
+  } catch (err) {
+    return { kind: 'bad', line, reason: `invalid JSON: ${(err as Error).message}` };
+  }
+  const r = typeof record === 'object' && record !== null ? (record as Record<string, unknown>) : {};
+  if (r.type === 'index' || r.type === 'data_stream') return null;
+  if (r.type !== 'doc') return { kind: 'bad', line, reason: `es_archiver record of type ${JSON.stringify(String(r.type)).slice(0, 40)}, not "doc"` };
+  const value = r.value;
+  const source = typeof value === 'object' && value !== null ? (value as Record<string, unknown>).source : undefined;
+  if (typeof source !== 'object' || source === null || Array.isArray(source)) return { kind: 'bad', line, reason: 'es_archiver doc without value.source' };
   return { kind: 'value', line, value: source };
 }

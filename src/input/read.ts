@@ -76,7 +76,7 @@ export async function* readItems(source: InputSource, opts: ReadOptions): AsyncG
   if (container === 'array') yield* readArray(chunks);
   // Lines of a plain file can be read again where they lie: they carry their byte span.
   else if (container === 'lines') yield* readLines(chunks, opts, isRegularFile(source) && !gzipped && kind.utf16 === undefined);
-  else yield* readSplit(chunks, new DocumentSplitter(opts.maxLineBytes, container === 'search'), opts);
+  else yield* readSplit(chunks, new DocumentSplitter(opts.maxLineBytes, container === 'search', container === 'archive'), opts);
 }
 
 /** Whether a regular file starts with an .evtx signature (anything else, or an error, is for the general path). */

@@ -7,7 +7,7 @@ import type { ResultWriter, Sink, WriterOptions } from './types.js';
 /** The documented, stable CSV columns (README "Output"); new columns are only ever appended. */
 const CSV_COLUMNS = [
   'timestamp', 'rule_id', 'rule_name', 'severity', 'risk_score', 'tactics', 'techniques',
-  'host', 'user', 'process', 'command_line', 'destination', 'file', 'line', 'event_count', 'join_keys',
+  'host', 'user', 'process', 'command_line', 'destination', 'file', 'line', 'event_count', 'join_keys', 'building_block',
 ] as const;
 
 /**
@@ -36,6 +36,7 @@ function row(alert: Alert, lookup: WriterOptions['lookup']): string[] {
     (r?.threat ?? []).flatMap((t) => (t.technique ?? []).map((x) => x.id)).join(' '),
     f.host, f.user, f.process, f.commandLine, f.destination,
     first?.file ?? '', first ? String(first.line) : '', String(alert.events.length), show(alert.joinKeys),
+    r?.buildingBlock ? 'true' : '',
   ];
 }
 

@@ -1,6 +1,11 @@
-import type { Alert, ScanSummary } from '../engine/index.js';
+import type { Alert, RuleMeta, ScanSummary } from '../engine/index.js';
 import { stringify } from './escape.js';
 import type { WriterOptions } from './types.js';
+
+/** A rule's name as reports show it: a building-block rule's tagged (issue #26); 'query match' for an ad-hoc query. */
+export function ruleLabel(rule: RuleMeta | undefined, name = rule?.name ?? 'query match'): string {
+  return rule?.buildingBlock ? `${name} [building block]` : name;
+}
 
 /** A field value as one line of text: arrays joined, objects as JSON, absent as ''. */
 export function show(value: unknown): string {
@@ -31,6 +36,8 @@ interface AlertFacts {
   user: string;
   process: string;
   commandLine: string;
+  /** The parent process: its name, and its executable when the event has it. */
+  parent: string;
   destination: string;
   /** file:line of the first event. */
   where: string;
@@ -51,6 +58,7 @@ export function alertFacts(alert: Alert, lookup: WriterOptions['lookup']): Alert
     user: first('user.name'),
     process: name && pid ? `${name} (${pid})` : name || pid,
     commandLine: first('process.command_line'),
+    parent: [first('process.parent.name'), first('process.parent.executable')].filter((v, i, all) => v !== '' && (i === 0 || v !== all[0])).join(' · '),
     destination,
     where: firstEvent ? `${firstEvent.file}:${firstEvent.line}` : '',
   };
@@ -75,7 +83,8 @@ export function bySeverity(summary: ScanSummary): { severity: string; count: num
   return [...counts].map(([severity, count]) => ({ severity, count })).sort((a, b) => rank(a.severity) - rank(b.severity));
 }
 
-const rank = (s: string) => (SEVERITY_ORDER.includes(s) ? SEVERITY_ORDER.indexOf(s) : SEVERITY_ORDER.length);
+/** 0 for critical … 3 for low, 4 for anything else (a query match). */
+export const rank = (s: string) => (SEVERITY_ORDER.includes(s) ? SEVERITY_ORDER.indexOf(s) : SEVERITY_ORDER.length);
 
 /** The rules that fired, most severe first, then by alert count and name. */
 export function firedRules(summary: ScanSummary): ScanSummary['alertsByRule'] {

@@ -1,6 +1,6 @@
 import type { Alert, ScanSummary } from '../engine/index.js';
 import { escapeControl } from './escape.js';
-import { alertFacts, bySeverity, firedRules, matchedFields, techniquesSeen } from './fields.js';
+import { alertFacts, bySeverity, firedRules, matchedFields, ruleLabel, techniquesSeen } from './fields.js';
 import { reportWriter, type KeptAlerts } from './record.js';
 import { formatBytes } from './summary.js';
 import { displayTime } from './time.js';
@@ -31,14 +31,16 @@ export function htmlWriter(out: Sink, opts: WriterOptions): ResultWriter {
  */
 class Tally {
   readonly hosts = new Map<string, number>();
-  readonly lanes = new Set<string>();
+  /** Alerts per lane (rule). */
+  readonly lanes = new Map<string, number>();
   lo = Infinity;
   hi = -Infinity;
   constructor(private readonly lookup: WriterOptions['lookup']) {}
   add(a: Alert): void {
     const h = alertFacts(a, this.lookup).host || '(none)';
     this.hosts.set(h, (this.hosts.get(h) ?? 0) + 1);
-    this.lanes.add(a.rule?.name ?? 'query match');
+    const lane = ruleLabel(a.rule);
+    this.lanes.set(lane, (this.lanes.get(lane) ?? 0) + 1);
     // Only times a Date can show (an event may claim 1e300 ms).
     const t = Date.parse(a.timestamp);
     if (Number.isFinite(t) && Math.abs(t) <= 8.64e15) {
@@ -82,7 +84,7 @@ function render(s: ScanSummary, alerts: KeptAlerts, tally: Tally, opts: WriterOp
     `<div class="card"><b>${s.files}</b>files (${esc(formatBytes(s.bytes))})</div><div class="card"><b>${s.badLines}</b>bad lines</div>` +
     `<div class="card"><b>${s.fileErrors}</b>file errors</div></div>`);
   parts.push('<h2>Summary</h2><div class="grid">');
-  parts.push(countTable('By rule', fired.map((r) => ({ label: `${badge(r.severity)} ${esc(r.name)}`, count: r.count }))));
+  parts.push(countTable('By rule', fired.map((r) => ({ label: `${badge(r.severity)} ${esc(ruleLabel(r.rule, r.name))}`, count: r.count }))));
   parts.push(countTable('By severity', bySeverity(s).map((r) => ({ label: badge(r.severity), count: r.count }))));
   parts.push(countTable('By host', tally.byHost().map((r) => ({ label: esc(r.key), count: r.count }))));
   parts.push('</div>');
@@ -110,15 +112,27 @@ function alertSection(a: Alert, i: number, opts: WriterOptions): string {
     const fields = matchedFields(a, e.source, opts.lookup).map(([k, v]) => `<code>${esc(k)}</code> = <code>${esc(v)}</code>`).join('<br>');
     return `<tr><td>${n + 1}</td><td>${esc(displayTime(e.timestamp, opts.timeZone))}</td><td><code>${esc(`${e.file}:${e.line}`)}</code></td><td>${fields}</td></tr>`;
   });
-  return `<section class="alert" id="alert-${i + 1}"><h3>#${i + 1} ${badge(a.rule?.severity ?? '')} ${esc(a.rule?.name ?? 'query match')}</h3>` +
+  return `<section class="alert" id="alert-${i + 1}"><h3>#${i + 1} ${badge(a.rule?.severity ?? '')} ${esc(ruleLabel(a.rule))}</h3>` +
     `<p class="meta">${esc(displayTime(a.timestamp, opts.timeZone))} · host ${esc(f.host || '(none)')} · ${esc(f.process)}` +
-    `${f.destination ? ` → ${esc(f.destination)}` : ''}</p>` +
+    `${f.destination ? ` → ${esc(f.destination)}` : ''}${f.user ? ` · user ${esc(f.user)}` : ''}</p>` +
+    (f.commandLine ? `<p class="meta">command line <code>${esc(f.commandLine)}</code></p>` : '') +
+    (f.parent ? `<p class="meta">parent <code>${esc(f.parent)}</code></p>` : '') +
     `<table><tr><th>#</th><th>time</th><th>file:line</th><th>fields the rule reads</th></tr>${rows.join('')}</table></section>`;
 }
 
-/** The alerts shown in full as dots on a time axis spanning every alert, one lane per rule, linked to their details. */
+/** Lanes drawn at most; past this the rules with the fewest alerts share one "+N more rules" lane. */
+const MAX_LANES = 12;
+
+/**
+ * The alerts shown in full as dots on a time axis spanning every alert, one lane per rule (the
+ * MAX_LANES - 1 rules with most alerts, the rest in one lane), linked to their details.
+ */
 function timeline(alerts: Alert[], tally: Tally, tz: string | undefined): string {
-  const lanes = [...tally.lanes];
+  const byCount = [...tally.lanes].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([name]) => name);
+  const own = byCount.length > MAX_LANES ? byCount.slice(0, MAX_LANES - 1) : byCount;
+  const rest = byCount.length - own.length;
+  const lanes = rest ? [...own, `+${rest} more rules`] : own;
+  const laneOf = new Map(own.map((name, i) => [name, i]));
   let { lo, hi } = tally;
   if (lo > hi) return '<p>No alert time can be drawn.</p>';
   if (hi - lo < 60_000) { lo -= 30_000; hi += 30_000; }
@@ -143,20 +157,20 @@ function timeline(alerts: Alert[], tally: Tally, tz: string | undefined): string
   }
   const caption = `${day(lo)}${sameDay ? '' : ` to ${day(hi)}`} (${tz ?? 'UTC'})`;
   out.push(`<text x="${left}" y="${axis + 32}">${esc(caption)}</text>`);
-  // Dots that would overlap in a lane are stacked a little above and below.
+  // Dots that would overlap in a lane are stacked a little above and below, never past the lane's edges.
   const taken = new Map<string, number>();
   alerts.forEach((a, i) => {
     const t = Date.parse(a.timestamp);
     if (Number.isNaN(t)) return;
-    const laneIndex = lanes.indexOf(a.rule?.name ?? 'query match');
+    const laneIndex = laneOf.get(ruleLabel(a.rule)) ?? lanes.length - 1;
     const cx = x(t);
     const slot = `${laneIndex}:${Math.round(cx / 8)}`;
     const n = taken.get(slot) ?? 0;
     taken.set(slot, n + 1);
-    const y = top + laneIndex * lane + lane / 2 + (n === 0 ? 0 : (n % 2 ? -1 : 1) * Math.min(10, 10 * Math.ceil(n / 2)));
+    const y = top + laneIndex * lane + lane / 2 + [0, -6, 6][n % 3]!;
     const colour = COLOURS[a.rule?.severity ?? ''] ?? '#555';
     out.push(`<a href="#alert-${i + 1}"><circle class="dot" cx="${cx.toFixed(1)}" cy="${y}" r="5" fill="${colour}" fill-opacity="0.8" stroke="#fff">` +
-      `<title>#${i + 1} ${esc(displayTime(a.timestamp, tz))} ${esc(a.rule?.name ?? 'query match')}</title></circle></a>`);
+      `<title>#${i + 1} ${esc(displayTime(a.timestamp, tz))} ${esc(ruleLabel(a.rule))}</title></circle></a>`);
   });
   out.push('</svg>');
   return out.join('');

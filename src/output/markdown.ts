@@ -1,6 +1,6 @@
-import type { ScanSummary } from '../engine/index.js';
+import type { Alert, ScanSummary } from '../engine/index.js';
 import { clip, escapeControl } from './escape.js';
-import { alertFacts, bySeverity, firedRules, techniquesSeen } from './fields.js';
+import { alertFacts, bySeverity, firedRules, rank, ruleLabel, techniquesSeen } from './fields.js';
 import { reportWriter, type KeptAlerts } from './record.js';
 import { formatBytes } from './summary.js';
 import { displayTime } from './time.js';
@@ -26,9 +26,15 @@ export function mdCell(text: string): string {
     .replace(/@/g, '`@`');
 }
 
-/** A short report for a CI job summary or a ticket: totals, rules that fired, the first alerts, input problems. */
+/** A short report for a CI job summary or a ticket: totals, rules that fired, the most severe alerts (then the earliest), input problems. */
 export function markdownWriter(out: Sink, opts: WriterOptions): ResultWriter {
-  return reportWriter(out, MAX_ROWS, (summary, alerts) => render(summary, alerts, opts));
+  return reportWriter(out, MAX_ROWS, (summary, alerts) => render(summary, alerts, opts), undefined, bySeverityThenTime);
+}
+
+/** The alerts a reader should see first: most severe, then earliest (issue #26). */
+function bySeverityThenTime(a: Alert, b: Alert): number {
+  const t = (x: Alert) => { const ms = Date.parse(x.timestamp); return Number.isNaN(ms) ? Infinity : ms; };
+  return rank(a.rule?.severity ?? '') - rank(b.rule?.severity ?? '') || t(a) - t(b) || 0;
 }
 
 function render(s: ScanSummary, alerts: KeptAlerts, opts: WriterOptions): string {
@@ -46,7 +52,7 @@ function render(s: ScanSummary, alerts: KeptAlerts, opts: WriterOptions): string
     lines.push('| alerts | severity | rule | ATT&CK |', '|---:|---|---|---|');
     for (const r of fired) {
       const attack = (r.rule?.threat ?? []).flatMap((t) => [t.tactic.id, ...(t.technique ?? []).map((x) => x.id)]).join(', ');
-      lines.push(`| ${r.count} | ${mdCell(r.severity)} | ${mdCell(r.name)} | ${mdCell(attack)} |`);
+      lines.push(`| ${r.count} | ${mdCell(r.severity)} | ${mdCell(ruleLabel(r.rule, r.name))} | ${mdCell(attack)} |`);
     }
     if (ran > fired.length) lines.push('', `${ran - fired.length} other rule${ran - fired.length === 1 ? '' : 's'} ran without alerts.`);
     const techniques = techniquesSeen(s);
@@ -54,11 +60,12 @@ function render(s: ScanSummary, alerts: KeptAlerts, opts: WriterOptions): string
     lines.push('');
   }
   if (alerts.total) {
-    lines.push(`## Alerts${alerts.total > MAX_ROWS ? ` (first ${MAX_ROWS} of ${alerts.total})` : ''}`, '');
+    const hidden = alerts.total - alerts.first.length;
+    lines.push(`## Alerts${hidden > 0 ? ` (${alerts.first.length} of ${alerts.total}, most severe first; ${hidden} not shown)` : ''}`, '');
     lines.push('| time | severity | rule | host | process | first event |', '|---|---|---|---|---|---|');
     for (const a of alerts.first) {
       const f = alertFacts(a, opts.lookup);
-      const cells = [displayTime(a.timestamp, opts.timeZone), a.rule?.severity ?? '', a.rule?.name ?? 'query match', f.host, f.process, f.where];
+      const cells = [displayTime(a.timestamp, opts.timeZone), a.rule?.severity ?? '', ruleLabel(a.rule), f.host, f.process, f.where];
       lines.push(`| ${cells.map(mdCell).join(' | ')} |`);
     }
     lines.push('');

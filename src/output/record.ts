@@ -18,7 +18,7 @@ export function alertJson(alert: Alert): string {
   const fields: string[] = [];
   if (alert.rule) {
     const r = alert.rule;
-    fields.push(`"rule":${stringify({ id: r.id, name: r.name, severity: r.severity, risk_score: r.riskScore, threat: r.threat })}`);
+    fields.push(`"rule":${stringify({ id: r.id, name: r.name, severity: r.severity, risk_score: r.riskScore, threat: r.threat, ...(r.buildingBlock ? { building_block: true } : {}) })}`);
   }
   fields.push(`"join_keys":${stringify(alert.joinKeys)}`, `"@timestamp":${JSON.stringify(alert.timestamp)}`);
   const events = alert.events.map((e) => e.missing
@@ -42,17 +42,33 @@ export interface KeptAlerts {
 }
 
 /**
- * A report that shows the first alerts in full and the rest as counts: it keeps the first
- * `keep` alerts (and whatever `observe` tallies of every alert), so its memory is bounded
- * however many alerts there are; `render` writes the whole report at the end.
+ * A report that shows some alerts in full and the rest as counts: it keeps `keep` alerts (and
+ * whatever `observe` tallies of every alert), so its memory is bounded however many alerts
+ * there are; `render` writes the whole report at the end. Without `order` it keeps the first
+ * `keep` to come; with it, the `keep` that sort first (ties: the earlier to come), in that order.
  */
-export function reportWriter(out: NodeJS.WritableStream, keep: number, render: (summary: ScanSummary, alerts: KeptAlerts) => string, observe?: (alert: Alert) => void): ResultWriter {
+export function reportWriter(out: NodeJS.WritableStream, keep: number, render: (summary: ScanSummary, alerts: KeptAlerts) => string, observe?: (alert: Alert) => void, order?: (a: Alert, b: Alert) => number): ResultWriter {
   const kept: KeptAlerts = { total: 0, first: [] };
   return {
     write(alert) {
       kept.total++;
-      if (kept.first.length < keep) kept.first.push(alert);
       observe?.(alert);
+      if (!order) {
+        if (kept.first.length < keep) kept.first.push(alert);
+        return;
+      }
+      // Binary insertion after every alert that sorts first or equal (so ties keep arrival order).
+      const list = kept.first;
+      if (list.length >= keep && order(alert, list[list.length - 1]!) >= 0) return;
+      let lo = 0;
+      let hi = list.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (order(alert, list[mid]!) < 0) hi = mid;
+        else lo = mid + 1;
+      }
+      list.splice(lo, 0, alert);
+      if (list.length > keep) list.pop();
     },
     end(summary) {
       out.write(render(summary, kept));

@@ -1,8 +1,14 @@
 import type { InputProblem, ScanSummary } from '../engine/index.js';
 import { paintSeverity, palette } from './color.js';
 import { clip, escapeControl } from './escape.js';
-import { bySeverity, firedRules, techniquesSeen } from './fields.js';
+import { bySeverity, firedRules, ruleLabel, techniquesSeen } from './fields.js';
+import { displayTime } from './time.js';
 import type { RunInfo } from './types.js';
+
+/** Input problems, rules with alerts and coverage warnings listed without --verbose (issue #26). */
+const PROBLEMS_SHOWN = 3;
+const FIRED_SHOWN = 5;
+const WARNINGS_SHOWN = 5;
 
 /** Keys listed on a per-category/per-host line before "N more". */
 const TOP = 6;
@@ -47,13 +53,15 @@ function topList(rows: { key: string; count: number }[], top = TOP): string {
  * The end-of-run report for stderr, in blocks: input problems; what was read; what ran and
  * what fired (rules without alerts as one line); coverage and warnings (issue #13); cost.
  */
-export function formatSummary(s: ScanSummary, opts: { color: boolean; verbose?: boolean; run?: RunInfo }): string {
+export function formatSummary(s: ScanSummary, opts: { color: boolean; verbose?: boolean; run?: RunInfo; timeZone?: string }): string {
   const c = palette(opts.color);
   const lines: string[] = [];
   const row = (label: string, value: string) => lines.push(`${label.padEnd(12)} ${value}`);
 
-  for (const p of s.problems) lines.push(c.yellow(`lolhunt: ${formatProblem(p)}`));
-  const hidden = s.badLines + s.fileErrors - s.problems.length;
+  // Without --verbose the summary stays short on any input (issue #26): a few of each list.
+  const problems = opts.verbose ? s.problems : s.problems.slice(0, PROBLEMS_SHOWN);
+  for (const p of problems) lines.push(c.yellow(`lolhunt: ${formatProblem(p)}`));
+  const hidden = s.badLines + s.fileErrors - problems.length;
   if (hidden > 0) lines.push(c.yellow(`lolhunt: … and ${hidden} more input problem${hidden === 1 ? '' : 's'} (counted below)`));
 
   row('files', `${s.files} (${formatBytes(s.bytes)})`);
@@ -68,21 +76,24 @@ export function formatSummary(s: ScanSummary, opts: { color: boolean; verbose?: 
   row('file errors', s.fileErrors ? c.red(String(s.fileErrors)) : '0');
   if (s.hostFiltered) row('host filter', `${s.hostFiltered} events of other hosts left out`);
   if (s.window) {
-    row('window', `${s.window.from ?? '…'} to ${s.window.to ?? '…'} (${plural(s.window.outside, 'matching event')} outside left out)`);
+    // In the --tz zone, as the table shows its times (issue #26).
+    const at = (t: string | undefined) => (t === undefined ? '…' : displayTime(t, opts.timeZone));
+    row('window', `${at(s.window.from)} to ${at(s.window.to)} (${plural(s.window.outside, 'matching event')} outside left out)`);
   }
 
   const set = opts.run?.ruleSet;
   if (set) {
-    const out = [set.deprecated ? `${set.deprecated} deprecated` : '', set.filtered ? `${set.filtered} by selection` : ''].filter(Boolean);
+    const out = [set.deprecated ? `${set.deprecated} deprecated` : '', set.buildingBlocks ? `${set.buildingBlocks} building blocks: --building-blocks runs them` : '', set.filtered ? `${set.filtered} by selection` : ''].filter(Boolean);
     row('rules', `${set.rules.length} ran${out.length ? ` (left out: ${out.join(', ')})` : ''}`);
   }
   row('alerts', s.alerts ? c.bold(formatQuietLine(s).replace(/ alerts?/, '')) : '0');
   const fired = firedRules(s);
   const width = Math.max(0, ...fired.map((r) => String(r.count).length));
-  for (const r of fired) {
+  for (const r of opts.verbose ? fired : fired.slice(0, FIRED_SHOWN)) {
     const severity = r.severity ? paintSeverity(c, r.severity) + ' '.repeat(Math.max(0, 9 - r.severity.length)) : '';
-    lines.push(`  ${String(r.count).padStart(width)}  ${severity}${showValue(r.name)}`);
+    lines.push(`  ${String(r.count).padStart(width)}  ${severity}${showValue(ruleLabel(r.rule, r.name))}`);
   }
+  if (!opts.verbose && fired.length > FIRED_SHOWN) lines.push(`  … ${plural(fired.length - FIRED_SHOWN, 'more rule')} with alerts (--verbose lists them)`);
   const silent = s.alertsByRule.length - fired.length;
   if (silent && fired.length) lines.push(`  ${plural(silent, 'other rule')} ran without alerts`);
   // Ids only here (names are in the reports); a long list is cut, the total kept.
@@ -112,9 +123,9 @@ function formatCoverage(s: ScanSummary, opts: { color: boolean; verbose?: boolea
   const shapes = Object.entries(s.shapes);
   const asRead = !s.normalized && shapes.some(([k]) => k !== 'ecs') ? ' (not mapped to ECS: --no-normalize)' : '';
   if (shapes.length) lines.push(`${'shapes'.padEnd(12)} ${shapes.map(([k, n]) => `${k} ${n}`).join(', ')}${asRead}`);
-  for (const f of s.inputs) {
-    if (f.epoch) lines.push(escapeControl(`${clip(f.file)}: epoch timestamps read as ${f.epoch.join(' and ')} (by magnitude)`));
-  }
+  const epoch = s.inputs.filter((f) => f.epoch);
+  for (const f of opts.verbose ? epoch : epoch.slice(0, 3)) lines.push(escapeControl(`${clip(f.file)}: epoch timestamps read as ${f.epoch!.join(' and ')} (by magnitude)`));
+  if (!opts.verbose && epoch.length > 3) lines.push(`… and ${plural(epoch.length - 3, 'more file')} with epoch timestamps (--verbose lists them)`);
   if (opts.verbose) {
     for (const f of s.inputs) {
       const shape = Object.entries(f.shapes).map(([k, n]) => `${k} ${n}`).join(', ') || 'no events';
@@ -125,7 +136,10 @@ function formatCoverage(s: ScanSummary, opts: { color: boolean; verbose?: boolea
     lines.push(`${'skipped'.padEnd(12)} ${plural(s.skippedFiles.length, 'file')} in folders (not .ndjson, .jsonl, .json(.gz), .evtx or .zip)${opts.verbose ? ':' : '; --verbose names them'}`);
     if (opts.verbose) for (const f of s.skippedFiles) lines.push(`  ${showValue(f)}`);
   }
-  for (const w of s.warnings) lines.push(c.yellow(escapeControl(`warning: ${clip(w, MAX_LINE)}`)));
+  const warnings = opts.verbose ? s.warnings : s.warnings.slice(0, WARNINGS_SHOWN);
+  for (const w of warnings) lines.push(c.yellow(escapeControl(`warning: ${clip(w, MAX_LINE)}`)));
+  if (warnings.length < s.warnings.length) lines.push(c.yellow(`warning: … and ${plural(s.warnings.length - warnings.length, 'more warning')} (--verbose lists them)`));
+  if (opts.verbose) for (const w of s.warningDetails ?? []) lines.push(c.yellow(escapeControl(`  ${clip(w, MAX_LINE)}`)));
   const shown = opts.verbose ? s.ruleWarnings : s.ruleWarnings.slice(0, RULE_WARNINGS_SHOWN);
   for (const w of shown) {
     const why = 'category' in w ? `no scanned event is in category ${JSON.stringify(clip(w.category))}` : `no scanned event has ${clip(w.fields.join(' or '), MAX_LINE)}`;

@@ -3,8 +3,8 @@ import Table from 'cli-table3';
 import type { Alert, ScanSummary } from '../engine/index.js';
 import { paintSeverity, palette } from './color.js';
 import { escapeControl } from './escape.js';
-import { alertFacts } from './fields.js';
-import { flushed, memorySpool, pour } from './record.js';
+import { alertFacts, ruleLabel } from './fields.js';
+import { flushed, memorySpool, pour, type Spool } from './record.js';
 import { displayTime } from './time.js';
 import type { ResultWriter, Sink, WriterOptions } from './types.js';
 
@@ -14,7 +14,7 @@ import type { ResultWriter, Sink, WriterOptions } from './types.js';
  * `drop` is the order in which columns go when even the minimum widths do not fit (highest
  * first, 0 = never).
  */
-interface Column { head: string; min: number; max: number; drop: number; grow: number; cut?: true }
+interface Column { head: string; min: number; max: number; drop: number; grow: number; cut?: true; keepEnd?: true }
 const COLUMNS: Column[] = [
   { head: 'time', min: 10, max: Infinity, drop: 0, grow: 1 },
   { head: 'severity', min: Infinity, max: Infinity, drop: 0, grow: 0 },
@@ -23,28 +23,60 @@ const COLUMNS: Column[] = [
   { head: 'process', min: 14, max: 26, drop: 4, grow: 7 },
   { head: 'command line', min: 20, max: 40, drop: 3, grow: 6, cut: true },
   { head: 'destination', min: 16, max: 24, drop: 2, grow: 4 },
-  { head: 'first event', min: 16, max: 40, drop: 0, grow: 5 },
+  { head: 'first event', min: 18, max: 40, drop: 0, grow: 5, keepEnd: true },
 ];
 /** Width when stdout is not a terminal and COLUMNS is not set. */
 const DEFAULT_COLUMNS = 160;
 const MIN_COLUMNS = 80;
+/** A column's minimum grows to its longest word up to this (a longer word is cut with …). */
+const WORD_MIN = 24;
+/** Row text held in memory before it is sorted and spooled as one run (bounded memory). */
+const RUN_BYTES = 8 << 20;
+/** Where a cell may wrap: after a space, slash, backslash or comma. */
+const BREAKS = ' /\\,';
+
+/** A spooled row: its sort key (first-event time in ms, NaN last), arrival number, cells. */
+type Held = [number | null, number, string[]];
 
 /**
- * A human-readable table, one row per alert, printed when the run ends (widths need every
- * row). Rows wait in a spool (a temporary file from the command: bounded memory) with each
- * column's widest cell counted as they come; at the end the table is drawn a row at a time.
+ * A human-readable table, one row per alert, sorted by the alert's first-event time (ties in
+ * arrival order), printed when the run ends (widths need every row). Rows are held in
+ * memory up to RUN_BYTES, then sorted and written as a run to a spool (a temporary file from
+ * the command), so memory stays bounded; at the end the runs are merged and the table drawn
+ * a row at a time. Paths are shown relative to the folder the inputs share (issue #26).
  */
-export function tableWriter(out: Sink, opts: WriterOptions): ResultWriter {
-  const spool = opts.spool?.() ?? memorySpool();
+export function tableWriter(out: Sink, opts: WriterOptions, runBytes = RUN_BYTES): ResultWriter {
   const natural = COLUMNS.map((col) => col.head.length);
+  const token = COLUMNS.map(() => 0);
+  /** Columns with some value: one no alert fills is left out (its width goes to the others). */
+  const filled = COLUMNS.map(() => false);
+  const base = opts.pathBase ?? '';
+  let held: Held[] = [];
+  let heldBytes = 0;
+  const runs: Spool[] = [];
   let count = 0;
   const c = palette(opts.color);
+  const spill = () => {
+    const run = opts.spool?.() ?? memorySpool();
+    held.sort(byTime);
+    for (const h of held) run.write(JSON.stringify(h) + '\n');
+    runs.push(run);
+    held = [];
+    heldBytes = 0;
+  };
   return {
     write(alert) {
-      const row = cells(alert, opts);
-      for (let i = 0; i < row.length; i++) if (row[i]!.length > natural[i]!) natural[i] = row[i]!.length;
-      spool.write(JSON.stringify(row) + '\n');
-      count++;
+      const row = cells(alert, opts, base);
+      for (let i = 0; i < row.length; i++) {
+        if (row[i]!.length > natural[i]!) natural[i] = row[i]!.length;
+        if (row[i] !== '') filled[i] = true;
+        const longest = longestToken(row[i]!);
+        if (longest > token[i]!) token[i] = longest;
+      }
+      const ms = Date.parse(alert.timestamp);
+      held.push([Number.isNaN(ms) ? null : ms, count++, row]);
+      heldBytes += row.reduce((n, cell) => n + cell.length + 4, 16);
+      if (heldBytes >= runBytes) spill();
     },
     async end(_summary: ScanSummary) {
       try {
@@ -52,7 +84,7 @@ export function tableWriter(out: Sink, opts: WriterOptions): ResultWriter {
           out.write('No alerts.\n');
           return await flushed(out);
         }
-        const widths = opts.wide ? natural : fitNatural(natural, Math.max(MIN_COLUMNS, opts.columns ?? DEFAULT_COLUMNS));
+        const widths = opts.wide ? natural : fitNatural(natural, Math.max(MIN_COLUMNS, opts.columns ?? DEFAULT_COLUMNS), token, filled);
         const shown = COLUMNS.map((_, i) => i).filter((i) => widths[i]! > 0);
         const table = (head?: string[]) => new Table({
           ...(head ? { head } : {}),
@@ -63,41 +95,108 @@ export function tableWriter(out: Sink, opts: WriterOptions): ResultWriter {
         // The head alone gives the top border, the head and the bottom border; each row drawn
         // alone gives its lines between a top and a bottom border; the separator between rows
         // is the top border with its corners and joints turned.
-        const frame = table(shown.map((i) => c.bold(COLUMNS[i]!.head))).toString().split('\n');
+        // The last column's head names the folder its paths are relative to, on a second line.
+        const head = (i: number) => (i === COLUMNS.length - 1 && base ? `${COLUMNS[i]!.head}\n${tail(`in ${escapeControl(base)}`, widths[i]!)}` : COLUMNS[i]!.head);
+        const frame = table(shown.map((i) => head(i).split('\n').map((l) => c.bold(l)).join('\n'))).toString().split('\n');
         const between = frame[0]!.replace('┌', '├').replace(/┬/g, '┼').replace('┐', '┤');
         out.write(frame.slice(0, -1).join('\n') + '\n');
         const draw = (row: string[]) => {
           const t = table();
           t.push(shown.map((i) => {
             const w = widths[i]!;
-            const text = COLUMNS[i]!.cut ? truncate(row[i]!, w) : wrap(row[i]!, w).join('\n');
+            const text = COLUMNS[i]!.cut ? truncate(row[i]!, w) : wrap(row[i]!, w, COLUMNS[i]!.keepEnd).join('\n');
             return i === 1 ? paintSeverity(c, text) : text;
           }));
           const lines = t.toString().split('\n');
           return `${between}\n${lines.slice(1, -1).join('\n')}\n`;
         };
+        let rows: AsyncIterable<Held>;
+        if (runs.length === 0) {
+          held.sort(byTime);
+          const all = held;
+          held = [];
+          rows = (async function* () { yield* all; })();
+        } else {
+          if (held.length) spill();
+          rows = merge(runs.map(readRun));
+        }
         await pour(out, (async function* () {
-          const decoder = new StringDecoder('utf8');
-          let rest = '';
-          for await (const chunk of spool.read()) {
-            const lines = (rest + (typeof chunk === 'string' ? chunk : decoder.write(chunk))).split('\n');
-            rest = lines.pop()!;
-            yield lines.map((l) => draw(JSON.parse(l) as string[])).join('');
+          let batch: string[] = [];
+          for await (const h of rows) {
+            batch.push(draw(h[2]));
+            if (batch.length >= 256) {
+              yield batch.join('');
+              batch = [];
+            }
           }
+          if (batch.length) yield batch.join('');
         })());
         out.write(frame.at(-1)! + '\n');
       } finally {
-        spool.dispose();
+        for (const r of runs) r.dispose();
       }
       return flushed(out);
     },
   };
 }
 
-function cells(alert: Alert, opts: WriterOptions): string[] {
+/** Earlier first-event time first, times that do not parse last, then arrival order. */
+function byTime(a: Held, b: Held): number {
+  if (a[0] !== b[0]) {
+    if (a[0] === null) return 1;
+    if (b[0] === null) return -1;
+    return a[0] - b[0];
+  }
+  return a[1] - b[1];
+}
+
+/** The rows of one spooled run, in order. */
+async function* readRun(run: Spool): AsyncGenerator<Held> {
+  const decoder = new StringDecoder('utf8');
+  let rest = '';
+  for await (const chunk of run.read()) {
+    const lines = (rest + (typeof chunk === 'string' ? chunk : decoder.write(chunk))).split('\n');
+    rest = lines.pop()!;
+    for (const l of lines) if (l) yield JSON.parse(l) as Held;
+  }
+  rest += decoder.end();
+  if (rest) yield JSON.parse(rest) as Held;
+}
+
+/** The sorted runs merged into one sorted sequence (a run's rows are few open files at once: one per run). */
+async function* merge(sources: AsyncGenerator<Held>[]): AsyncGenerator<Held> {
+  const heads = await Promise.all(sources.map((s) => s.next()));
+  for (;;) {
+    let best = -1;
+    for (let i = 0; i < heads.length; i++) {
+      const h = heads[i]!;
+      if (!h.done && (best < 0 || byTime(h.value, (heads[best] as IteratorYieldResult<Held>).value) < 0)) best = i;
+    }
+    if (best < 0) return;
+    yield (heads[best] as IteratorYieldResult<Held>).value;
+    heads[best] = await sources[best]!.next();
+  }
+}
+
+/** The longest run of characters a cell cannot wrap inside. */
+function longestToken(text: string): number {
+  let longest = 0;
+  let run = 0;
+  for (const ch of text) {
+    if (BREAKS.includes(ch)) {
+      run = 0;
+      continue;
+    }
+    if (++run > longest) longest = run;
+  }
+  return longest;
+}
+
+function cells(alert: Alert, opts: WriterOptions, base = ''): string[] {
   const f = alertFacts(alert, opts.lookup);
   const time = displayTime(alert.timestamp, opts.timeZone).replace('T', ' ').replace(/\.\d+/, '');
-  return [time, alert.rule?.severity ?? '', alert.rule?.name ?? 'query match', f.host, f.process, f.commandLine, f.destination, f.where].map(escapeControl);
+  const where = base && f.where.startsWith(base) ? f.where.slice(base.length) : f.where;
+  return [time, alert.rule?.severity ?? '', ruleLabel(alert.rule), f.host, f.process, f.commandLine, f.destination, where].map(escapeControl);
 }
 
 function naturalWidths(rows: string[][]): number[] {
@@ -110,13 +209,19 @@ function naturalWidths(rows: string[][]): number[] {
  * natural width and cap; the command line takes what is left.
  */
 export function fitWidths(rows: string[][], columns: number): number[] {
-  return fitNatural(naturalWidths(rows), columns);
+  return fitNatural(naturalWidths(rows), columns, COLUMNS.map((_, i) => rows.reduce((w, r) => Math.max(w, longestToken(r[i]!)), 0)));
 }
 
-/** fitWidths, given each column's natural width (its widest cell or head). */
-function fitNatural(natural: number[], columns: number): number[] {
+/**
+ * fitWidths, given each column's natural width (its widest cell or head) and its longest word:
+ * spare width first makes each column that wraps as wide as its longest word (up to WORD_MIN),
+ * so words stay whole where the width allows.
+ */
+function fitNatural(natural: number[], columns: number, token: number[] = [], filled: boolean[] = []): number[] {
   const min = COLUMNS.map((col, i) => Math.min(col.min, natural[i]!));
-  const visible = new Set(COLUMNS.map((_, i) => i));
+  // Spare width goes first to whole words (a column's longest, up to WORD_MIN), then as before.
+  const word = COLUMNS.map((col, i) => Math.min(natural[i]!, col.cut ? col.min : Math.max(col.min, Math.min(token[i] ?? 0, col.max, WORD_MIN))));
+  const visible = new Set(COLUMNS.map((_, i) => i).filter((i) => COLUMNS[i]!.drop === 0 || filled[i] !== false));
   const used = () => [...visible].reduce((sum, i) => sum + min[i]! + 3, 1);
   const byDrop = COLUMNS.map((col, i) => ({ col, i })).filter((x) => x.col.drop > 0).sort((a, b) => b.col.drop - a.col.drop);
   for (const { i } of byDrop) {
@@ -126,7 +231,9 @@ function fitNatural(natural: number[], columns: number): number[] {
   const widths = COLUMNS.map((_, i) => (visible.has(i) ? min[i]! : 0));
   let spare = columns - used();
   const byGrow = [...visible].sort((a, b) => COLUMNS[a]!.grow - COLUMNS[b]!.grow);
-  for (const pass of [(i: number) => Math.min(natural[i]!, COLUMNS[i]!.max), (i: number) => natural[i]!]) {
+  // The time first (one line, not wrapped), then whole words, then each column up to its cap, then past it.
+  const first = (i: number) => (COLUMNS[i]!.grow === 1 ? Math.min(natural[i]!, COLUMNS[i]!.max) : 0);
+  for (const pass of [first, (i: number) => word[i]!, (i: number) => Math.min(natural[i]!, COLUMNS[i]!.max), (i: number) => natural[i]!]) {
     for (const i of byGrow) {
       const add = Math.max(0, Math.min(spare, pass(i) - widths[i]!));
       widths[i]! += add;
@@ -149,29 +256,58 @@ function insideEscapes(text: string): Set<number> {
 }
 
 /**
- * Lines of at most `width` characters, broken after a space, slash, backslash or comma when
- * one is near, never inside an escape sequence (unless one is wider than the column).
+ * Lines of at most `width` characters, broken after a space, slash, backslash or comma,
+ * never inside a word or an escape sequence: a word wider than the column is cut short with
+ * … and the text goes on after it (issue #26: `151.101.0.133:44` / `3` no more); with
+ * `keepEnd` the word's end is kept instead (a file name's `:line`).
  */
-export function wrap(text: string, width: number): string[] {
+export function wrap(text: string, width: number, keepEnd = false): string[] {
   const lines: string[] = [];
   // A cell shows at most MAX_CELL_LINES lines: a huge value must not cost time quadratic in its length.
   let rest = text.length > width * MAX_CELL_LINES ? `${text.slice(0, width * MAX_CELL_LINES - 1)}…` : text;
   while (rest.length > width) {
     const inside = insideEscapes(rest);
-    let cut = width;
-    while (inside.has(cut) && cut > 1) cut--;
-    if (cut === 1 && inside.has(cut)) cut = width;
-    for (let k = rest[width] === ' ' ? 0 : width; k > width / 3; k--) {
-      if (' /\\,'.includes(rest[k - 1]!) && !inside.has(k)) {
+    let cut = 0;
+    for (let k = rest[width] === ' ' ? 0 : width; k >= 1; k--) {
+      if (BREAKS.includes(rest[k - 1]!) && !inside.has(k)) {
         cut = k;
         break;
       }
     }
-    lines.push(rest.slice(0, cut).trimEnd());
-    rest = rest.slice(cut).trimStart();
+    if (rest[width] === ' ' && cut === 0) cut = width;
+    if (cut > 0) {
+      lines.push(rest.slice(0, cut).trimEnd());
+      rest = rest.slice(cut).trimStart();
+      continue;
+    }
+    // One word wider than the column: its start with a marker (not cutting an escape), then
+    // what follows it; unless that would hide an escape (hostile text stays visible): then the
+    // word is split, between escapes.
+    let keep = Math.max(0, width - 1);
+    while (inside.has(keep) && keep > 0) keep--;
+    let end = keep;
+    while (end < rest.length && !BREAKS.includes(rest[end]!)) end++;
+    // The separator after the word goes with it (not alone on the next line).
+    if (end < rest.length && rest[end] !== ' ') end++;
+    if (new RegExp(ESCAPE.source).test(rest.slice(keep, end + 12))) {
+      let split = width;
+      while (inside.has(split) && split > 1) split--;
+      if (split === 1 && inside.has(split)) split = width;
+      lines.push(rest.slice(0, split));
+      rest = rest.slice(split);
+      continue;
+    }
+    if (keepEnd && !new RegExp(ESCAPE.source).test(rest.slice(0, end))) lines.push(`…${rest.slice(Math.max(0, end - Math.max(0, width - 1)), end)}`);
+    else lines.push(`${rest.slice(0, keep)}…`);
+    rest = rest.slice(end).replace(/^ +/, '');
   }
-  lines.push(rest);
+  if (rest !== '' || lines.length === 0) lines.push(rest);
   return lines;
+}
+
+/** The end of a text that fits `width`, with … before it when cut (a path's last folders say most). */
+function tail(text: string, width: number): string {
+  return text.length <= width ? text : `…${text.slice(text.length - Math.max(0, width - 1))}`;
 }
 
 function truncate(text: string, width: number): string {

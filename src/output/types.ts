@@ -19,6 +19,8 @@ export interface RunInfo {
     loaded: number;
     /** Deprecated rules left out, rules the selection options left out. */
     deprecated: number;
+    /** Building-block rules left out (absent: none). */
+    buildingBlocks?: number;
     filtered: number;
     /** The rules that ran. */
     rules: RuleMeta[];
@@ -35,6 +37,8 @@ export interface WriterOptions {
   timeZone?: string;
   /** Table: every column at full width, even past the terminal. */
   wide?: boolean;
+  /** Table: the folder the inputs share (with its trailing slash); paths are shown below it. */
+  pathBase?: string;
   run?: RunInfo;
   /** Where a format that writes its alerts after the summary (json) holds them meanwhile; in memory when absent. */
   spool?: () => Spool;

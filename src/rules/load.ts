@@ -113,6 +113,7 @@ function loadToml(file: string, text: string, options: CompileOptions): LoadOutc
         threat: Array.isArray(rule.threat) ? rule.threat.filter(isThreat) : [],
         tags: Array.isArray(rule.tags) ? rule.tags.map(String) : [],
         maturity: typeof metadata?.maturity === 'string' ? metadata.maturity : '',
+        ...(typeof rule.building_block_type === 'string' && rule.building_block_type !== '' ? { buildingBlock: true as const } : {}),
       },
       description: typeof rule.description === 'string' ? rule.description : '',
       index: Array.isArray(rule.index) ? rule.index.map(String) : [],

@@ -21,6 +21,8 @@ export interface RuleSelection {
   /** From `OS: Windows` tags (or a bare `Windows`/`Linux`/`macOS` tag, as older rules have). */
   os: string[];
   includeDeprecated: boolean;
+  /** Run building-block rules too (Kibana hides their alerts by default); absent means false. */
+  includeBuildingBlocks?: boolean;
 }
 
 
@@ -28,6 +30,8 @@ export interface SelectionResult {
   selected: Rule[];
   /** Deprecated rules left out (only counted when --include-deprecated is off). */
   deprecated: number;
+  /** Building-block rules left out (without --building-blocks, unless named by --rule). */
+  buildingBlocks: number;
   /** Rules the filters left out. */
   filtered: number;
   /** `include`/`exclude` patterns that matched no loaded rule. */
@@ -85,8 +89,10 @@ function matches(rule: Rule, s: RuleSelection): boolean {
 
 /** Applies the selection; deprecated rules are left out first unless asked for. */
 export function selectRules(rules: Rule[], s: RuleSelection): SelectionResult {
-  const live = s.includeDeprecated ? rules : rules.filter((r) => !isDeprecated(r.meta));
+  const current = s.includeDeprecated ? rules : rules.filter((r) => !isDeprecated(r.meta));
+  // A building-block rule runs with --building-blocks, or when --rule names it.
+  const live = current.filter((r) => !r.meta.buildingBlock || s.includeBuildingBlocks || s.include.some((p) => named(r, p)));
   const selected = live.filter((r) => matches(r, s));
   const unmatched = [...s.include, ...s.exclude].filter((p) => !rules.some((r) => named(r, p)));
-  return { selected, deprecated: rules.length - live.length, filtered: live.length - selected.length, unmatched };
+  return { selected, deprecated: rules.length - current.length, buildingBlocks: current.length - live.length, filtered: live.length - selected.length, unmatched };
 }

@@ -26,4 +26,9 @@ export interface RuleMeta {
   tags: string[];
   /** `[metadata] maturity` ("production", "development", "deprecated"), '' when absent. */
   maturity: string;
+  /**
+   * `[rule] building_block_type` set (Elastic's building-block rules, whose alerts Kibana hides
+   * by default): left out of a run unless --building-blocks, and marked in every format.
+   */
+  buildingBlock?: true;
 }

@@ -118,7 +118,7 @@ test('issue-22 #8: html and markdown keep a bounded part of many alerts (counts 
   assert.equal([...table.stdout.matchAll(/^├/gm)].length, 1200, 'a separator above each row');
   assert.deepEqual(fs.readdirSync(tmp), []);
   const md = await runCli(['query', 'process where true', file, '--format', 'markdown', '-q']);
-  assert.match(md.stdout, /## Alerts \(first 50 of 1200\)/);
+  assert.match(md.stdout, /## Alerts \(50 of 1200, most severe first; 1150 not shown\)/);
   assert.equal([...md.stdout.matchAll(/^\| 2024-01-01/gm)].length, 50);
 });
 

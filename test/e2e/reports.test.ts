@@ -124,7 +124,7 @@ test('csv: one row per alert, quoted, formula cells neutralised', async () => {
   ]));
   const run = await runCli(['scan', dir, '--format', 'csv']);
   const rows = run.stdout.split('\r\n');
-  assert.equal(rows[0], 'timestamp,rule_id,rule_name,severity,risk_score,tactics,techniques,host,user,process,command_line,destination,file,line,event_count,join_keys');
+  assert.equal(rows[0], 'timestamp,rule_id,rule_name,severity,risk_score,tactics,techniques,host,user,process,command_line,destination,file,line,event_count,join_keys,building_block');
   assert.match(rows[1]!, /,"'=HYPERLINK\(""http:\/\/x""\)",/);
   assert.match(run.stdout, /,"'@SUM\(1\+1\),""x""\ny",/);
 });

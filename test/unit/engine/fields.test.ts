@@ -57,3 +57,12 @@ test('FieldPresence: once every field has been seen, events are not walked', () 
   assert.equal(touched, false);
   assert.deepEqual(p.report().unseen, []);
 });
+
+test('issue-26 item 3: closestField suggests within a namespace or a namespace typo, never across namespaces or to undotted names', async () => {
+  const { closestField } = await import('../../../src/engine/fields.js');
+  assert.equal(closestField('url.path', ['dll.path', 'url.full']), null);
+  assert.equal(closestField('rule.name', ['RuleName']), null);
+  assert.equal(closestField('process.nmae', ['process.name', 'dll.name']), 'process.name');
+  assert.equal(closestField('proces.name', ['process.name']), 'process.name');
+  assert.equal(closestField('RuleNmae', ['RuleName', 'rule.name']), 'RuleName');
+});

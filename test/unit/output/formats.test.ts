@@ -34,7 +34,10 @@ test('displayed times: UTC as given, other zones with their offset (DST included
 
 test('wrap breaks near separators and never exceeds the width', () => {
   assert.deepEqual(wrap('Network Connection via Certutil', 18), ['Network Connection', 'via Certutil']);
-  assert.deepEqual(wrap('samples/scenarios/newest-first.ndjson:4', 16), ['samples/', 'scenarios/', 'newest-first.ndj', 'son:4']);
+  // Issue #26: a word wider than the column is cut with a marker, never split over lines.
+  assert.deepEqual(wrap('samples/scenarios/newest-first.ndjson:4', 16), ['samples/', 'scenarios/', 'newest-first.nd…']);
+  assert.deepEqual(wrap('151.101.0.133:443', 16), ['151.101.0.133:4…']);
+  assert.deepEqual(wrap('MSEDGEWIN10 x', 10), ['MSEDGEWIN…', 'x']);
   for (const w of [1, 5, 9, 17]) for (const line of wrap('C:\\Windows\\System32\\certutil.exe -urlcache', w)) assert.ok(line.length <= w);
   for (const w of [8, 9, 10, 12, 16]) {
     const lines = wrap('/tmp/x/evil\\u{202e}gpj.ndjson:2', w);

@@ -95,3 +95,22 @@ test('table: a long command line is cut to the width the terminal has left', asy
     assert.ok(lines.some((line) => line.includes('x…')));
   }
 });
+
+test('issue-26 item 1: table rows sorted by first-event time, also when they are spooled in many runs and merged', async () => {
+  const { tableWriter } = await import('../../../src/output/table.js');
+  const at = (s: number) => new Date(Date.UTC(2024, 4, 14, 9) + s * 1000).toISOString();
+  // Completion order: 5, 1, 4, 2, 3 (and one time that does not parse, last).
+  const alerts = [5, 1, 4, 2, 3].map((s) => ({ ...ALERT, timestamp: at(s), events: [{ ...ALERT.events[0]!, line: s }] }));
+  alerts.push({ ...ALERT, timestamp: 'not a time', events: [{ ...ALERT.events[0]!, line: 99 }] });
+  for (const runBytes of [1, 1 << 20]) {
+    const out = new PassThrough();
+    const chunks: Buffer[] = [];
+    out.on('data', (c: Buffer) => chunks.push(c));
+    const writer = tableWriter(out, { color: false, columns: 200, lookup }, runBytes);
+    for (const a of alerts) writer.write(a);
+    await writer.end(SUMMARY);
+    const text = Buffer.concat(chunks).toString('utf8');
+    const lines = [...text.matchAll(/a\.ndjson:(\d+)/g)].map((m) => Number(m[1]));
+    assert.deepEqual(lines, [1, 2, 3, 4, 5, 99], `runBytes ${runBytes}:\n${text}`);
+  }
+});

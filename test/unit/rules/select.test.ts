@@ -20,7 +20,7 @@ const pick = (s: Partial<ReturnType<typeof emptySelection>>) => selectRules(all,
 const names = (s: Partial<ReturnType<typeof emptySelection>>) => pick(s).selected.map((r) => r.meta.name);
 
 test('deprecated rules are left out and counted unless asked for', () => {
-  assert.deepEqual(pick({}), { selected: [proxy, mac], deprecated: 1, filtered: 0, unmatched: [] });
+  assert.deepEqual(pick({}), { selected: [proxy, mac], deprecated: 1, buildingBlocks: 0, filtered: 0, unmatched: [] });
   assert.deepEqual(names({ includeDeprecated: true }), ['Signed Binary Proxy', 'Unsigned macOS Outbound', 'Old Certutil']);
 });
 
