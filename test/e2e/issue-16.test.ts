@@ -4,28 +4,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import zlib from 'node:zlib';
-import { BIN, parseNdjson, runCli } from '../helpers/run-cli.js';
-import { certutilPair, ndjson, tmpDir } from '../helpers/telemetry.js';
+import { BIN, caughtMidRead, parseNdjson, runCli } from '../helpers/run-cli.js';
+import { assertGoodAlert, certutilPair, GOOD, ndjson, tmpDir, withGood } from '../helpers/telemetry.js';
 
 /**
  * Issue #16, hostile input and faults: one regression test per numbered defect, each next to
  * a good file whose alert must survive.
  */
-const GOOD = ndjson(certutilPair('{good}', '2024-05-14T08:00:00Z', '2024-05-14T08:00:01Z'));
-
-function withGood(): { dir: string; good: string } {
-  const dir = tmpDir();
-  const good = path.join(dir, 'good.ndjson');
-  fs.writeFileSync(good, GOOD);
-  return { dir, good };
-}
-
-/** The alerts of a run, with the good file's one among them. */
-function assertGoodAlert(stdout: string): void {
-  const keys = parseNdjson(stdout).map((a) => (a.join_keys as string[])[0]);
-  assert.ok(keys.includes('{good}'), `the good file's alert is missing from:\n${stdout}`);
-}
-
 test('issue-16 #1: -o never writes over an input or into a scanned folder; a device is written in place', async () => {
   const { dir, good } = withGood();
   const before = fs.readFileSync(good, 'utf8');
@@ -180,27 +165,7 @@ test('issue-16 #8: a file cut short while it is read is a file error', async () 
   const child = spawn(process.execPath, [BIN, 'scan', file, '--format', 'ndjson', '-q'], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
-  // Reads are positional (the file offset in /proc stays 0), so progress is the bytes the
-  // process has read (/proc/<pid>/io) since it opened the file: a quarter of the file read
-  // means it is past its size check and well before the end.
-  const opened = (): boolean => {
-    try {
-      return fs.readdirSync(`/proc/${child.pid}/fd`).some((fd) => fs.readlinkSync(`/proc/${child.pid}/fd/${fd}`) === file);
-    } catch {
-      return false;
-    }
-  };
-  const bytesRead = (): number => Number(/rchar:\s+(\d+)/.exec(fs.readFileSync(`/proc/${child.pid}/io`, 'utf8'))?.[1] ?? NaN);
-  const wait = () => new Promise((r) => setTimeout(r, 1));
-  while (child.exitCode === null && !opened()) await wait();
-  const atOpen = child.exitCode === null ? bytesRead() : NaN;
-  while (child.exitCode === null && bytesRead() - atOpen < size / 4) await wait();
-  const read = child.exitCode === null ? bytesRead() - atOpen : NaN;
-  if (!(read < size / 2)) {
-    child.kill();
-    console.log('# SKIPPED: could not catch lolhunt mid-read (no /proc, or the read finished first)');
-    return;
-  }
+  if (!(await caughtMidRead(child, file, size))) return;
   fs.truncateSync(file, Math.floor(size / 2));
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
   assert.equal(code, 3, stderr);

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { BIN, parseNdjson, ROOT, runCli } from '../helpers/run-cli.js';
+import { BIN, caughtMidRead, parseNdjson, ROOT, runCli } from '../helpers/run-cli.js';
 import { certutilPair, ndjson, tmpDir } from '../helpers/telemetry.js';
 
 /** Issue #22, trust round two: alerts in bounded memory (#8), evidence checked when read again (#13). */
@@ -24,27 +24,9 @@ test('issue-22 #13: a line rewritten in place during the scan is not reported as
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
   child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
-  // As in issue-16 #8: progress is the bytes the process has read since it opened the file
-  // (/proc/<pid>/io). Past a quarter of it, line 1 has been read and no alert written yet
-  // (alerts come after the whole timeline is ordered).
-  const opened = (): boolean => {
-    try {
-      return fs.readdirSync(`/proc/${child.pid}/fd`).some((fd) => fs.readlinkSync(`/proc/${child.pid}/fd/${fd}`) === file);
-    } catch {
-      return false;
-    }
-  };
-  const bytesRead = (): number => Number(/rchar:\s+(\d+)/.exec(fs.readFileSync(`/proc/${child.pid}/io`, 'utf8'))?.[1] ?? NaN);
-  const wait = () => new Promise((r) => setTimeout(r, 1));
-  while (child.exitCode === null && !opened()) await wait();
-  const atOpen = child.exitCode === null ? bytesRead() : NaN;
-  while (child.exitCode === null && bytesRead() - atOpen < size / 4) await wait();
-  const read = child.exitCode === null ? bytesRead() - atOpen : NaN;
-  if (!(read < size / 2)) {
-    child.kill();
-    console.log('# SKIPPED: could not catch lolhunt mid-read (no /proc, or the read finished first)');
-    return;
-  }
+  // Past a quarter of the file, line 1 has been read and no alert written yet (alerts
+  // come after the whole timeline is ordered).
+  if (!(await caughtMidRead(child, file, size))) return;
   // Line 1 in place, same size: another destination in its command line.
   const fd = fs.openSync(file, 'r+');
   const first = text.slice(0, text.indexOf('\n'));

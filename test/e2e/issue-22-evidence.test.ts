@@ -3,28 +3,15 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { BIN, parseNdjson, ROOT, runCli } from '../helpers/run-cli.js';
-import { certutilPair, ndjson, tmpDir } from '../helpers/telemetry.js';
+import { BIN, ROOT, runCli } from '../helpers/run-cli.js';
+import { assertGoodAlert, certutilPair, GOOD, ndjson, tmpDir, withGood } from '../helpers/telemetry.js';
 
 /**
  * Issue #22, "evidence destroyed" and "crashes" (items 1–3, 10, 11): nothing lolhunt reads is
  * ever written, writes keep the replaced file's mode and owner, stdout failures have their
  * exit code, and pipes are read as inputs. Each beside a good file whose alert must survive.
  */
-const GOOD = ndjson(certutilPair('{good}', '2024-05-14T08:00:00Z', '2024-05-14T08:00:01Z'));
 const CERTUTIL_RULE = path.join(ROOT, 'rules', 'network-connection-via-certutil.toml');
-
-function withGood(): { dir: string; good: string } {
-  const dir = tmpDir();
-  const good = path.join(dir, 'good.ndjson');
-  fs.writeFileSync(good, GOOD);
-  return { dir, good };
-}
-
-function assertGoodAlert(stdout: string): void {
-  const keys = parseNdjson(stdout).map((a) => (a.join_keys as string[])[0]);
-  assert.ok(keys.includes('{good}'), `the good file's alert is missing from:\n${stdout}`);
-}
 
 /** Runs a shell command line with `lolhunt` standing for bin/lolhunt (redirections, process substitution). */
 function sh(line: string, cwd: string): { code: number | null; stdout: string; stderr: string } {

@@ -4,14 +4,12 @@ import path from 'node:path';
 import { test } from 'node:test';
 import zlib from 'node:zlib';
 import { parseNdjson, runCli } from '../helpers/run-cli.js';
-import { certutilPair, ndjson, tmpDir } from '../helpers/telemetry.js';
+import { certutilPair, GOOD, ndjson, tmpDir } from '../helpers/telemetry.js';
 
 /**
  * Issue #22 item 14: reports and evidence over hostile values. Each run scans a good file
  * beside the hostile one, and the good file's alert must come out as well.
  */
-const GOOD = ndjson(certutilPair('{good}', '2024-05-14T08:00:00Z', '2024-05-14T08:00:01Z'));
-
 /** A certutil pair whose process start carries `fields` (host name, command line…). */
 function hostilePair(entity: string, patch: (doc: Record<string, any>) => void): string {
   const docs = certutilPair(entity, '2024-05-14T09:00:00Z', '2024-05-14T09:00:01Z') as Record<string, any>[];
