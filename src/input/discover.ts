@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import picomatch from 'picomatch';
-import { describeError } from './read.js';
+import { describeError, fileHead } from './read.js';
 import type { DiscoveryProblem, InputSource } from './types.js';
 import { isZip, listZip } from './zip.js';
 
@@ -28,19 +28,8 @@ export interface DiscoverOptions {
 
 /** Whether a file named on the command line is a zip archive (by its first bytes, whatever its name). */
 async function zipByMagic(file: string): Promise<boolean> {
-  let handle: fs.promises.FileHandle | undefined;
-  try {
-    // Only a regular file: opening a FIFO named on the command line would wait for a writer.
-    if (!(await fs.promises.stat(file)).isFile()) return false;
-    handle = await fs.promises.open(file, 'r');
-    const head = Buffer.alloc(4);
-    const { bytesRead } = await handle.read(head, 0, 4, 0);
-    return isZip(head.subarray(0, bytesRead));
-  } catch {
-    return false;
-  } finally {
-    await handle?.close();
-  }
+  const head = await fileHead(file, 4);
+  return head !== null && isZip(head);
 }
 
 /**

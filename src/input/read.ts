@@ -81,16 +81,25 @@ export async function* readItems(source: InputSource, opts: ReadOptions): AsyncG
 
 /** Whether a regular file starts with an .evtx signature (anything else, or an error, is for the general path). */
 async function startsWithEvtx(file: string): Promise<boolean> {
+  const head = await fileHead(file, 8);
+  return head !== null && isEvtx(head);
+}
+
+/**
+ * The first `n` bytes (or fewer) of a regular file; null for anything else or an error. Only a
+ * regular file is opened: opening a FIFO would wait for a writer, and reading it would take
+ * bytes the real read needs.
+ */
+export async function fileHead(file: string, n: number): Promise<Buffer | null> {
   let handle: fs.promises.FileHandle | undefined;
   try {
-    // Only a regular file: reading from a FIFO would take bytes the general path needs.
-    if (!(await fs.promises.stat(file)).isFile()) return false;
+    if (!(await fs.promises.stat(file)).isFile()) return null;
     handle = await fs.promises.open(file, 'r');
-    const head = Buffer.alloc(8);
-    const { bytesRead } = await handle.read(head, 0, 8, 0);
-    return isEvtx(head.subarray(0, bytesRead));
+    const head = Buffer.alloc(n);
+    const { bytesRead } = await handle.read(head, 0, n, 0);
+    return head.subarray(0, bytesRead);
   } catch {
-    return false;
+    return null;
   } finally {
     await handle?.close();
   }

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { readItems } from '../../src/input/index.js';
 import { filesUnder, ATTACK_SAMPLES, SIGMA_REGRESSION } from '../helpers/evtx.js';
 import { sysmonSample } from '../helpers/evtx-writer.js';
+import { random } from './reader.js';
 
 /**
  * Fuzzes the .evtx reader with mutated real files: bit flips, random and zeroed byte runs,
@@ -28,17 +29,6 @@ export function evtxSeeds(): Buffer[] {
     seeds.push(b.subarray(0, Math.min(b.length, 4096 + 3 * 65536)));
   }
   return seeds;
-}
-
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 type Mutation = (b: Buffer, rnd: () => number) => Buffer;

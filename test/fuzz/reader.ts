@@ -36,7 +36,7 @@ export function seedLines(): string[] {
 }
 
 /** mulberry32: a small seeded generator, so a failing run can be replayed by its seed. */
-function random(seed: number): () => number {
+export function random(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
