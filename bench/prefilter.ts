@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { buildPrefilter } from '../src/engine/prefilter.js';
+import { buildPrefilter } from '../src/engine/filter/prefilter.js';
 import type { LineTags } from '../src/input/index.js';
 import { builtinRulesDir, loadRuleFile } from '../src/rules/index.js';
 

@@ -3,16 +3,16 @@ import { textHash, TextReader, type InputSource } from '../input/index.js';
 import { formatTimestamp } from '../normalize/index.js';
 import type { RuleMeta } from '../rules/index.js';
 import type { EventView } from '../eql/index.js';
-import { FUTURE_TOLERANCE, matchersFor, type CollectSettings, type PrefilterMode } from './collect.js';
-import { Coverage } from './coverage.js';
-import { FieldPresence, type AbsentField, type FieldReport } from './fields.js';
-import { ResultQueues } from './alerts.js';
-import { CandidateOrder, DEFAULT_ORDER_BUDGET } from './order.js';
-import { planUnits, runUnits, threadCount, type PortableCompile } from './pool.js';
-import { createRunner, type QueryResult } from './runner.js';
-import { DEFAULT_MAX_PENDING } from './sequence.js';
-import { reasonKind, Tally, type EventTally } from './tally.js';
-import type { TimelineEvent } from './timeline.js';
+import { FUTURE_TOLERANCE, matchersFor, type CollectSettings, type PrefilterMode } from './collect/collect.js';
+import { Coverage } from './reports/coverage.js';
+import { FieldPresence, type AbsentField, type FieldReport } from './reports/fields.js';
+import { ResultQueues } from './run/alerts.js';
+import { CandidateOrder, DEFAULT_ORDER_BUDGET } from './order/order.js';
+import { planUnits, runUnits, threadCount, type PortableCompile } from './threads/pool.js';
+import { createRunner, type QueryResult } from './run/runner.js';
+import { DEFAULT_MAX_PENDING } from './run/sequence.js';
+import { reasonKind, Tally, type EventTally } from './reports/tally.js';
+import type { TimelineEvent } from './order/timeline.js';
 import type { Alert, InputProblem, MatchedEvent, ScanProgress, ScanSummary, TimeBound } from './types.js';
 
 export interface ScanQuery {

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { planUnits } from '../../src/engine/pool.js';
+import { planUnits } from '../../src/engine/threads/pool.js';
 import { ATTACK_SAMPLES, filesUnder } from '../helpers/evtx.js';
 import { sysmonSample } from '../helpers/evtx-writer.js';
 import { parseNdjson, runCli } from '../helpers/run-cli.js';

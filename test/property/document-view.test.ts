@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { UnseenFields } from '../../src/engine/unseen.js';
+import { UnseenFields } from '../../src/engine/reports/unseen.js';
 import { DocumentView, getField } from '../../src/normalize/index.js';
 
 // Keys that make paths collide (`a.b` beside `a: {b}`), empty segments, arrays of objects and

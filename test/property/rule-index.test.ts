@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { compileQuery } from '../../src/eql/index.js';
-import { stepHit } from '../../src/engine/runner.js';
-import { RuleIndex } from '../../src/engine/rule-index.js';
+import { stepHit } from '../../src/engine/run/runner.js';
+import { RuleIndex } from '../../src/engine/filter/rule-index.js';
 import { DocumentView, parseDate } from '../../src/normalize/index.js';
 import type { FieldTypes } from '../../src/eql/field-types.js';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { EventView } from '../../../src/engine/index.js';
-import { FieldPresence } from '../../../src/engine/fields.js';
+import { FieldPresence } from '../../../src/engine/reports/fields.js';
 
 function view(source: Record<string, unknown>): EventView {
   return { get: (path) => path.split('.').reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined), source) as never };
@@ -59,7 +59,7 @@ test('FieldPresence: once every field has been seen, events are not walked', () 
 });
 
 test('issue-26 item 3: closestField suggests within a namespace or a namespace typo, never across namespaces or to undotted names', async () => {
-  const { closestField } = await import('../../../src/engine/fields.js');
+  const { closestField } = await import('../../../src/engine/reports/fields.js');
   assert.equal(closestField('url.path', ['dll.path', 'url.full']), null);
   assert.equal(closestField('rule.name', ['RuleName']), null);
   assert.equal(closestField('process.nmae', ['process.name', 'dll.name']), 'process.name');

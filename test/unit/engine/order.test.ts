@@ -4,9 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { CandidateOrder } from '../../../src/engine/order.js';
-import { compareEvents } from '../../../src/engine/timeline.js';
-import type { Candidate } from '../../../src/engine/collect.js';
+import { CandidateOrder } from '../../../src/engine/order/order.js';
+import { compareEvents } from '../../../src/engine/order/timeline.js';
+import type { Candidate } from '../../../src/engine/collect/collect.js';
 
 const candidate = fc.record({
   ts: fc.integer({ min: 0, max: 50 }),

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { compareEvents, compareValues } from '../../../src/engine/timeline.js';
+import { compareEvents, compareValues } from '../../../src/engine/order/timeline.js';
 import type { FieldValue } from '../../../src/engine/index.js';
 
 test('one value order for tiebreakers and sample keys: missing and null, numbers by value, then text', () => {

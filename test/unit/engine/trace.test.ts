@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createRunner, type Hit, type TimelineEvent } from '../../../src/engine/index.js';
-import { SequenceRunner } from '../../../src/engine/sequence.js';
+import { SequenceRunner } from '../../../src/engine/run/sequence.js';
 
 // `sequence by k with maxspan=10ms [s == 1] [s == 2] until [s == 9]`, built by hand as in
 // runners.test.ts: the runner sees steps only through their flags and the Hits it is pushed.

@@ -1,4 +1,4 @@
-import { closest, editDistance, type EventView } from '../eql/index.js';
+import { closest, editDistance, type EventView } from '../../eql/index.js';
 import { UnseenFields } from './unseen.js';
 
 const MAX_DEPTH = 32;

@@ -1,4 +1,4 @@
-import type { InputItem } from '../input/index.js';
+import type { InputItem } from '../../input/index.js';
 
 /**
  * A line or value read from an input as a JSON object and its JSON text (the line as read,

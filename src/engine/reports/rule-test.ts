@@ -1,8 +1,8 @@
-import { discoverInputs } from '../input/index.js';
-import { formatKey, ruleFixtures, sameKey, type FixtureKey, type FixtureSpec, type Rule, type RuleMeta } from '../rules/index.js';
-import { scan } from './scan.js';
-import { keyText } from './sequence.js';
-import type { Alert } from './types.js';
+import { discoverInputs } from '../../input/index.js';
+import { formatKey, ruleFixtures, sameKey, type FixtureKey, type FixtureSpec, type Rule, type RuleMeta } from '../../rules/index.js';
+import { scan } from '../scan.js';
+import { keyText } from '../run/sequence.js';
+import type { Alert } from '../types.js';
 
 /** The outcome of one rule's fixtures: `none` when the rule has none (not a pass). */
 export interface RuleTestResult {

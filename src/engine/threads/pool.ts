@@ -1,12 +1,12 @@
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { compileQuery, type CompiledQuery, type CompileOptions, type FieldType } from '../eql/index.js';
-import { splitFile, textBytes, type InputSource } from '../input/index.js';
-import { dateFormatParser, parseDate } from '../normalize/index.js';
-import { collectUnit, type CollectSettings, type CollectSink, type UnitResult, type WorkUnit } from './collect.js';
-import type { FieldReport } from './fields.js';
-import type { EventTally } from './tally.js';
-import type { InputProblem } from './types.js';
+import { compileQuery, type CompiledQuery, type CompileOptions, type FieldType } from '../../eql/index.js';
+import { splitFile, textBytes, type InputSource } from '../../input/index.js';
+import { dateFormatParser, parseDate } from '../../normalize/index.js';
+import { collectUnit, type CollectSettings, type CollectSink, type UnitResult, type WorkUnit } from '../collect/collect.js';
+import type { FieldReport } from '../reports/fields.js';
+import type { EventTally } from '../reports/tally.js';
+import type { InputProblem } from '../types.js';
 
 /** A field type that crosses threads: a date names its formats (null: ISO-8601 or epoch) instead of holding a parser. */
 export type PortableFieldType = Exclude<FieldType, { type: 'date' }> | { type: 'date'; format: string | null };

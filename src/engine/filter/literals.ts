@@ -1,4 +1,4 @@
-import { comparesAsText, type CompiledQuery, type Expr, type Step } from '../eql/index.js';
+import { comparesAsText, type CompiledQuery, type Expr, type Step } from '../../eql/index.js';
 
 /**
  * What a step requires of a raw NDJSON line, derived from its AST: a conjunction of clauses,

@@ -1,8 +1,8 @@
-import type { CompiledQuery, EventView, FieldValue } from '../eql/index.js';
+import type { CompiledQuery, EventView, FieldValue } from '../../eql/index.js';
 import { SampleRunner } from './sample.js';
 import { ResultOut } from './results.js';
 import { keyTuples, SequenceRunner } from './sequence.js';
-import type { TimelineEvent } from './timeline.js';
+import type { TimelineEvent } from '../order/timeline.js';
 
 /** One result: a completed sequence, or one event for an event query. */
 export interface QueryResult {

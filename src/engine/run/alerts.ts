@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { decodeEvent, encodeEvent, readLines, writeLines, type EncodedEvent } from './order.js';
+import { decodeEvent, encodeEvent, readLines, writeLines, type EncodedEvent } from '../order/order.js';
 import type { QueryResult } from './runner.js';
-import { compareEvents, type TimelineEvent } from './timeline.js';
+import { compareEvents, type TimelineEvent } from '../order/timeline.js';
 
 /** Heap bytes of a held result, roughly: its objects, the kept texts and the string keys. */
 function sizeOf(r: QueryResult): number {

@@ -1,5 +1,5 @@
-import { comparesAsText, type CompiledQuery, type EventView, type Expr, type FieldValue, type Predicate } from '../eql/index.js';
-import type { LineTags } from '../input/index.js';
+import { comparesAsText, type CompiledQuery, type EventView, type Expr, type FieldValue, type Predicate } from '../../eql/index.js';
+import type { LineTags } from '../../input/index.js';
 import { satisfied, type StepClauses } from './prefilter.js';
 
 interface IndexedStep {

@@ -1,7 +1,7 @@
-import { readItems, type InputSource } from '../input/index.js';
-import { ecsDocument, Normalizer } from '../normalize/index.js';
+import { readItems, type InputSource } from '../../input/index.js';
+import { ecsDocument, Normalizer } from '../../normalize/index.js';
 import { parseItem } from './documents.js';
-import type { InputProblem } from './types.js';
+import type { InputProblem } from '../types.js';
 
 export interface NormalizeResult {
   documents: number;

@@ -1,7 +1,7 @@
-import { elements, type EventQuery, type EventView, type Expr, type Query } from '../eql/index.js';
-import type { EpochUnit, ShapeName } from '../normalize/index.js';
-import { getField, parseDate } from '../normalize/index.js';
-import type { InputCoverage, RuleWarning } from './types.js';
+import { elements, type EventQuery, type EventView, type Expr, type Query } from '../../eql/index.js';
+import type { EpochUnit, ShapeName } from '../../normalize/index.js';
+import { getField, parseDate } from '../../normalize/index.js';
+import type { InputCoverage, RuleWarning } from '../types.js';
 import { UnseenFields } from './unseen.js';
 
 /** The filters of the steps a query must match (an event query's one; not missing events). */

@@ -1,15 +1,15 @@
-import { compileWildcard, type CompiledQuery, type DateValue, type EventView, type FieldValue } from '../eql/index.js';
-import { readItems, textHash, type ByteRange, type InputSource } from '../input/index.js';
-import { dateFormatParser, Normalizer, parseDate, type EpochUnit } from '../normalize/index.js';
-import { coverageFields, UnitTally, type UnitCoverage } from './coverage.js';
+import { compileWildcard, type CompiledQuery, type DateValue, type EventView, type FieldValue } from '../../eql/index.js';
+import { readItems, textHash, type ByteRange, type InputSource } from '../../input/index.js';
+import { dateFormatParser, Normalizer, parseDate, type EpochUnit } from '../../normalize/index.js';
+import { coverageFields, UnitTally, type UnitCoverage } from '../reports/coverage.js';
 import { oneLine, parseItem } from './documents.js';
-import { FieldPresence, type FieldReport } from './fields.js';
-import { buildPrefilter, type Prefilter } from './prefilter.js';
-import { RuleIndex } from './rule-index.js';
-import { hitOf, type Hit } from './runner.js';
-import { emptyTally, type EventTally } from './tally.js';
-import type { TimelineEvent } from './timeline.js';
-import type { InputProblem } from './types.js';
+import { FieldPresence, type FieldReport } from '../reports/fields.js';
+import { buildPrefilter, type Prefilter } from '../filter/prefilter.js';
+import { RuleIndex } from '../filter/rule-index.js';
+import { hitOf, type Hit } from '../run/runner.js';
+import { emptyTally, type EventTally } from '../reports/tally.js';
+import type { TimelineEvent } from '../order/timeline.js';
+import type { InputProblem } from '../types.js';
 
 /** An event that satisfies some step of some query: the event, and per such query (by index) its Hit. */
 export interface Candidate {

@@ -1,7 +1,7 @@
-import type { CompiledQuery, FieldValue } from '../eql/index.js';
+import type { CompiledQuery, FieldValue } from '../../eql/index.js';
 import { ResultOut } from './results.js';
 import type { Hit, QueryResult, QueryRunner } from './runner.js';
-import { comparePosition, compareValues, type TimelineEvent } from './timeline.js';
+import { comparePosition, compareValues, type TimelineEvent } from '../order/timeline.js';
 
 interface Group {
   keys: FieldValue[];

@@ -2,9 +2,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
-import type { ByteSpan } from '../input/index.js';
-import type { Candidate } from './collect.js';
-import { whenInterrupted } from './interrupt.js';
+import type { ByteSpan } from '../../input/index.js';
+import type { Candidate } from '../collect/collect.js';
+import { whenInterrupted } from '../interrupt.js';
 import { compareEvents, type TimelineEvent, type TimelinePlace } from './timeline.js';
 
 /** Default memory for candidates waiting to be ordered, before they spill to temporary files. */

@@ -1,6 +1,6 @@
-import type { CompiledQuery } from '../eql/index.js';
-import type { LineFilter, LineTags } from '../input/index.js';
-import { MAPPED_KEYS } from '../normalize/index.js';
+import type { CompiledQuery } from '../../eql/index.js';
+import type { LineFilter, LineTags } from '../../input/index.js';
+import { MAPPED_KEYS } from '../../normalize/index.js';
 import { Automaton } from './automaton.js';
 import { queryRequirements } from './literals.js';
 

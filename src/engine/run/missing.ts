@@ -1,5 +1,5 @@
-import type { CompiledQuery, CompiledStep } from '../eql/index.js';
-import { compareEvents, type TimelineEvent } from './timeline.js';
+import type { CompiledQuery, CompiledStep } from '../../eql/index.js';
+import { compareEvents, type TimelineEvent } from '../order/timeline.js';
 
 /** One stage of a sequence after `runs` expansion: a positive query or a missing event `![...]`. */
 export type Slot = { kind: 'positive' } | { kind: 'missing'; step: CompiledStep; bit: number };

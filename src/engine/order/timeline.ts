@@ -1,5 +1,5 @@
-import type { FieldValue } from '../eql/index.js';
-import type { ByteSpan } from '../input/index.js';
+import type { FieldValue } from '../../eql/index.js';
+import type { ByteSpan } from '../../input/index.js';
 
 /**
  * An event placed on the timeline: when, where it came from, and its text. Compact on

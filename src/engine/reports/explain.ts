@@ -1,12 +1,12 @@
 import path from 'node:path';
-import { createExplainer, nodeText, type CompiledQuery, type CompiledStep, type CompileOptions, type ConditionFailure, type EventView } from '../eql/index.js';
-import type { InputSource } from '../input/index.js';
-import { formatTimestamp } from '../normalize/index.js';
-import type { Hit } from './runner.js';
-import { scan } from './scan.js';
-import { keyText, keyTuples, SequenceRunner } from './sequence.js';
-import { compareEvents, type TimelineEvent } from './timeline.js';
-import type { Alert, ScanSummary } from './types.js';
+import { createExplainer, nodeText, type CompiledQuery, type CompiledStep, type CompileOptions, type ConditionFailure, type EventView } from '../../eql/index.js';
+import type { InputSource } from '../../input/index.js';
+import { formatTimestamp } from '../../normalize/index.js';
+import type { Hit } from '../run/runner.js';
+import { scan } from '../scan.js';
+import { keyText, keyTuples, SequenceRunner } from '../run/sequence.js';
+import { compareEvents, type TimelineEvent } from '../order/timeline.js';
+import type { Alert, ScanSummary } from '../types.js';
 
 /** An event by its provenance. */
 export interface EventRef {

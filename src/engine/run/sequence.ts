@@ -1,8 +1,8 @@
-import { elements, type CompiledQuery, type FieldValue } from '../eql/index.js';
-import { formatTimestamp } from '../normalize/index.js';
+import { elements, type CompiledQuery, type FieldValue } from '../../eql/index.js';
+import { formatTimestamp } from '../../normalize/index.js';
 import { MissingEvents, type Candidate } from './missing.js';
 import type { Hit, QueryResult, QueryRunner } from './runner.js';
-import { compareEvents, type TimelineEvent } from './timeline.js';
+import { compareEvents, type TimelineEvent } from '../order/timeline.js';
 import { ResultOut } from './results.js';
 
 interface Stage {

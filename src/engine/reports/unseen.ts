@@ -1,4 +1,4 @@
-import type { EventView } from '../eql/index.js';
+import type { EventView } from '../../eql/index.js';
 
 /**
  * Watched fields no event has held yet. Per event it asks only for those, or, when the event

@@ -1,8 +1,8 @@
 import { parentPort, threadId, workerData } from 'node:worker_threads';
-import { collectUnit, type WorkUnit } from './collect.js';
-import { CandidateOrder } from './order.js';
+import { collectUnit, type WorkUnit } from '../collect/collect.js';
+import { CandidateOrder } from '../order/order.js';
 import { compileAll, type WorkerInit, type WorkerMessage } from './pool.js';
-import type { EventTally } from './tally.js';
+import type { EventTally } from '../reports/tally.js';
 
 /**
  * A worker of the pool (pool.ts): compiles the queries once, then runs the per-line stage
