@@ -1,10 +1,11 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { textHash } from '../src/input/index.js';
+import { recordResults } from './record.js';
 
 /**
  * `npm run bench -- alerts [--alerts N] [--cache DIR] [--no-record]`: memory and time when
@@ -123,25 +124,7 @@ const hashLine = `Evidence hash (textHash) over all ${hash.lines} lines (${mb(si
   `(splitting the text into lines alone: ${(hash.splitMs / 1000).toFixed(2)} s); ${((100 * hash.hashMs) / runs[0]!.cpuMs).toFixed(1)}% of the ndjson run's CPU, where every line is a candidate (the worst case).`;
 process.stdout.write(`${table}\n\njson output: ${mb(jsonBytes)}\n${hashLine}\n`);
 if (!opt['no-record']) {
-  const file = path.join(ROOT, 'bench', 'RESULTS.md');
-  const git = (args: string[]) => { try { return execFileSync('git', args, { cwd: ROOT, encoding: 'utf8' }).trim(); } catch { return '?'; } };
-  const dirty = git(['status', '--porcelain', '--', 'src']) ? ' (with uncommitted changes in src/)' : '';
-  const cpus = os.cpus();
-  const section = [
-    `## ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, commit ${git(['rev-parse', '--short', 'HEAD'])}${dirty}: many alerts`,
-    '',
-    `Machine: ${cpus.length} × ${cpus[0]?.model ?? '?'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GB, ${os.platform()} ${os.release()}, Node ${process.version}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}.`,
-    `Command: \`npm run bench -- alerts --alerts ${N}\`: ${N} one-line process events (${mb(size)}), an alert per line.`,
-    '',
-    table,
-    '',
-    `json output: ${mb(jsonBytes)}.`,
-    hashLine,
-    '',
-  ].join('\n');
-  const intro = '# Benchmark results\n\nNewest first; written by `npm run bench` (see bench/README.md).\n';
-  const old = fs.existsSync(file) ? fs.readFileSync(file, 'utf8').replace(intro, '') : '';
-  fs.writeFileSync(file, `${intro}\n${section}${old ? '\n' + old.trimStart() : ''}`);
-  process.stderr.write('bench alerts: recorded in bench/RESULTS.md\n');
+  recordResults(ROOT, 'many alerts', `\`npm run bench -- alerts --alerts ${N}\`: ${N} one-line process events (${mb(size)}), an alert per line.`,
+    [table, '', `json output: ${mb(jsonBytes)}.`, hashLine].join('\n'));
 }
 if (runs.some((r) => r.code !== 1 || !(r.alerts >= N))) process.exitCode = 1;

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
@@ -44,7 +45,7 @@ const FLAGS: Record<Exclude<Variant, 'split16'>, string[]> = {
  * still sorted.
  */
 export function makeCorpus(spec: CorpusSpec, variant: Variant): Corpus {
-  const stem = path.join(spec.cacheDir, `${spec.seed}-${spec.events}-${spec.hosts}`);
+  const stem = path.join(spec.cacheDir, `${generatorVersion(spec.generator)}-${spec.seed}-${spec.events}-${spec.hosts}`);
   if (variant === 'split16') return split16(makeCorpus(spec, 'sorted'), `${stem}-split16`);
   const file = `${stem}-${variant}${variant === 'shuffled' ? spec.shuffleWindow : ''}.ndjson${variant === 'gzip' ? '.gz' : ''}`;
   if (!fs.existsSync(`${file}.truth.json`)) {
@@ -55,6 +56,15 @@ export function makeCorpus(spec: CorpusSpec, variant: Variant): Corpus {
   }
   const truth = JSON.parse(fs.readFileSync(`${file}.truth.json`, 'utf8')) as Truth & { output: { uncompressed_bytes: number; events: number } };
   return { variant, files: [file], bytes: truth.output.uncompressed_bytes, events: truth.output.events, truth };
+}
+
+/**
+ * The generator's version as the cache knows it: a hash of its text, so a changed generator
+ * never reuses a corpus an older one wrote (it declares no version of its own that changes
+ * with its output).
+ */
+export function generatorVersion(generator: string): string {
+  return `gen${createHash('sha256').update(fs.readFileSync(generator)).digest('hex').slice(0, 12)}`;
 }
 
 /** A corpus given by path: scanned as it is, with `<path>.truth.json` when present. */

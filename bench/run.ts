@@ -4,9 +4,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { givenCorpus, makeCorpus, VARIANTS, type Corpus, type Truth, type Variant } from './corpus.js';
+import { generatorVersion, givenCorpus, makeCorpus, VARIANTS, type Corpus, type Truth, type Variant } from './corpus.js';
 import { makeEvtxCorpus } from './evtx-corpus.js';
 import { measureNode, median, type Measurement } from './measure.js';
+import { commitLabel, recordResults } from './record.js';
 
 /**
  * `npm run bench`: the parse-every-line baseline against `lolhunt scan`, run alternately
@@ -37,7 +38,7 @@ const { values: opt } = parseArgs({
     suites: { type: 'string', default: 'builtin,elastic,sigma,evtx' },
     'evtx-records': { type: 'string', default: '100000' },
     'evtx-samples': { type: 'string', default: path.resolve(ROOT, '..', 'shared', 'realdata', 'evtx-attack-samples') },
-    'elastic-rules': { type: 'string', default: process.env.LOLHUNT_ELASTIC_RULES ?? path.resolve(ROOT, '..', '..', 'ext', 'detection-rules', 'rules') },
+    'elastic-rules': { type: 'string', default: process.env.LOLHUNT_ELASTIC_RULES ?? path.resolve(ROOT, '..', 'shared', 'detection-rules', 'rules') },
     'sigma-rules': { type: 'string', default: process.env.LOLHUNT_SIGMA_RULES ?? path.resolve(ROOT, '..', 'shared', 'sigma', 'rules', 'windows') },
     generator: { type: 'string', default: process.env.LOLHUNT_GEN_TELEMETRY ?? path.resolve(ROOT, '..', 'shared', 'tools', 'gen-telemetry.mjs') },
     cache: { type: 'string', default: path.join(os.tmpdir(), 'lolhunt-bench') },
@@ -60,6 +61,8 @@ interface Mode {
 const scanHelp = execFileSync(process.execPath, [BIN, 'scan', '--help'], { encoding: 'utf8' });
 const threaded = scanHelp.includes('--threads');
 /** The threaded row uses every core (at least 2, so it always measures the pool). */
+/** The commit every figure of this run is measured at. */
+const COMMIT = commitLabel(ROOT);
 const CORES = Math.max(2, os.availableParallelism());
 const scanArgs = (files: string[], rules: string[], extra: string[]) => [BIN, 'scan', ...files, ...rules, '--format', 'ndjson', '-q', ...extra];
 const MODES: Mode[] = [
@@ -219,23 +222,23 @@ async function benchEvtx(): Promise<string> {
     }
   }
   const lines = [
-    '| .evtx corpus | run | wall (median, min–max) | records/s | peak RSS | CPU s (median) | records/s by CPU |',
-    '|---|---|---|---|---|---|---|',
+    '| .evtx corpus | run | wall (median, min–max) | records/s | peak RSS | CPU s (median) | records/s by CPU | commit |',
+    '|---|---|---|---|---|---|---|---|',
   ];
   for (const row of evtxRows) {
     const walls = row.runs.map((m) => m.wallMs);
     const wall = median(walls);
     const cpu = median(row.runs.map((m) => m.cpuMs ?? NaN));
     const rss = Math.max(...row.runs.map((m) => m.peakRss ?? NaN));
-    lines.push(`| EVTX-ATTACK-SAMPLES chunks ×${corpus.copies}, ${corpus.records} records, ${(corpus.bytes / 1e6).toFixed(0)} MB | ${row.name} | ${(wall / 1000).toFixed(2)} s (${(Math.min(...walls) / 1000).toFixed(2)}–${(Math.max(...walls) / 1000).toFixed(2)}) | ${Math.round(corpus.records / (wall / 1000))} | ${Number.isNaN(rss) ? 'n/a' : `${(rss / 2 ** 20).toFixed(0)} MB`} | ${Number.isNaN(cpu) ? 'n/a' : (cpu / 1000).toFixed(2)} | ${Number.isNaN(cpu) ? 'n/a' : Math.round(corpus.records / (cpu / 1000))} |`);
+    lines.push(`| EVTX-ATTACK-SAMPLES chunks ×${corpus.copies}, ${corpus.records} records, ${(corpus.bytes / 1e6).toFixed(0)} MB | ${row.name} | ${(wall / 1000).toFixed(2)} s (${(Math.min(...walls) / 1000).toFixed(2)}–${(Math.max(...walls) / 1000).toFixed(2)}) | ${Math.round(corpus.records / (wall / 1000))} | ${Number.isNaN(rss) ? 'n/a' : `${(rss / 2 ** 20).toFixed(0)} MB`} | ${Number.isNaN(cpu) ? 'n/a' : (cpu / 1000).toFixed(2)} | ${Number.isNaN(cpu) ? 'n/a' : Math.round(corpus.records / (cpu / 1000))} | ${COMMIT} |`);
   }
   return lines.join('\n');
 }
 
 function render(all: Row[]): string {
   const lines = [
-    '| rules | corpus | run | wall (median, min–max) | MB/s | events/s | peak RSS | × baseline | CPU s (median) | × baseline, CPU |',
-    '|---|---|---|---|---|---|---|---|---|---|',
+    '| rules | corpus | run | wall (median, min–max) | MB/s | events/s | peak RSS | × baseline | CPU s (median) | × baseline, CPU | commit |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const row of all) {
     const walls = row.runs.map((m) => m.wallMs);
@@ -245,25 +248,11 @@ function render(all: Row[]): string {
     const rss = row.runs.map((m) => m.peakRss ?? NaN);
     const cpu = median(row.runs.map((m) => m.cpuMs ?? NaN));
     const cpuRatio = median(base.runs.map((m) => m.cpuMs ?? NaN)) / cpu;
-    lines.push(`| ${row.suite.name} | ${row.corpus.variant}, ${row.corpus.events} ev, ${(row.corpus.bytes / 1e6).toFixed(0)} MB | ${row.mode.name} | ${(wall / 1000).toFixed(2)} s (${(Math.min(...walls) / 1000).toFixed(2)}–${(Math.max(...walls) / 1000).toFixed(2)}) | ${(row.corpus.bytes / 1e6 / (wall / 1000)).toFixed(0)} | ${Math.round(row.corpus.events / (wall / 1000))} | ${Number.isNaN(Math.max(...rss)) ? 'n/a' : `${(Math.max(...rss) / 2 ** 20).toFixed(0)} MB`} | ${ratio.toFixed(2)}× | ${Number.isNaN(cpu) ? 'n/a' : (cpu / 1000).toFixed(2)} | ${Number.isNaN(cpuRatio) ? 'n/a' : `${cpuRatio.toFixed(2)}×`} |`);
+    lines.push(`| ${row.suite.name} | ${row.corpus.variant}, ${row.corpus.events} ev, ${(row.corpus.bytes / 1e6).toFixed(0)} MB | ${row.mode.name} | ${(wall / 1000).toFixed(2)} s (${(Math.min(...walls) / 1000).toFixed(2)}–${(Math.max(...walls) / 1000).toFixed(2)}) | ${(row.corpus.bytes / 1e6 / (wall / 1000)).toFixed(0)} | ${Math.round(row.corpus.events / (wall / 1000))} | ${Number.isNaN(Math.max(...rss)) ? 'n/a' : `${(Math.max(...rss) / 2 ** 20).toFixed(0)} MB`} | ${ratio.toFixed(2)}× | ${Number.isNaN(cpu) ? 'n/a' : (cpu / 1000).toFixed(2)} | ${Number.isNaN(cpuRatio) ? 'n/a' : `${cpuRatio.toFixed(2)}×`} | ${COMMIT} |`);
   }
   return lines.join('\n');
 }
 
 function record(table: string): void {
-  const file = path.join(ROOT, 'bench', 'RESULTS.md');
-  const git = (args: string[]) => { try { return execFileSync('git', args, { cwd: ROOT, encoding: 'utf8' }).trim(); } catch { return '?'; } };
-  const dirty = git(['status', '--porcelain', '--', 'src']) ? ' (with uncommitted changes in src/)' : '';
-  const cpus = os.cpus();
-  const header = [
-    `## ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, commit ${git(['rev-parse', '--short', 'HEAD'])}${dirty}`,
-    '',
-    `Machine: ${cpus.length} × ${cpus[0]?.model ?? '?'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GB, ${os.platform()} ${os.release()}, Node ${process.version}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}.`,
-    `Command: \`npm run bench -- ${process.argv.slice(2).join(' ')}\` (seed ${opt.seed}, ${runs} runs each, alternating).`,
-    '',
-  ].join('\n');
-  const intro = '# Benchmark results\n\nNewest first; written by `npm run bench` (see bench/README.md).\n';
-  const old = fs.existsSync(file) ? fs.readFileSync(file, 'utf8').replace(intro, '') : '';
-  fs.writeFileSync(file, `${intro}\n${header}${table}\n${old ? '\n' + old.trimStart() : ''}`);
-  process.stderr.write(`bench: recorded in ${path.relative(process.cwd(), file)}\n`);
+  recordResults(ROOT, '', `\`npm run bench -- ${process.argv.slice(2).join(' ')}\` (seed ${opt.seed}, ${runs} runs each, alternating; corpora by generator ${generatorVersion(opt.generator)}).`, table);
 }

@@ -184,7 +184,7 @@ export async function hunt(
       maxLineBytes: opts.maxLineBytes,
       maxMemory: opts.maxMemory,
       maxPending: opts.maxPending,
-      threads: opts.threads === 'auto' ? autoThreads(discovery.sources) : opts.threads,
+      threads: opts.threads === 'auto' ? autoThreads(discovery.sources, queries.length) : opts.threads,
       compile,
       timestampField: opts.timestampField,
       ...(opts.tiebreakerField === undefined ? {} : { tiebreakerField: opts.tiebreakerField }),

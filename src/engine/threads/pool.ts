@@ -29,18 +29,30 @@ export function compileOptionsOf(p: PortableCompile): CompileOptions {
 }
 
 /**
- * `--threads auto`: one thread below this much input, since a worker needs about a second to
- * start and warm up (bench/RESULTS.md: two threads gain nothing on 347 MB, 1.3× on 693 MB,
- * 1.5× on 2 GB), and each holds its own heap (60–100 MB more peak memory).
+ * `--threads auto`: one thread below this much work (bytes of text × the rule set's weight),
+ * since a worker needs about a second to start, compile the rules and warm up (bench/RESULTS.md:
+ * with the five built-in rules two threads gain nothing on 347 MB, 1.3× on 693 MB, 1.5× on
+ * 2 GB), and each holds its own heap (60–100 MB more peak memory).
  */
-const AUTO_THREADS_BYTES = 512 * 1024 * 1024;
+const AUTO_THREADS_WORK = 512 * 1024 * 1024;
 /** `--threads auto` uses at most this many threads, bounding the memory they add. */
 const AUTO_THREADS_MAX = 4;
+/**
+ * Queries that double the per-byte cost of a scan: Elastic's 1,011 rules cost ~10× the five
+ * built-in ones per byte by CPU (bench/RESULTS.md, 2026-11-29), ~1 + 1,011/110.
+ */
+const QUERIES_PER_WEIGHT = 110;
 
-/** The thread count `--threads auto` picks for these sources (stdin counts as small, gzip by its text). */
-export function autoThreads(sources: InputSource[]): number {
+/** How much a byte costs with this many queries, relative to a handful of rules. */
+export const ruleSetWeight = (queries: number): number => 1 + queries / QUERIES_PER_WEIGHT;
+
+/**
+ * The thread count `--threads auto` picks for these sources and this many queries: by work,
+ * the text's bytes (stdin counts as small, gzip by its text) times the rule set's weight.
+ */
+export function autoThreads(sources: InputSource[], queries: number): number {
   const bytes = sources.reduce((sum, s) => sum + textBytes(s), 0);
-  return bytes < AUTO_THREADS_BYTES ? 1 : Math.max(1, Math.min(os.availableParallelism(), AUTO_THREADS_MAX));
+  return bytes * ruleSetWeight(queries) < AUTO_THREADS_WORK ? 1 : Math.max(1, Math.min(os.availableParallelism(), AUTO_THREADS_MAX));
 }
 
 /** A large plain file is read in byte ranges of about this size, so one big export keeps every thread busy. */
