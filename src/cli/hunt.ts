@@ -29,7 +29,7 @@ export interface HuntOptions {
   maxMemory: number;
   /** Join keys with open partial sequences kept per rule (`--max-pending`). */
   maxPending: number;
-  /** Worker threads, or `auto` (engine/pool.ts autoThreads). */
+  /** Worker threads, or `auto` (engine/threads/pool.ts autoThreads, by work). */
   threads: number | 'auto';
   timestampField: string;
   categoryField: string;

@@ -88,7 +88,7 @@ export function addHuntOptions(cmd: Command): Command {
 /**
  * How queries are compiled for these options: the category field, the field types of
  * --mapping, and the timestamp field compared as a date (unless the mapping says how); in
- * the form worker threads take (engine/pool.ts).
+ * the form worker threads take (engine/threads/pool.ts).
  */
 export function portableCompile(opts: Pick<HuntOptions, 'categoryField' | 'timestampField' | 'mapping'>): PortableCompile {
   const fieldTypes = opts.mapping === undefined ? new Map<string, PortableFieldType>() : readMappingFile(opts.mapping);
