@@ -1,14 +1,11 @@
 import { Command } from 'commander';
 import { discoverInputs } from '../input/index.js';
 import { escapeJsonText, formatProblem, formatProcessTree, processTreeRecord, stringify } from '../output/index.js';
-import { ProcessTrees, readProcesses, type ProcessRef } from '../tree/index.js';
+import { DEFAULT_MAX_PROCESSES, ProcessTrees, readProcesses, type ProcessRef } from '../tree/index.js';
 import { CliError, EXIT, type ExitCode } from './exit-codes.js';
 import { DEFAULT_MAX_LINE_BYTES } from './hunt.js';
 import { positiveInt } from './options.js';
 import { printErr, printOut } from './print.js';
-
-/** Process starts indexed by one tree pass at most (see README, "Process trees"). */
-export const DEFAULT_MAX_PROCESSES = 200_000;
 
 const EXAMPLES = `
 Examples:

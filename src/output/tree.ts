@@ -1,20 +1,29 @@
 import type { EventTally, ProcessInfo, ProcessTree } from '../tree/index.js';
-import { escapeControl } from './escape.js';
+import { clip, escapeControl } from './escape.js';
 
-/** Facts of a process in display order, each escaped (logs are attacker-controlled). */
+/** Facts of a process in display order, as read (each caller escapes them for where they go). */
 export function processFacts(p: ProcessInfo): { name: string; details: string[]; where?: string } {
   const id = p.pid !== undefined ? `pid ${p.pid}` : '';
   const details = [p.entityId ? `entity ${p.entityId}` : '', p.host ? `host ${p.host}` : '', p.user ? `user ${p.user}` : '', p.start ? `started ${p.start}` : ''];
   return {
-    name: escapeControl([p.name || p.executable || '(unnamed)', id && `(${id})`].filter(Boolean).join(' ')),
-    details: details.filter(Boolean).map(escapeControl),
-    ...(p.file === undefined ? {} : { where: escapeControl(`${p.file}:${p.line}`) }),
+    name: [p.name || p.executable || '(unnamed)', id && `(${id})`].filter(Boolean).join(' '),
+    details: details.filter(Boolean),
+    ...(p.file === undefined ? {} : { where: `${p.file}:${p.line}` }),
   };
 }
 
 /** The kinds of events a process had, as `[kind, tally]`, kinds with none left out. */
 export function eventKinds(events: Record<string, EventTally>): [string, EventTally][] {
   return Object.entries(events).filter(([, t]) => t.count > 0);
+}
+
+/** Characters of a command line shown in the terminal (--json has it whole, up to the index's clip). */
+const MAX_SHOWN = 400;
+
+/** A process's one line: name (pid), mark, facts, the start event's file:line; escaped. */
+function summaryLine(p: ProcessInfo, mark = ''): string {
+  const f = processFacts(p);
+  return escapeControl(`${f.name}${mark}${f.details.length ? ` · ${f.details.join(' · ')}` : ''}${f.where ? ` · ${f.where}` : ''}`);
 }
 
 /**
@@ -26,11 +35,10 @@ export function formatProcessTree(tree: ProcessTree): string {
   const out: string[] = [];
   const chain = [...tree.ancestry].reverse();
   const line = (depth: number, p: ProcessInfo, mark = '') => {
-    const f = processFacts(p);
     const pad = depth ? `${'   '.repeat(depth - 1)}└─ ` : '';
     const more = '   '.repeat(depth + 1);
-    out.push(`${pad}${f.name}${mark}${f.details.length ? ` · ${f.details.join(' · ')}` : ''}${f.where ? ` · ${f.where}` : ''}`);
-    if (p.commandLine) out.push(`${more}${escapeControl(p.commandLine)}`);
+    out.push(`${pad}${summaryLine(p, mark)}`);
+    if (p.commandLine) out.push(`${more}${clip(escapeControl(p.commandLine), MAX_SHOWN)}`);
     return more;
   };
   chain.forEach((p, i) => line(i, p));
@@ -43,9 +51,8 @@ export function formatProcessTree(tree: ProcessTree): string {
   }
   tree.children.forEach((c, i) => {
     const last = i === tree.children.length - 1 && !tree.moreChildren;
-    const f = processFacts(c);
-    out.push(`${indent}${last ? '└─' : '├─'} ${f.name}${f.details.length ? ` · ${f.details.join(' · ')}` : ''}${f.where ? ` · ${f.where}` : ''}`);
-    if (c.commandLine) out.push(`${indent}${last ? '   ' : '│  '}${escapeControl(c.commandLine)}`);
+    out.push(`${indent}${last ? '└─' : '├─'} ${summaryLine(c)}`);
+    if (c.commandLine) out.push(`${indent}${last ? '   ' : '│  '}${clip(escapeControl(c.commandLine), MAX_SHOWN)}`);
   });
   if (tree.moreChildren) out.push(`${indent}└─ … ${tree.moreChildren} more children`);
   for (const u of tree.unresolved) out.push(`unresolved: ${escapeControl(u)}`);

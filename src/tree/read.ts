@@ -6,6 +6,12 @@ import { nodeId, pidKey, ProcessIndex } from './process-index.js';
 import { EventTallies, type TimedSample } from './tally.js';
 import type { EventKind, ProcessRef } from './types.js';
 
+/**
+ * Process starts one pass indexes by default: each keeps its ids, times, names, user and a
+ * command line clipped to 2,000 characters, so about 100-200 MB at the cap with long command lines.
+ */
+export const DEFAULT_MAX_PROCESSES = 200_000;
+
 export interface TreeReadOptions {
   maxLineBytes: number;
   normalize: boolean;
