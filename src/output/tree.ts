@@ -49,6 +49,7 @@ export function formatProcessTree(tree: ProcessTree): string {
     for (const e of t.first) out.push(`${indent}  ${escapeControl(`${e.timestamp} ${e.target} ${e.file}:${e.line}`)}`);
     if (t.count > t.first.length) out.push(`${indent}  … ${t.count - t.first.length} more`);
   }
+  if (tree.children.length) out.push(`${indent}children: ${tree.children.length + tree.moreChildren}`);
   tree.children.forEach((c, i) => {
     const last = i === tree.children.length - 1 && !tree.moreChildren;
     out.push(`${indent}${last ? '└─' : '├─'} ${summaryLine(c)}`);

@@ -23,6 +23,9 @@ export class ProcessTrees {
       const parent = index.parentOf(s);
       if ('start' in parent) this.children.get(parent.start)?.push(s);
     }
+    // In start order (the inputs may not be); starts without a time last.
+    const t = (s: StartRecord) => (Number.isNaN(s.ref.at) ? Infinity : s.ref.at);
+    for (const list of this.children.values()) list.sort((a, b) => t(a) - t(b));
   }
 
   /** The tree of `ref`'s process; `seen` is what the asking event says of it (used when its start was not read). */
