@@ -13,7 +13,7 @@ Examples:
   $ lolhunt tree --pid 6012 --host WS-FIN-07 samples/     by pid on a host (its latest start)
   $ lolhunt tree e3-certutil-positive samples/ --json     the tree as in json alert records
 
-The KEY is process.entity_id (Elastic Defend) or Sysmon's ProcessGuid ({...} as in the log).
+The KEY is process.entity_id (Elastic Defend) or Sysmon's ProcessGuid (as the log writes it, any case).
 Exit codes: 0 the process was found, 1 nothing of it is in the inputs, 2 usage error, 3 input problems.`;
 
 export function treeCommand(done: (code: ExitCode) => void): Command {
@@ -35,7 +35,7 @@ export function treeCommand(done: (code: ExitCode) => void): Command {
       const paths = byPid ? [key, ...rest].filter((p): p is string => p !== undefined) : rest;
       if (!byPid && !key) throw new CliError('give the process entity id (or --pid and --host), then the inputs');
       if (!paths.length) throw new CliError('give the inputs to read (files, folders or globs)');
-      const ref: ProcessRef = byPid ? { host: o.host as string, pid: o.pid as number, at: Infinity } : { entityId: key!, host: '', at: Infinity };
+      const ref: ProcessRef = byPid ? { host: o.host as string, pid: o.pid as number, at: Infinity } : { entityId: entityKey(key!), host: '', at: Infinity };
       const { sources, problems } = await discoverInputs(paths);
       for (const p of problems) printErr(`lolhunt: ${formatProblem({ kind: 'file', ...p })}\n`);
       let fileErrors = problems.length;
@@ -53,4 +53,9 @@ export function treeCommand(done: (code: ExitCode) => void): Command {
       if (!found) printErr(`lolhunt: no start or event of this process in ${data.documents} documents read\n`);
       done(fileErrors ? EXIT.INPUT : found ? EXIT.OK : EXIT.MATCHES);
     });
+}
+
+/** A Sysmon GUID as lolhunt's ECS view holds it (lower case, as Elastic's pipeline writes it); any other entity id as given. */
+function entityKey(key: string): string {
+  return /^\{?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\}?$/i.test(key) ? key.toLowerCase() : key;
 }
