@@ -9,9 +9,10 @@ import { printErr, printOut } from './print.js';
 
 const EXAMPLES = `
 Examples:
-  $ lolhunt tree e3-certutil-positive samples/     a process by entity id: its parents, events, children
-  $ lolhunt tree --pid 6012 --host WS-FIN-07 samples/     by pid on a host (its latest start)
-  $ lolhunt tree e3-certutil-positive samples/ --json     the tree as in json alert records
+  $ lolhunt tree e3-certutil-positive samples/                    a process by entity id: parents, events, children
+  $ lolhunt tree t-certutil test/fixtures/process-tree/           a fuller tree (two parents, four kinds of events, two children)
+  $ lolhunt tree --pid 6012 --host WS-FIN-07 samples/             by pid on a host (its latest start)
+  $ lolhunt tree e3-certutil-positive samples/ --json             the tree as json alert records hold it (process_tree)
 
 The KEY is process.entity_id (Elastic Defend) or Sysmon's ProcessGuid (as the log writes it, any case).
 Exit codes: 0 the process was found, 1 nothing of it is in the inputs, 2 usage error, 3 input problems.`;
