@@ -92,10 +92,14 @@ function formatOfFile(file: string): FormatName {
 /** Formats that show process trees; html builds them unless --no-process-trees, json and ndjson with --process-trees. */
 const TREE_FORMATS: readonly FormatName[] = ['html', 'json', 'ndjson'];
 
-function wantsTrees(format: FormatName, opts: HuntOptions): boolean {
-  if (opts.processTrees === undefined) return format === 'html';
+/** Trees need a second read of the inputs: stdin has none, so html goes without them (said) and --process-trees is refused. */
+function wantsTrees(format: FormatName, opts: HuntOptions, sources: InputSource[]): boolean {
   if (opts.processTrees && !TREE_FORMATS.includes(format)) throw new CliError(`--process-trees shows in ${TREE_FORMATS.join(', ')} output, not ${format}`);
-  return opts.processTrees;
+  const wanted = opts.processTrees ?? format === 'html';
+  if (!wanted || !sources.some((s) => s.path === '-')) return wanted;
+  if (opts.processTrees) throw new CliError('--process-trees reads the inputs twice: give files, not stdin');
+  if (!opts.quiet) printErr('lolhunt: no process trees in the report: stdin cannot be read a second time (give files)\n');
+  return false;
 }
 
 /** Terminal width for the table: the terminal's, else $COLUMNS, else the table's default. */
@@ -188,7 +192,7 @@ export async function hunt(
     lookup: ecsLookup(opts.normalize), timeZone: opts.tz, wide: opts.wide, run, spool: fileSpool, pathBase: commonFolder(inputs),
   });
   const filters = scanFilters(opts, discovery.sources);
-  const trees = wantsTrees(format, opts) ? new TreeStage(fileSpool(), {
+  const trees = wantsTrees(format, opts, discovery.sources) ? new TreeStage(fileSpool(), {
     maxLineBytes: opts.maxLineBytes, normalize: opts.normalize, timestampField: opts.timestampField, categoryField: opts.categoryField, maxProcesses: opts.maxProcesses,
   }) : undefined;
   const toWriter = (a: ReportedAlert) => {

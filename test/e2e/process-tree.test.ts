@@ -136,3 +136,15 @@ test('real OTRF zip (flat Sysmon): the InstallUtil alert\'s tree, with its own c
   assert.deepEqual([t.process.events.network!.count, t.process.events.dns!.first[0]!.target], [1, 'WORKSTATION5']);
   assert.match(t.unresolved[0]!, /^ancestry stops at cmd\.exe .*parent not found in the inputs \(entity id \{b34bc01c-0266-5f65-540c-000000000400\}\)$/);
 });
+
+test('stdin cannot be read twice: --process-trees is refused, an html report goes without trees and says so', async () => {
+  const stdin = fs.readFileSync(path.join(ROOT, FIXTURE));
+  const refused = await runCli(['scan', '-', '--process-trees', '--format', 'ndjson'], { stdin });
+  assert.equal(refused.code, 2);
+  assert.match(refused.stderr, /--process-trees reads the inputs twice: give files, not stdin/);
+  const html = await runCli(['scan', '-', '--format', 'html'], { stdin });
+  assert.equal(html.code, 1, html.stderr);
+  assert.match(html.stderr, /no process trees in the report: stdin cannot be read a second time/);
+  assert.doesNotMatch(html.stdout, /Process tree/);
+  assert.match(html.stdout, /certutil\.exe/);
+});
