@@ -6,7 +6,7 @@ import type { ProcessData } from './read.js';
 /** Parents followed at most (a loop in forged ids ends here too). */
 const MAX_DEPTH = 64;
 /** Children listed per process; the rest are counted. */
-export const MAX_CHILDREN = 50;
+const MAX_CHILDREN = 50;
 
 /** The trees of one pass's processes; children are found for all asked-for processes in one walk of the index. */
 export class ProcessTrees {
@@ -72,7 +72,7 @@ function describe(ref: ProcessRef): string {
 }
 
 /** A process as named in a message: its name and pid or entity id. */
-export function label(p: ProcessInfo): string {
+function label(p: ProcessInfo): string {
   const id = p.pid !== undefined ? `pid ${p.pid}` : p.entityId ? `entity id ${p.entityId}` : '';
   return [p.name || p.executable || '(unnamed)', id && `(${id})`].filter(Boolean).join(' ');
 }
