@@ -6,7 +6,7 @@ import { DEFAULT_MAX_LINE_BYTES, discoverInputs, type InputSource } from '../inp
 import { Normalizer } from '../normalize/index.js';
 import {
   createProgress, createWriter, EXTENSIONS, formatInputTrouble, formatProblem, formatSummary, safe, useColor, validTimeZone,
-  type FormatName, FORMATS, type RunInfo,
+  type FormatName, FORMATS, type ReportedAlert, type RunInfo,
 } from '../output/index.js';
 import { builtinRulesDir, SEVERITIES } from '../rules/index.js';
 import { CliError, EXIT, type ExitCode } from './exit-codes.js';
@@ -17,6 +17,7 @@ import { printErr, printPrepared } from './print.js';
 import { noteRead, noteStdin } from './reads.js';
 import { checkOutputTarget, fileSink, isDevice, stdoutSink } from './sinks.js';
 import { fileSpool } from './spool.js';
+import { TreeStage } from './trees.js';
 import { version } from './version.js';
 
 /** Options shared by every command that reads telemetry. */
@@ -53,6 +54,10 @@ export interface HuntOptions {
   verbose: boolean;
   /** Map Windows event-log shapes to ECS (`--no-normalize` turns it off). */
   normalize: boolean;
+  /** Each alert's process tree (a second pass): `--process-trees` / `--no-process-trees`; absent, html only. */
+  processTrees?: boolean;
+  /** Process starts a tree pass indexes at most. */
+  maxProcesses: number;
 }
 
 export const FAIL_ON_CHOICES = [...SEVERITIES, 'none'] as const;
@@ -82,6 +87,19 @@ function formatOfFile(file: string): FormatName {
   if (format) return format;
   const known = Object.keys(EXTENSIONS).join(' ');
   throw new CliError(`cannot tell the format of ${file} from ${ext ? `its extension '${ext}'` : 'its name (no extension)'}: use one of ${known}, or give --format`);
+}
+
+/** Formats that show process trees; html builds them unless --no-process-trees, json and ndjson with --process-trees. */
+const TREE_FORMATS: readonly FormatName[] = ['html', 'json', 'ndjson'];
+
+/** Trees need a second read of the inputs: stdin has none, so html goes without them (said) and --process-trees is refused. */
+function wantsTrees(format: FormatName, opts: HuntOptions, sources: InputSource[]): boolean {
+  if (opts.processTrees && !TREE_FORMATS.includes(format)) throw new CliError(`--process-trees shows in ${TREE_FORMATS.join(', ')} output, not ${format}`);
+  const wanted = opts.processTrees ?? format === 'html';
+  if (!wanted || !sources.some((s) => s.path === '-')) return wanted;
+  if (opts.processTrees) throw new CliError('--process-trees reads the inputs twice: give files, not stdin');
+  if (!opts.quiet) printErr('lolhunt: no process trees in the report: stdin cannot be read a second time (give files)\n');
+  return false;
 }
 
 /** Terminal width for the table: the terminal's, else $COLUMNS, else the table's default. */
@@ -174,6 +192,13 @@ export async function hunt(
     lookup: ecsLookup(opts.normalize), timeZone: opts.tz, wide: opts.wide, run, spool: fileSpool, pathBase: commonFolder(inputs),
   });
   const filters = scanFilters(opts, discovery.sources);
+  const trees = wantsTrees(format, opts, discovery.sources) ? new TreeStage(fileSpool(), {
+    maxLineBytes: opts.maxLineBytes, normalize: opts.normalize, timestampField: opts.timestampField, categoryField: opts.categoryField, maxProcesses: opts.maxProcesses,
+  }) : undefined;
+  const toWriter = (a: ReportedAlert) => {
+    writer.write(a);
+    return sink.stream.writableNeedDrain ? once(sink.stream, 'drain').then(() => {}) : undefined;
+  };
 
   let result: Awaited<ReturnType<typeof scan>>;
   let failing = false;
@@ -195,15 +220,19 @@ export async function hunt(
       skippedFiles: discovery.skipped,
       ...(fields && !opts.quiet ? { watchFields: fields.fields } : {}),
       ...filters.options,
-      // Each alert goes to the writer as soon as it is final, waiting for the sink to drain.
+      // Each alert goes to the writer as soon as it is final, waiting for the sink to drain; or waits for its tree.
       onAlert: (a) => {
         if (!written++) filters.progress?.done();
         if (!failing && fails(a, opts.failOn)) failing = true;
-        writer.write(a);
-        return sink.stream.writableNeedDrain ? once(sink.stream, 'drain').then(() => {}) : undefined;
+        return trees ? trees.hold(a) : toWriter(a);
       },
     });
     filters.progress?.done();
+    if (trees) {
+      const pass = await trees.release(discovery.sources, toWriter);
+      if (pass.dropped) printErr(`lolhunt: process trees: the index was full: ${pass.dropped} process starts past the first ${pass.processes} left out (--max-processes); trees may miss processes\n`);
+      if (opts.verbose && !opts.quiet) printErr(`process trees: ${pass.documents} documents read again in ${(pass.ms / 1000).toFixed(2)}s, ${pass.processes} process starts indexed\n`);
+    }
     await writer.end(result.summary);
     await sink.commit();
   } catch (err) {

@@ -6,6 +6,7 @@ import { printErr } from './print.js';
 import { queryCommand } from './query.js';
 import { rulesCommand } from './rules.js';
 import { scanCommand } from './scan.js';
+import { treeCommand } from './tree.js';
 import { flushStdout, stdoutFailure, watchStdout } from './stdout.js';
 import { version } from './version.js';
 
@@ -22,6 +23,7 @@ export async function main(argv: string[]): Promise<ExitCode> {
   program.addCommand(rulesCommand(done));
   program.addCommand(explainCommand(done));
   program.addCommand(normalizeCommand(done));
+  program.addCommand(treeCommand(done));
   for (const cmd of allCommands(program)) {
     cmd.exitOverride().configureOutput({ writeErr: (s) => printErr(s) });
   }

@@ -4,6 +4,7 @@ import type { CompileOptions } from '../eql/index.js';
 import { readMappingFile } from './mapping.js';
 import { FORMATS } from '../output/index.js';
 import { SEVERITIES, type RuleSelection, type Severity } from '../rules/index.js';
+import { DEFAULT_MAX_PROCESSES } from '../tree/index.js';
 import { DEFAULT_MAX_LINE_BYTES, FAIL_ON_CHOICES, type HuntOptions } from './hunt.js';
 import { parseTimeBound } from './window.js';
 import { PLACEHOLDERS_HELP, PLACEHOLDERS_OPTION } from './sigma-placeholders.js';
@@ -81,6 +82,9 @@ export function addHuntOptions(cmd: Command): Command {
     .option('-q, --quiet', 'no summary or progress on stderr, only errors (exit 3 still names the alert counts)', false)
     .option('-v, --verbose', 'per-input counts and shapes, skipped files and every coverage warning in the summary', false)
     .option('--no-normalize', 'read documents as they are: no mapping of Windows event-log shapes to ECS')
+    .option('--process-trees', "add each alert's process tree (ancestry, children, its events) to json and ndjson: one more pass over the inputs; html reports have them unless --no-process-trees")
+    .option('--no-process-trees', 'html: leave the process trees out (no second pass)')
+    .option('--max-processes <n>', 'process starts a tree pass indexes at most (bounded memory); past it, a warning', positiveInt, DEFAULT_MAX_PROCESSES)
     .option('--color', 'force colours')
     .option('--no-color', 'no colours (NO_COLOR is honoured too)');
 }
@@ -126,6 +130,8 @@ export function huntOptions(o: Record<string, unknown>): HuntOptions {
     quiet: o.quiet === true,
     verbose: o.verbose === true,
     normalize: o.normalize !== false,
+    ...(o.processTrees === undefined ? {} : { processTrees: o.processTrees === true }),
+    maxProcesses: Number(o.maxProcesses),
     ...(o.color === undefined ? {} : { color: o.color === true }),
   };
 }

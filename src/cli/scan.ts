@@ -17,7 +17,8 @@ Examples:
   $ lolhunt scan -r test/fixtures/sigma/ -r rules/ samples/    # Sigma rules (.yml) beside Elastic's TOML
   $ lolhunt scan logs/ --rule '*Certutil*' --min-severity low --host 'WS-*'
   $ lolhunt scan logs/ --from 24h --tz Europe/Berlin       # the last 24h of the export
-  $ lolhunt scan logs/ -o report.html                      # also .csv .json .ndjson .md
+  $ lolhunt scan logs/ -o report.html                      # also .csv .json .ndjson .md; html shows process trees
+  $ lolhunt scan logs/ --process-trees -o alerts.ndjson    # each alert's ancestry, children and events (a second pass)
   $ lolhunt scan logs/ --fail-on high -q                   # CI: exit 1 only on high/critical alerts
 
 Exit codes: 0 no alert at or above --fail-on, 1 alerts at or above --fail-on,

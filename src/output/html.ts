@@ -1,10 +1,12 @@
 import type { Alert, ScanSummary } from '../engine/index.js';
+import type { ProcessInfo, ProcessTree } from '../tree/index.js';
 import { escapeControl } from './escape.js';
 import { alertFacts, bySeverity, firedRules, matchedFields, ruleLabel, techniquesSeen } from './fields.js';
 import { reportWriter, type KeptAlerts } from './record.js';
 import { formatBytes } from './summary.js';
 import { displayTime } from './time.js';
-import type { ResultWriter, Sink, WriterOptions } from './types.js';
+import { eventKinds, processFacts } from './tree.js';
+import type { ReportedAlert, ResultWriter, Sink, WriterOptions } from './types.js';
 
 /** Alerts shown with their events; past this the report lists counts only (it stays openable). */
 const MAX_DETAILED = 1000;
@@ -58,7 +60,7 @@ td,th{border:1px solid #ccc;padding:3px 8px;text-align:left;vertical-align:top}t
 .meta{color:#555}.cards{display:flex;gap:12px;margin:12px 0}.card{border:1px solid #ccc;border-radius:6px;padding:8px 14px}
 .card b{display:block;font-size:22px}.sev{color:#fff;border-radius:3px;padding:0 6px;font-size:12px}
 .alert{border:1px solid #ddd;border-radius:6px;padding:6px 12px;margin:10px 0}.alert h3{margin:4px 0;font-size:15px}
-code{font-size:12px;word-break:break-all}.grid{display:flex;gap:32px;flex-wrap:wrap}svg text{font:11px system-ui,sans-serif}`;
+code{font-size:12px;word-break:break-all}.tree ul{list-style:none;padding-left:18px;margin:2px 0}.tree summary{cursor:pointer}.grid{display:flex;gap:32px;flex-wrap:wrap}svg text{font:11px system-ui,sans-serif}`;
 
 function badge(severity: string): string {
   return `<span class="sev" style="background:${COLOURS[severity] ?? '#555'}">${esc(severity || 'query')}</span>`;
@@ -105,7 +107,7 @@ function render(s: ScanSummary, alerts: KeptAlerts, tally: Tally, opts: WriterOp
   return parts.join('\n');
 }
 
-function alertSection(a: Alert, i: number, opts: WriterOptions): string {
+function alertSection(a: ReportedAlert, i: number, opts: WriterOptions): string {
   const f = alertFacts(a, opts.lookup);
   const rows = a.events.map((e, n) => {
     if (e.missing) return `<tr><td>${n + 1}</td><td colspan="3"><i>missing event (no event of this step occurred)</i></td></tr>`;
@@ -117,7 +119,35 @@ function alertSection(a: Alert, i: number, opts: WriterOptions): string {
     `${f.destination ? ` → ${esc(f.destination)}` : ''}${f.user ? ` · user ${esc(f.user)}` : ''}</p>` +
     (f.commandLine ? `<p class="meta">command line <code>${esc(f.commandLine)}</code></p>` : '') +
     (f.parent ? `<p class="meta">parent <code>${esc(f.parent)}</code></p>` : '') +
-    `<table><tr><th>#</th><th>time</th><th>file:line</th><th>fields the rule reads</th></tr>${rows.join('')}</table></section>`;
+    `<table><tr><th>#</th><th>time</th><th>file:line</th><th>fields the rule reads</th></tr>${rows.join('')}</table>` +
+    `${a.processTree ? processTreeHtml(a.processTree) : ''}</section>`;
+}
+
+/** One process as a summary line: name (pid), the facts, the start event's file:line; its command line below. */
+function processHtml(p: ProcessInfo, mark = ''): string {
+  const f = processFacts(p);
+  return `<summary>${esc(f.name)}${mark}${f.details.length ? ` <span class="meta">· ${f.details.map(esc).join(' · ')}</span>` : ''}` +
+    `${f.where ? ` <code>${esc(f.where)}</code>` : ''}</summary>${p.commandLine ? `<code>${esc(p.commandLine)}</code>` : ''}`;
+}
+
+/**
+ * The alert's process tree, collapsible without script: a `<details>` per process, the root
+ * outermost, down to the alert's process (open), with its events per kind and its children.
+ */
+function processTreeHtml(tree: ProcessTree): string {
+  const events = eventKinds(tree.process.events).map(([kind, t]) =>
+    `<li><details><summary>${esc(kind)} events: ${t.count}</summary><ul>${t.first.map((e) =>
+      `<li>${esc(e.timestamp)} <code>${esc(e.target)}</code> <code>${esc(`${e.file}:${e.line}`)}</code></li>`).join('')}` +
+    `${t.count > t.first.length ? `<li>… ${t.count - t.first.length} more</li>` : ''}</ul></details></li>`);
+  const children = tree.children.map((c) => `<li><details>${processHtml(c)}</details></li>`);
+  if (tree.moreChildren) children.push(`<li>… ${tree.moreChildren} more children</li>`);
+  let html = `<details open class="alert-process">${processHtml(tree.process, ' <b>◀ this alert</b>')}` +
+    `${events.length ? `<ul>${events.join('')}</ul>` : ''}${children.length ? `<p class="meta">children</p><ul>${children.join('')}</ul>` : ''}</details>`;
+  for (const p of tree.ancestry) html = `<details open>${processHtml(p)}<ul><li>${html}</li></ul></details>`;
+  const notes = tree.unresolved.map((u) => `<li>${esc(u)}</li>`).join('');
+  return `<details class="tree"><summary>Process tree (${tree.ancestry.length} parent${tree.ancestry.length === 1 ? '' : 's'}, ` +
+    `${tree.children.length + tree.moreChildren} child${tree.children.length + tree.moreChildren === 1 ? '' : 'ren'})</summary>` +
+    `<ul><li>${html}</li></ul>${notes ? `<p class="meta">unresolved:</p><ul class="meta">${notes}</ul>` : ''}</details>`;
 }
 
 /** Lanes drawn at most; past this the rules with the fewest alerts share one "+N more rules" lane. */

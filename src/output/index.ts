@@ -34,5 +34,6 @@ export { formatJunit } from './junit.js';
 export { createProgress, type Progress } from './progress.js';
 export { formatBytes, formatInputTrouble, formatProblem, formatSummary } from './summary.js';
 export { validTimeZone } from './time.js';
-export type { ResultWriter, RunInfo, WriterOptions } from './types.js';
+export { formatProcessTree, processTreeRecord } from './tree.js';
+export type { ReportedAlert, ResultWriter, RunInfo, WriterOptions } from './types.js';
 export type { Spool } from './record.js';

@@ -1,6 +1,7 @@
 import type { Alert, ScanSummary } from '../engine/index.js';
 import { escapeJsonText, stringify } from './escape.js';
-import type { ResultWriter } from './types.js';
+import { processTreeRecord } from './tree.js';
+import type { ReportedAlert, ResultWriter } from './types.js';
 
 /**
  * Said after `source` when the line's bytes were not valid UTF-8: `source` is then the line
@@ -12,9 +13,10 @@ const INVALID_UTF8 = ',"source_encoding":"invalid-utf8-replaced"';
  * One alert as JSON text, in the documented shape (key order is part of the contract). An
  * event's `source` is its original line, verbatim, so the evidence keeps its exact numbers,
  * duplicate keys and escapes; only elements of JSON-array files are serialised again. A line
- * that was not valid UTF-8 says so (INVALID_UTF8).
+ * that was not valid UTF-8 says so (INVALID_UTF8). `process_tree` follows when the run built
+ * trees (output/tree.ts:processTreeRecord).
  */
-export function alertJson(alert: Alert): string {
+export function alertJson(alert: ReportedAlert): string {
   const fields: string[] = [];
   if (alert.rule) {
     const r = alert.rule;
@@ -25,6 +27,7 @@ export function alertJson(alert: Alert): string {
     ? '{"missing":true}'
     : `{"file":${JSON.stringify(e.file)},"line":${e.line},"@timestamp":${JSON.stringify(e.timestamp)},"source":${e.raw?.trim() ?? stringify(e.source)}${e.invalidUtf8 ? INVALID_UTF8 : ''}}`);
   fields.push(`"events":[${events.join(',')}]`);
+  if (alert.processTree) fields.push(`"process_tree":${stringify(processTreeRecord(alert.processTree))}`);
   return escapeJsonText(`{${fields.join(',')}}`);
 }
 
@@ -38,7 +41,7 @@ export function flushed(out: NodeJS.WritableStream): Promise<void> {
 /** What a report keeps of the alerts: how many there were, and the first `keep` of them. */
 export interface KeptAlerts {
   total: number;
-  first: Alert[];
+  first: ReportedAlert[];
 }
 
 /**

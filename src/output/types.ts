@@ -1,11 +1,15 @@
 import type { Alert, RuleMeta, ScanSummary } from '../engine/index.js';
+import type { ProcessTree } from '../tree/index.js';
 import type { Spool } from './record.js';
 
 /** One output format: results go to `write` as they are final, `end` flushes after the last. */
 export interface ResultWriter {
-  write(alert: Alert): void;
+  write(alert: ReportedAlert): void;
   end(summary: ScanSummary): Promise<void>;
 }
+
+/** An alert as writers get it: with its process tree when the run built trees (html, --process-trees). */
+export type ReportedAlert = Alert & { processTree?: ProcessTree };
 
 /** What a report says about the run besides the alerts. */
 export interface RunInfo {

@@ -36,7 +36,7 @@ function readmeExamples(): { source: string; command: string }[] {
 
 async function helpExamples(): Promise<{ source: string; command: string }[]> {
   const out: { source: string; command: string }[] = [];
-  for (const args of [['scan'], ['query'], ['rules'], ['rules', 'list'], ['rules', 'show'], ['rules', 'validate'], ['rules', 'test'], ['rules', 'lint'], ['explain'], ['normalize'], []]) {
+  for (const args of [['scan'], ['query'], ['rules'], ['rules', 'list'], ['rules', 'show'], ['rules', 'validate'], ['rules', 'test'], ['rules', 'lint'], ['explain'], ['normalize'], ['tree'], []]) {
     const run = await runCli([...args, '--help']);
     for (const m of run.stdout.matchAll(/^\s+\$ (.*)$/gm)) out.push({ source: `lolhunt ${args.join(' ')} --help`, command: splitDescription(m[1]!).trim() });
   }

@@ -5,11 +5,12 @@ import { test } from 'node:test';
 import { helpExamples } from '../helpers/examples.js';
 import { ROOT, runCli } from '../helpers/run-cli.js';
 
-// Every example in the --help of the rule-author commands runs as written, from the repository root.
+// Every example in the --help of the rule-author commands and of `tree` runs as written, from the repository root.
 const COMMANDS: { help: string[]; exits: number[] }[] = [
   { help: ['rules', 'test', '--help'], exits: [0] },
   { help: ['rules', 'lint', '--help'], exits: [0] },
   { help: ['explain', '--help'], exits: [0] },
+  { help: ['tree', '--help'], exits: [0] },
 ];
 
 for (const { help, exits } of COMMANDS) {

@@ -12,8 +12,9 @@ const ALLOWED: Record<string, { value: string[]; typeOnly: string[] }> = {
   normalize: { value: [], typeOnly: ['eql'] },
   rules: { value: ['eql'], typeOnly: [] },
   engine: { value: ['eql', 'input', 'normalize', 'rules'], typeOnly: [] },
-  output: { value: [], typeOnly: ['engine'] },
-  cli: { value: ['eql', 'input', 'normalize', 'rules', 'engine', 'output'], typeOnly: [] },
+  tree: { value: ['eql', 'input', 'normalize', 'engine'], typeOnly: [] },
+  output: { value: [], typeOnly: ['engine', 'tree'] },
+  cli: { value: ['eql', 'input', 'normalize', 'rules', 'engine', 'tree', 'output'], typeOnly: [] },
 };
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../');
