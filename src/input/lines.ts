@@ -193,6 +193,9 @@ function looksLikeObject(buf: Uint8Array, s: number, e: number): boolean {
 }
 
 function isBlank(buf: Buffer): boolean {
-  for (const c of buf) if (c !== 0x20 && c !== 0x09 && c !== CR) return false;
+  for (let i = 0; i < buf.length; i++) {
+    const c = buf[i]!; // hot (each line): i < buf.length
+    if (c !== 0x20 && c !== 0x09 && c !== CR) return false;
+  }
   return true;
 }

@@ -1,12 +1,12 @@
+/** A trie node: its number (its row in the transition table), children by byte class, the patterns it ends (its own, then its failure node's), the longest proper suffix that is also in the trie (null at the root). */
+interface TrieNode { id: number; children: Map<number, TrieNode>; out: number[]; fail: TrieNode | null }
+
 /**
  * Multi-literal search over bytes, ASCII-case-insensitive (Aho–Corasick compiled to a DFA over
  * byte classes): one pass over a whole buffer finds every occurrence of every pattern.
  * Bytes that occur in no pattern share class 0, which leads back to the root, so a newline
  * always resets the search and matches never span lines.
  */
-/** A trie node: its number (its row in the transition table), children by byte class, the patterns it ends (its own, then its failure node's), the longest proper suffix that is also in the trie (null at the root). */
-interface TrieNode { id: number; children: Map<number, TrieNode>; out: number[]; fail: TrieNode | null }
-
 export class Automaton {
   private readonly classes = new Uint8Array(256);
   private readonly shift: number;
