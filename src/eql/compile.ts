@@ -185,7 +185,7 @@ function compileConjunction(e: A.Expr, ctx: Context, shared?: Map<string, Predic
     parts.push(pred);
   }
   if (parts.length === 0) return () => true;
-  if (parts.length === 1) return parts[0]!;
+  if (parts.length === 1 && parts[0] !== undefined) return parts[0];
   return (ev) => {
     for (const p of parts) if (!p(ev)) return false;
     return true;
@@ -196,8 +196,7 @@ function compileConjunction(e: A.Expr, ctx: Context, shared?: Map<string, Predic
 function conjuncts(e: A.Expr): A.Expr[] {
   const out: A.Expr[] = [];
   const stack: A.Expr[] = [e];
-  while (stack.length) {
-    const x = stack.pop()!;
+  for (let x = stack.pop(); x !== undefined; x = stack.pop()) {
     if (x.type === 'Logical' && x.op === 'and') stack.push(x.right, x.left);
     else out.push(x);
   }

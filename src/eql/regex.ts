@@ -97,7 +97,7 @@ class LuceneParser {
   }
 
   private more(): boolean { return this.pos < this.src.length; }
-  private peekChar(): string | undefined { return this.more() ? String.fromCodePoint(this.src.codePointAt(this.pos)!) : undefined; }
+  private peekChar(): string | undefined { const cp = this.src.codePointAt(this.pos); return cp === undefined ? undefined : String.fromCodePoint(cp); }
   private peek(chars: string): boolean { const c = this.peekChar(); return c !== undefined && chars.includes(c); }
   private match(c: string): boolean {
     if (this.peekChar() !== c) return false;
@@ -105,8 +105,8 @@ class LuceneParser {
     return true;
   }
   private next(): number {
-    if (!this.more()) this.fail('unexpected end of pattern');
-    const cp = this.src.codePointAt(this.pos)!;
+    const cp = this.src.codePointAt(this.pos);
+    if (cp === undefined) this.fail('unexpected end of pattern');
     this.pos += cp > 0xffff ? 2 : 1;
     return cp;
   }
@@ -114,7 +114,7 @@ class LuceneParser {
   private union(): string {
     const alternatives = [this.concat()];
     while (this.match('|')) alternatives.push(this.concat());
-    return alternatives.length === 1 ? alternatives[0]! : `(?:${alternatives.join('|')})`;
+    return alternatives.length === 1 && alternatives[0] !== undefined ? alternatives[0] : `(?:${alternatives.join('|')})`;
   }
 
   /** The first element is taken whatever it is (`|a` is the string "|a"), as Lucene does. */
@@ -175,9 +175,10 @@ class LuceneParser {
   private predefined(): string | null {
     if (this.peekChar() !== '\\') return null;
     const c = this.src[this.pos + 1];
-    if (c !== undefined && c in PREDEFINED) {
+    const named = c === undefined ? undefined : PREDEFINED[c];
+    if (named !== undefined) {
       this.pos += 2;
-      return PREDEFINED[c]!;
+      return named;
     }
     if (c !== undefined && BAD_ESCAPE.test(c)) this.fail(`invalid escape \\${c} (Lucene escapes only \\d \\D \\s \\S \\w \\W and non-letters)`);
     return null;

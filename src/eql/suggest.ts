@@ -1,21 +1,23 @@
 /** Edit distance with adjacent transpositions counted as one edit (`nmae` → `name` is 1). */
 export function editDistance(a: string, b: string): number {
   const rows: number[][] = [];
+  // Only cells already filled are read (rows above, cells to the left): the Infinity never shows.
+  const cell = (i: number, j: number): number => rows[i]?.[j] ?? Infinity;
   for (let i = 0; i <= a.length; i++) {
     const row: number[] = [i];
+    rows.push(row);
     for (let j = 1; j <= b.length; j++) {
       if (i === 0) {
         row.push(j);
         continue;
       }
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let d = Math.min(rows[i - 1]![j]! + 1, row[j - 1]! + 1, rows[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, rows[i - 2]![j - 2]! + 1);
+      let d = Math.min(cell(i - 1, j) + 1, cell(i, j - 1) + 1, cell(i - 1, j - 1) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, cell(i - 2, j - 2) + 1);
       row.push(d);
     }
-    rows.push(row);
   }
-  return rows[a.length]![b.length]!;
+  return cell(a.length, b.length);
 }
 
 /**

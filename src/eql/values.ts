@@ -34,23 +34,16 @@ export function elements(v: FieldValue | undefined): FieldValue[] {
   if (!Array.isArray(v)) return [v];
   const out: FieldValue[] = [];
   // Iterative: event data can nest arrays deeper than the call stack.
-  const stack: FieldValue[][] = [v];
-  const index: number[] = [0];
-  while (stack.length) {
-    const top = stack.length - 1;
-    const arr = stack[top]!;
-    const i = index[top]!;
-    if (i === arr.length) {
+  const stack: { arr: FieldValue[]; i: number }[] = [{ arr: v, i: 0 }];
+  for (let top = stack.at(-1); top !== undefined; top = stack.at(-1)) {
+    if (top.i === top.arr.length) {
       stack.pop();
-      index.pop();
       continue;
     }
-    index[top] = i + 1;
-    const x = arr[i]!;
+    const x = top.arr[top.i++];
     if (Array.isArray(x)) {
-      stack.push(x);
-      index.push(0);
-    } else if (x !== null) {
+      stack.push({ arr: x, i: 0 });
+    } else if (x !== null && x !== undefined) {
       out.push(x);
     }
   }

@@ -64,7 +64,7 @@ export function nodeText(source: string, node: { start: number; end: number }, m
   let depth = 0;
   let quote: string | null = null;
   for (let i = 0; i < raw.length; i++) {
-    const ch = raw[i]!;
+    const ch = raw.charAt(i);
     if (quote) {
       if (ch === '\\') i++;
       else if (ch === quote) quote = null;

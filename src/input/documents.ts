@@ -36,13 +36,13 @@ export function detectContainer(head: Buffer): Container {
   if (text.startsWith('[')) return 'array';
   if (SEARCH_RESPONSE.test(text)) return 'search';
   if (ARCHIVE_RECORD.test(text)) return 'archive';
-  const lines = text.split('\n', 2);
-  const first = lines[0]!.trim();
+  const [firstLine = '', second] = text.split('\n', 2);
+  const first = firstLine.trim();
   if (RECORD_HEADER.test(first)) return 'documents';
   // A pretty-printer opens a document alone on the first line (`{`), or ends the first line
   // inside it (`{"a": 1,`). Anything else, a broken first line included, is NDJSON; so is
   // a first line cut off by the end of the window (a long line).
-  if (lines.length > 1 && (first === '{' || (first.startsWith('{') && /[,{[]$/.test(first) && !parses(first)))) return 'documents';
+  if (second !== undefined && (first === '{' || (first.startsWith('{') && /[,{[]$/.test(first) && !parses(first)))) return 'documents';
   return 'lines';
 }
 
@@ -102,6 +102,7 @@ export class DocumentSplitter {
     const n = chunk.length;
     let from = i;
     let line = this.line;
+    // Hot: every byte of the input passes here, and i < n = chunk.length at each read.
     for (; i < n; i++) {
       let c = chunk[i]!;
       if (this.inString) {
@@ -127,7 +128,7 @@ export class DocumentSplitter {
       }
       if (c === NL) {
         line++;
-        if (this.stray) this.endStray(out);
+        if (this.stray) this.endStray(this.stray, out);
         continue;
       }
       if (this.stray) {
@@ -176,7 +177,7 @@ export class DocumentSplitter {
   }
 
   end(out: InputItem[]): void {
-    if (this.stray) this.endStray(out);
+    if (this.stray) this.endStray(this.stray, out);
     if (this.capturing || this.stack.length > 0) {
       out.push({ kind: 'bad', line: this.capturing ? this.startLine : this.line, reason: 'unterminated JSON document (the input ends inside it)' });
     }
@@ -203,7 +204,7 @@ export class DocumentSplitter {
     const line = this.startLine;
     if (this.overflow) out.push({ kind: 'bad', line, reason: `document exceeds ${this.maxBytes} bytes (--max-line-bytes)` });
     else {
-      const bytes = this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts, this.bytes);
+      const bytes = this.parts.length === 1 && this.parts[0] !== undefined ? this.parts[0] : Buffer.concat(this.parts, this.bytes);
       const text = bytes.toString('utf8');
       if (this.archive) {
         const item = archiveSource(text, line);
@@ -218,8 +219,8 @@ export class DocumentSplitter {
     this.bytes = 0;
   }
 
-  private endStray(out: InputItem[]): void {
-    const text = Buffer.from(this.stray!).toString('utf8').trim();
+  private endStray(stray: number[], out: InputItem[]): void {
+    const text = Buffer.from(stray).toString('utf8').trim();
     this.stray = null;
     if (RECORD_HEADER.test(text)) return;
     out.push({ kind: 'bad', line: this.strayLine, reason: `not a JSON document: ${JSON.stringify(text.slice(0, 40))}` });

@@ -95,7 +95,7 @@ async function readHeader(input: ByteReader, member: number): Promise<void> {
   if ((await input.fill(10)) < 10) throw new GzipError('truncated gzip header');
   const head = input.take(10);
   if (!isGzip(head) || head[2] !== 8) throw new GzipError(`gzip member ${member}: not a gzip (deflate) header`);
-  const flags = head[3]!;
+  const flags = head.readUInt8(3);
   if (flags & FEXTRA) {
     if ((await input.fill(2)) < 2) throw new GzipError('truncated gzip header');
     const len = input.take(2).readUInt16LE(0);

@@ -45,7 +45,8 @@ export class LineSplitter {
 
   push(chunk: Buffer, out: InputItem[]): void {
     let start = 0;
-    if (this.filter) {
+    const filter = this.filter;
+    if (filter) {
       // A line begun in an earlier chunk (and the first line, for its BOM) is finished alone.
       if (this.partBytes > 0 || this.overflow || this.lineNo === 0) {
         const nl = chunk.indexOf(NEWLINE);
@@ -60,7 +61,7 @@ export class LineSplitter {
       }
       const last = chunk.lastIndexOf(NEWLINE);
       if (last >= start) {
-        this.region(chunk.subarray(start, last + 1), this.pushed + start, out);
+        this.region(filter, chunk.subarray(start, last + 1), this.pushed + start, out);
         start = last + 1;
       }
       this.lineStart = this.pushed + start;
@@ -106,7 +107,7 @@ export class LineSplitter {
       out.push({ kind: 'bad', line, reason: `line exceeds ${this.maxLineBytes} bytes (--max-line-bytes)` });
       return;
     }
-    let buf = this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts, this.partBytes);
+    let buf = this.parts.length === 1 && this.parts[0] !== undefined ? this.parts[0] : Buffer.concat(this.parts, this.partBytes);
     this.parts = [];
     this.partBytes = 0;
     let end = buf.length;
@@ -130,7 +131,7 @@ export class LineSplitter {
   }
 
   /** Whole lines, each ending in a newline, filtered in one go; `offset`: where `chunk` lies in the input. */
-  private region(chunk: Buffer, offset: number, out: InputItem[]): void {
+  private region(filter: LineFilter, chunk: Buffer, offset: number, out: InputItem[]): void {
     let n = 0;
     for (let s = 0; s < chunk.length;) {
       const nl = chunk.indexOf(NEWLINE, s);
@@ -140,10 +141,11 @@ export class LineSplitter {
       s = nl + 1;
     }
     const decisions = this.decisions;
-    this.filter!.select(chunk, this.starts, this.ends, n, decisions);
+    filter.select(chunk, this.starts, this.ends, n, decisions);
     let skipped = 0;
     for (let i = 0; i < n; i++) {
       const line = ++this.lineNo;
+      // Hot: starts and ends hold the n lines just split.
       const s = this.starts[i]!;
       const e = this.ends[i]!;
       if (e - s > this.maxLineBytes) {
@@ -192,7 +194,7 @@ function looksLikeObject(buf: Uint8Array, s: number, e: number): boolean {
 
 function isBlank(buf: Buffer): boolean {
   for (let i = 0; i < buf.length; i++) {
-    const c = buf[i]!;
+    const c = buf[i]!; // hot (each line): i < buf.length
     if (c !== 0x20 && c !== 0x09 && c !== CR) return false;
   }
   return true;

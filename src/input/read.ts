@@ -363,8 +363,9 @@ export async function* readAhead(handle: Pick<fs.promises.FileHandle, 'read'>, f
   };
   try {
     for (let i = 0; i < READS_AHEAD; i++) issue();
-    for (;;) {
-      const { at, read } = pending.shift()!;
+    // Each turn issues the next read before it yields: pending is never empty here.
+    for (let turn = pending.shift(); turn !== undefined; turn = pending.shift()) {
+      const { at, read } = turn;
       const chunk = await read;
       if (chunk.length === 0) return;
       if (chunk.length < READ_CHUNK) {
@@ -473,7 +474,7 @@ async function gatherHead(chunks: AsyncIterator<Buffer>): Promise<{ head: Buffer
   } catch (err) {
     failure = { err };
   }
-  const head = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+  const head = parts.length === 1 && parts[0] !== undefined ? parts[0] : Buffer.concat(parts);
   return { head, chunks: replay(head, failure, chunks) };
 }
 
@@ -515,7 +516,8 @@ const MESSAGES: Record<string, string> = {
 /** A short reason without the path (the caller prints it) or a stack. */
 export function describeError(err: unknown): string {
   const e = err as NodeJS.ErrnoException;
-  if (e?.code && MESSAGES[e.code]) return MESSAGES[e.code]!;
+  const known = e?.code ? MESSAGES[e.code] : undefined;
+  if (known) return known;
   const message = e instanceof Error ? e.message : String(err);
   return message.replace(/,\s*\w+ '.*'$/s, '');
 }

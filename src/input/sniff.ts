@@ -45,8 +45,8 @@ function utf16WithoutBom(w: Buffer): 'utf-16le' | 'utf-16be' | undefined {
   let le = 0;
   let be = 0;
   for (let i = 0; i < pairs; i++) {
-    const a = w[2 * i]!;
-    const b = w[2 * i + 1]!;
+    const a = w[2 * i];
+    const b = w[2 * i + 1];
     if (a !== 0 && b === 0) le++;
     else if (a === 0 && b !== 0) be++;
   }

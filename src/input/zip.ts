@@ -151,14 +151,18 @@ export async function* entryBytes(file: string, entry: ArchiveEntry, onBytes?: (
     });
     inflate?.on('error', (e) => { failed ??= e; });
     /** Waits for a write or the end to be processed, or for the stream to close (destroyed on a bomb, or failed). */
-    const settled = (register: (done: () => void) => void) => new Promise<void>((resolve) => {
+    const settled = (stream: zlib.InflateRaw, register: (done: () => void) => void) => new Promise<void>((resolve) => {
       const done = () => {
-        inflate!.off('close', done);
+        stream.off('close', done);
         resolve();
       };
-      inflate!.once('close', done);
+      stream.once('close', done);
       register(done);
     });
+    /** What zlib has given so far, and what it gives while the caller takes that. */
+    function* drain(): Generator<Buffer> {
+      for (let d = pending.shift(); d !== undefined; d = pending.shift()) yield d;
+    }
     while (at < end) {
       const raw = await readAt(handle, at, Math.min(inflate ? READ_DEFLATED : READ, end - at));
       if (raw.length === 0) throw new Error('zip entry cut short (the archive ends inside it)');
@@ -171,14 +175,14 @@ export async function* entryBytes(file: string, entry: ArchiveEntry, onBytes?: (
         yield raw;
         continue;
       }
-      await settled((done) => inflate.write(raw, () => done()));
+      await settled(inflate, (done) => inflate.write(raw, () => done()));
       if (failed) throw failed;
-      while (pending.length) yield pending.shift()!;
+      yield* drain();
     }
     if (inflate) {
-      await settled((done) => { inflate.once('end', done); inflate.end(); });
+      await settled(inflate, (done) => { inflate.once('end', done); inflate.end(); });
       if (failed) throw failed;
-      while (pending.length) yield pending.shift()!;
+      yield* drain();
     }
     if (produced !== entry.uncompressed) throw new Error(`zip entry gave ${produced} bytes, its directory says ${entry.uncompressed} (damaged archive)`);
     if ((crc >>> 0) !== entry.crc) throw new Error('zip entry: CRC-32 mismatch (damaged archive)');

@@ -30,6 +30,7 @@ function lookup(node: unknown, joins: string[][], i: number): FieldValue | undef
     }
     return out.length ? out.flat() : undefined;
   }
+  // Hot (every field read): i and j stay below the path's part count, the length of joins and of each row.
   const row = joins[i]!;
   const last = row.length - 1;
   // Every split of the remaining path counts (`{"a.b": 1, "a": {"b": 2}}` holds both 1 and
@@ -43,9 +44,10 @@ function lookup(node: unknown, joins: string[][], i: number): FieldValue | undef
     const r = j === last ? (v as FieldValue) : lookup(v, joins, j + 1);
     if (r === undefined) continue;
     if (found === undefined) found = r;
-    else (more ??= []).push(r);
+    else if (more === undefined) more = [found, r];
+    else more.push(r);
   }
-  return more ? [found!, ...more].flat() : found;
+  return more ? more.flat() : found;
 }
 
 /**

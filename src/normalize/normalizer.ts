@@ -121,13 +121,14 @@ export class Normalizer {
       const where = SHAPES[shape];
       const event = code === '' ? undefined : channel?.events[code];
       const merged: FieldRules = { ...WINDOWS_COMMON, ...channel?.common, ...event?.fields };
-      rules = Object.entries(merged).map(([field, sources]) => ({ field, get: compileSources(sources, where) }));
-      const constant = (field: string, value: FieldValue | undefined) => { if (value !== undefined) rules!.push({ field, get: () => value }); };
+      const built: Compiled = Object.entries(merged).map(([field, sources]) => ({ field, get: compileSources(sources, where) }));
+      const constant = (field: string, value: FieldValue | undefined) => { if (value !== undefined) built.push({ field, get: () => value }); };
       constant('event.category', event?.category);
       constant('event.type', event?.type);
       constant('event.action', event?.action);
       constant('event.outcome', event?.outcome);
-      this.compiled.set(key, rules);
+      this.compiled.set(key, built);
+      rules = built;
     }
     return rules;
   }
@@ -243,7 +244,7 @@ function winlogFixes(doc: Record<string, unknown>, ecs: Map<string, FieldValue>)
 }
 
 function first(getters: Getter[]): Getter {
-  if (getters.length === 1) return getters[0]!;
+  if (getters.length === 1 && getters[0] !== undefined) return getters[0];
   return (doc, data) => {
     for (const g of getters) {
       const v = g(doc, data);
@@ -311,9 +312,9 @@ export function ecsDocument(n: Normalized, doc: Record<string, unknown>): Record
   }
   entries.push(...n.view.ecs);
   for (const [path, value] of entries) {
-    const parts = path.split('.');
+    const dot = path.lastIndexOf('.');
     let node = out;
-    for (const part of parts.slice(0, -1)) {
+    for (const part of dot < 0 ? [] : path.slice(0, dot).split('.')) {
       const next = Object.prototype.hasOwnProperty.call(node, part) ? node[part] : undefined;
       let child: Record<string, unknown>;
       if (typeof next !== 'object' || next === null || Array.isArray(next)) child = {};
@@ -323,7 +324,7 @@ export function ecsDocument(n: Normalized, doc: Record<string, unknown>): Record
       define(node, part, child);
       node = child;
     }
-    define(node, parts[parts.length - 1]!, value);
+    define(node, path.slice(dot + 1), value);
   }
   return out;
 }

@@ -42,6 +42,11 @@ function epoch(n: number): ParsedDate {
 }
 
 const DAYS = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** Is `day` (1 or more) a day of `month` in `year`? The caller checked month is a whole 1–12. */
+function inMonth(year: number, month: number, day: number): boolean {
+  return day <= DAYS[month - 1]! && !(month === 2 && day === 29 && !isLeap(year));
+}
 const isLeap = (y: number) => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
 
 /**
@@ -67,7 +72,7 @@ export function parseDate(v: FieldValue | undefined): ParsedDate | null {
   const month = Number(mo);
   const day = Number(d);
   if (month < 1 || month > 12 || day < 1 || Number(h) > 23 || Number(mi) > 59 || Number(sec) > 60) return null;
-  if (day > DAYS[month - 1]! || (month === 2 && day === 29 && !isLeap(year))) return null;
+  if (!inMonth(year, month, day)) return null;
   // Date.UTC maps years 0–99 to 1900–1999; setUTCFullYear does not.
   const date = new Date(0);
   date.setUTCFullYear(year, month - 1, day);
@@ -123,7 +128,7 @@ function canonicalIso(s: string): ParsedDate | null | undefined {
   const sec = digits(s, 17, 2);
   if (Number.isNaN(year + month + day + h + mi + sec)) return undefined;
   if (month < 1 || month > 12 || day < 1 || h > 23 || mi > 59 || sec > 60) return null;
-  if (day > DAYS[month - 1]! || (month === 2 && day === 29 && !isLeap(year))) return null;
+  if (!inMonth(year, month, day)) return null;
   let ms = daysFromCivil(year, month, day) * 86_400_000 + h * 3_600_000 + mi * 60_000 + sec * 1000;
   if (fracLen) ms += Number(`0.${s.slice(20, n - 1)}`) * 1000;
   return { ms, unit: 10 ** (3 - fracLen) };

@@ -29,9 +29,21 @@ function hash(kind: string): Transform {
   };
 }
 
+/** `s` up to the first `sep` (all of it without one). */
+function upTo(s: string, sep: string): string {
+  const i = s.indexOf(sep);
+  return i < 0 ? s : s.slice(0, i);
+}
+
+/** A whole number, from a number or decimal digits (not past the safe integers). */
+function toLong(v: FieldValue): number | undefined {
+  const n = typeof v === 'number' ? v : typeof v === 'string' && /^-?\d+$/.test(v.trim()) ? Number(v) : NaN;
+  return Number.isSafeInteger(n) ? n : undefined;
+}
+
 /** The ECS hive of a registry path's first segment; own keys only (the path comes from the logs: `__proto__` is no hive). */
 function hive(path: string): string | undefined {
-  const first = path.split('\\')[0]!;
+  const first = upTo(path, '\\');
   return Object.hasOwn(HIVES, first) ? HIVES[first] : undefined;
 }
 
@@ -144,17 +156,14 @@ function wfpEnd(end: 'source' | 'destination', part: 'Address' | 'Port'): Transf
     const local = (end === 'source') !== inbound;
     const v = field(data, local ? `Source${part}` : `Dest${part}`);
     if (v === undefined) return undefined;
-    return part === 'Address' ? ipAddress(v) : TRANSFORMS.long!(v);
+    return part === 'Address' ? ipAddress(v) : toLong(v);
   };
 }
 
 /** The transforms a map may name after `|`. */
 export const TRANSFORMS: Record<string, Transform> = {
   string: (v) => str(v),
-  long: (v) => {
-    const n = typeof v === 'number' ? v : typeof v === 'string' && /^-?\d+$/.test(v.trim()) ? Number(v) : NaN;
-    return Number.isSafeInteger(n) ? n : undefined;
-  },
+  long: toLong,
   hex: (v) => {
     const s = str(v)?.trim();
     return s && /^0x[0-9a-f]+$/i.test(s) ? parseInt(s.slice(2), 16) : s && /^\d+$/.test(s) ? Number(s) : undefined;
@@ -170,8 +179,9 @@ export const TRANSFORMS: Record<string, Transform> = {
   basename: (v) => fileName(v) || undefined,
   dirname: (v) => {
     const s = str(v);
-    const i = s === undefined ? -1 : lastSep(s);
-    return i > 0 ? s!.slice(0, i) : undefined;
+    if (s === undefined) return undefined;
+    const i = lastSep(s);
+    return i > 0 ? s.slice(0, i) : undefined;
   },
   extension: (v) => {
     const name = fileName(v) ?? '';
@@ -228,7 +238,10 @@ export const TRANSFORMS: Record<string, Transform> = {
   // winlogbeat keeps a TargetUserName's part before '@'.
   beforeAt: (v) => str(v)?.split('@')[0] || undefined,
   // A member's distinguished name (CN=alice,OU=...) to its name, as winlogbeat does.
-  cn: (v) => str(v)?.split(',')[0]!.replace(/^cn=/i, '') || undefined,
+  cn: (v) => {
+    const s = str(v);
+    return s === undefined ? undefined : upTo(s, ',').replace(/^cn=/i, '') || undefined;
+  },
   uacList: (v) => {
     const s = str(v)?.trim();
     const n = s && /^(0x[0-9a-f]+|\d+)$/i.test(s) ? Number(s) : NaN;
@@ -274,7 +287,7 @@ export function splitCommandLine(cmd: string): string[] {
     let arg = '';
     let quoted = false;
     for (; i < cmd.length; i++) {
-      const c = cmd[i]!;
+      const c = cmd.charAt(i);
       if ((c === ' ' || c === '\t') && !quoted) break;
       if (c === '\\') {
         let n = 0;

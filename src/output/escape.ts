@@ -37,10 +37,9 @@ export function terminalText(text: string): string {
  * file name, a join key) and is escaped whole, line breaks included, so it cannot fake a line.
  */
 export function safe(literals: TemplateStringsArray, ...values: unknown[]): string {
-  let out = literals[0]!;
-  values.forEach((v, i) => {
-    out += escapeControl(String(v)) + literals[i + 1]!;
-  });
+  // A tag gets one literal more than values: each value goes before the literal after it.
+  let out = '';
+  for (const [i, literal] of literals.entries()) out += (i === 0 ? '' : escapeControl(String(values[i - 1]))) + literal;
   return out;
 }
 
@@ -118,8 +117,7 @@ function stringifyIteratively(root: unknown): string {
     parts.push(JSON.stringify(v) ?? 'null');
   };
   open(root);
-  while (stack.length) {
-    const top = stack[stack.length - 1]!;
+  for (let top = stack.at(-1); top !== undefined; top = stack.at(-1)) {
     if (top.kind === 'array') {
       if (top.i === top.items.length) {
         parts.push(']');
@@ -130,13 +128,14 @@ function stringifyIteratively(root: unknown): string {
       const item = top.items[top.i++];
       open(item === undefined || typeof item === 'function' || typeof item === 'symbol' ? null : item);
     } else {
-      if (top.i === top.entries.length) {
+      const entry = top.entries[top.i];
+      if (entry === undefined) {
         parts.push('}');
         stack.pop();
         continue;
       }
-      if (top.i > 0) parts.push(',');
-      const [key, item] = top.entries[top.i++]!;
+      if (top.i++ > 0) parts.push(',');
+      const [key, item] = entry;
       parts.push(JSON.stringify(key), ':');
       open(item);
     }

@@ -46,10 +46,7 @@ type Held = [number | null, number, string[]];
  * a row at a time. Paths are shown relative to the folder the inputs share (issue #26).
  */
 export function tableWriter(out: Sink, opts: WriterOptions, runBytes = RUN_BYTES): ResultWriter {
-  const natural = COLUMNS.map((col) => col.head.length);
-  const token = COLUMNS.map(() => 0);
-  /** Columns with some value: one no alert fills is left out (its width goes to the others). */
-  const filled = COLUMNS.map(() => false);
+  const stats = columnStats(false);
   const base = opts.pathBase ?? '';
   let held: Held[] = [];
   let heldBytes = 0;
@@ -67,12 +64,7 @@ export function tableWriter(out: Sink, opts: WriterOptions, runBytes = RUN_BYTES
   return {
     write(alert) {
       const row = cells(alert, opts, base);
-      for (let i = 0; i < row.length; i++) {
-        if (row[i]!.length > natural[i]!) natural[i] = row[i]!.length;
-        if (row[i] !== '') filled[i] = true;
-        const longest = longestToken(row[i]!);
-        if (longest > token[i]!) token[i] = longest;
-      }
+      measure(stats, row);
       const ms = Date.parse(alert.timestamp);
       held.push([Number.isNaN(ms) ? null : ms, count++, row]);
       heldBytes += row.reduce((n, cell) => n + cell.length + 4, 16);
@@ -84,27 +76,28 @@ export function tableWriter(out: Sink, opts: WriterOptions, runBytes = RUN_BYTES
           out.write('No alerts.\n');
           return await flushed(out);
         }
-        const widths = opts.wide ? natural : fitNatural(natural, Math.max(MIN_COLUMNS, opts.columns ?? DEFAULT_COLUMNS), token, filled);
-        const shown = COLUMNS.map((_, i) => i).filter((i) => widths[i]! > 0);
+        const widths = opts.wide ? stats.map(({ col, i, natural }) => ({ col, i, width: natural })) : fitNatural(stats, Math.max(MIN_COLUMNS, opts.columns ?? DEFAULT_COLUMNS));
+        const shown = widths.filter((s) => s.width > 0);
         const table = (head?: string[]) => new Table({
           ...(head ? { head } : {}),
           style: { head: [], border: [] },
-          colWidths: shown.map((i) => widths[i]! + 2),
+          colWidths: shown.map((s) => s.width + 2),
           wordWrap: false,
         });
         // The head alone gives the top border, the head and the bottom border; each row drawn
         // alone gives its lines between a top and a bottom border; the separator between rows
         // is the top border with its corners and joints turned.
         // The last column's head names the folder its paths are relative to, on a second line.
-        const head = (i: number) => (i === COLUMNS.length - 1 && base ? `${COLUMNS[i]!.head}\n${tail(`in ${escapeControl(base)}`, widths[i]!)}` : COLUMNS[i]!.head);
-        const frame = table(shown.map((i) => head(i).split('\n').map((l) => c.bold(l)).join('\n'))).toString().split('\n');
-        const between = frame[0]!.replace('┌', '├').replace(/┬/g, '┼').replace('┐', '┤');
-        out.write(frame.slice(0, -1).join('\n') + '\n');
+        const head = ({ col, i, width }: Fitted) => (i === COLUMNS.length - 1 && base ? `${col.head}\n${tail(`in ${escapeControl(base)}`, width)}` : col.head);
+        const frame = table(shown.map((s) => head(s).split('\n').map((l) => c.bold(l)).join('\n'))).toString().split('\n');
+        const bottom = frame.pop() ?? '';
+        const between = (frame[0] ?? '').replace('┌', '├').replace(/┬/g, '┼').replace('┐', '┤');
+        out.write(frame.join('\n') + '\n');
         const draw = (row: string[]) => {
           const t = table();
-          t.push(shown.map((i) => {
-            const w = widths[i]!;
-            const text = COLUMNS[i]!.cut ? truncate(row[i]!, w) : wrap(row[i]!, w, COLUMNS[i]!.keepEnd).join('\n');
+          t.push(shown.map(({ col, i, width }) => {
+            const cell = row[i] ?? '';
+            const text = col.cut ? truncate(cell, width) : wrap(cell, width, col.keepEnd).join('\n');
             return i === 1 ? paintSeverity(c, text) : text;
           }));
           const lines = t.toString().split('\n');
@@ -131,7 +124,7 @@ export function tableWriter(out: Sink, opts: WriterOptions, runBytes = RUN_BYTES
           }
           if (batch.length) yield batch.join('');
         })());
-        out.write(frame.at(-1)! + '\n');
+        out.write(bottom + '\n');
       } finally {
         for (const r of runs) r.dispose();
       }
@@ -156,7 +149,7 @@ async function* readRun(run: Spool): AsyncGenerator<Held> {
   let rest = '';
   for await (const chunk of run.read()) {
     const lines = (rest + (typeof chunk === 'string' ? chunk : decoder.write(chunk))).split('\n');
-    rest = lines.pop()!;
+    rest = lines.pop() ?? '';
     for (const l of lines) if (l) yield JSON.parse(l) as Held;
   }
   rest += decoder.end();
@@ -165,16 +158,16 @@ async function* readRun(run: Spool): AsyncGenerator<Held> {
 
 /** The sorted runs merged into one sorted sequence (a run's rows are few open files at once: one per run). */
 async function* merge(sources: AsyncGenerator<Held>[]): AsyncGenerator<Held> {
-  const heads = await Promise.all(sources.map((s) => s.next()));
+  const heads = await Promise.all(sources.map(async (source) => ({ source, next: await source.next() })));
   for (;;) {
-    let best = -1;
-    for (let i = 0; i < heads.length; i++) {
-      const h = heads[i]!;
-      if (!h.done && (best < 0 || byTime(h.value, (heads[best] as IteratorYieldResult<Held>).value) < 0)) best = i;
+    let best: { head: (typeof heads)[number]; value: Held } | undefined;
+    for (const head of heads) {
+      const { next } = head;
+      if (!next.done && (best === undefined || byTime(next.value, best.value) < 0)) best = { head, value: next.value };
     }
-    if (best < 0) return;
-    yield (heads[best] as IteratorYieldResult<Held>).value;
-    heads[best] = await sources[best]!.next();
+    if (best === undefined) return;
+    yield best.value;
+    best.head.next = await best.head.source.next();
   }
 }
 
@@ -199,8 +192,25 @@ function cells(alert: Alert, opts: WriterOptions, base = ''): string[] {
   return [time, alert.rule?.severity ?? '', ruleLabel(alert.rule), f.host, f.process, f.commandLine, f.destination, where].map(escapeControl);
 }
 
-function naturalWidths(rows: string[][]): number[] {
-  return COLUMNS.map((col, i) => rows.reduce((w, r) => Math.max(w, r[i]!.length), col.head.length));
+/** What the rows so far ask of one column: its widest cell (or head), its longest word, whether some row fills it. */
+interface ColumnStat { col: Column; i: number; natural: number; token: number; filled: boolean }
+/** A column with the width it is given (0: left out). */
+interface Fitted { col: Column; i: number; width: number }
+
+function columnStats(filled: boolean): ColumnStat[] {
+  return COLUMNS.map((col, i) => ({ col, i, natural: col.head.length, token: 0, filled }));
+}
+
+/** Takes one row of cells (one per column, in COLUMNS order) into the stats. */
+function measure(stats: ColumnStat[], row: string[]): void {
+  for (const s of stats) {
+    const cell = row[s.i] ?? '';
+    if (cell.length > s.natural) s.natural = cell.length;
+    // Columns with some value: one no alert fills is left out (its width goes to the others).
+    if (cell !== '') s.filled = true;
+    const longest = longestToken(cell);
+    if (longest > s.token) s.token = longest;
+  }
 }
 
 /**
@@ -209,7 +219,9 @@ function naturalWidths(rows: string[][]): number[] {
  * natural width and cap; the command line takes what is left.
  */
 export function fitWidths(rows: string[][], columns: number): number[] {
-  return fitNatural(naturalWidths(rows), columns, COLUMNS.map((_, i) => rows.reduce((w, r) => Math.max(w, longestToken(r[i]!)), 0)));
+  const stats = columnStats(true);
+  for (const row of rows) measure(stats, row);
+  return fitNatural(stats, columns).map((f) => f.width);
 }
 
 /**
@@ -217,30 +229,38 @@ export function fitWidths(rows: string[][], columns: number): number[] {
  * spare width first makes each column that wraps as wide as its longest word (up to WORD_MIN),
  * so words stay whole where the width allows.
  */
-function fitNatural(natural: number[], columns: number, token: number[] = [], filled: boolean[] = []): number[] {
-  const min = COLUMNS.map((col, i) => Math.min(col.min, natural[i]!));
-  // Spare width goes first to whole words (a column's longest, up to WORD_MIN), then as before.
-  const word = COLUMNS.map((col, i) => Math.min(natural[i]!, col.cut ? col.min : Math.max(col.min, Math.min(token[i] ?? 0, col.max, WORD_MIN))));
-  const visible = new Set(COLUMNS.map((_, i) => i).filter((i) => COLUMNS[i]!.drop === 0 || filled[i] !== false));
-  const used = () => [...visible].reduce((sum, i) => sum + min[i]! + 3, 1);
-  const byDrop = COLUMNS.map((col, i) => ({ col, i })).filter((x) => x.col.drop > 0).sort((a, b) => b.col.drop - a.col.drop);
-  for (const { i } of byDrop) {
+function fitNatural(stats: ColumnStat[], columns: number): Fitted[] {
+  const cols = stats.map(({ col, i, natural, token, filled }) => ({
+    col,
+    i,
+    natural,
+    min: Math.min(col.min, natural),
+    // Spare width goes first to whole words (a column's longest, up to WORD_MIN), then as before.
+    word: Math.min(natural, col.cut ? col.min : Math.max(col.min, Math.min(token, col.max, WORD_MIN))),
+    visible: col.drop === 0 || filled,
+    width: 0,
+  }));
+  const used = () => cols.reduce((sum, c) => (c.visible ? sum + c.min + 3 : sum), 1);
+  const byDrop = cols.filter((c) => c.col.drop > 0).sort((a, b) => b.col.drop - a.col.drop);
+  for (const c of byDrop) {
     if (used() <= columns) break;
-    visible.delete(i);
+    c.visible = false;
   }
-  const widths = COLUMNS.map((_, i) => (visible.has(i) ? min[i]! : 0));
+  const visible = cols.filter((c) => c.visible);
+  for (const c of visible) c.width = c.min;
   let spare = columns - used();
-  const byGrow = [...visible].sort((a, b) => COLUMNS[a]!.grow - COLUMNS[b]!.grow);
+  const byGrow = visible.sort((a, b) => a.col.grow - b.col.grow);
   // The time first (one line, not wrapped), then whole words, then each column up to its cap, then past it.
-  const first = (i: number) => (COLUMNS[i]!.grow === 1 ? Math.min(natural[i]!, COLUMNS[i]!.max) : 0);
-  for (const pass of [first, (i: number) => word[i]!, (i: number) => Math.min(natural[i]!, COLUMNS[i]!.max), (i: number) => natural[i]!]) {
-    for (const i of byGrow) {
-      const add = Math.max(0, Math.min(spare, pass(i) - widths[i]!));
-      widths[i]! += add;
+  type Col = (typeof cols)[number];
+  const first = (c: Col) => (c.col.grow === 1 ? Math.min(c.natural, c.col.max) : 0);
+  for (const pass of [first, (c: Col) => c.word, (c: Col) => Math.min(c.natural, c.col.max), (c: Col) => c.natural]) {
+    for (const c of byGrow) {
+      const add = Math.max(0, Math.min(spare, pass(c) - c.width));
+      c.width += add;
       spare -= add;
     }
   }
-  return widths;
+  return cols;
 }
 
 /** An escape written by escapeControl (`\x1b`, `\u{202e}`, `\n`): a line break must not split one. */
@@ -269,7 +289,7 @@ export function wrap(text: string, width: number, keepEnd = false): string[] {
     const inside = insideEscapes(rest);
     let cut = 0;
     for (let k = rest[width] === ' ' ? 0 : width; k >= 1; k--) {
-      if (BREAKS.includes(rest[k - 1]!) && !inside.has(k)) {
+      if (BREAKS.includes(rest.charAt(k - 1)) && !inside.has(k)) {
         cut = k;
         break;
       }
@@ -286,7 +306,7 @@ export function wrap(text: string, width: number, keepEnd = false): string[] {
     let keep = Math.max(0, width - 1);
     while (inside.has(keep) && keep > 0) keep--;
     let end = keep;
-    while (end < rest.length && !BREAKS.includes(rest[end]!)) end++;
+    while (end < rest.length && !BREAKS.includes(rest.charAt(end))) end++;
     // The separator after the word goes with it (not alone on the next line).
     if (end < rest.length && rest[end] !== ' ') end++;
     if (new RegExp(ESCAPE.source).test(rest.slice(keep, end + 12))) {

@@ -1,3 +1,6 @@
+/** A trie node: its number (its row in the transition table), children by byte class, the patterns it ends (its own, then its failure node's), the longest proper suffix that is also in the trie (null at the root). */
+interface TrieNode { id: number; children: Map<number, TrieNode>; out: number[]; fail: TrieNode | null }
+
 /**
  * Multi-literal search over bytes, ASCII-case-insensitive (Aho–Corasick compiled to a DFA over
  * byte classes): one pass over a whole buffer finds every occurrence of every pattern.
@@ -12,61 +15,63 @@ export class Automaton {
   private readonly outputs: number[][];
 
   constructor(patterns: readonly Uint8Array[]) {
+    const { classes } = this;
     const fold = (b: number) => (b >= 0x41 && b <= 0x5a ? b + 32 : b);
     let nClasses = 1;
-    for (const p of patterns) for (const b of p) if (this.classes[fold(b)] === 0) this.classes[fold(b)] = nClasses++;
-    for (let b = 0x41; b <= 0x5a; b++) this.classes[b] = this.classes[b + 32]!;
+    for (const p of patterns) for (const b of p) if (classes[fold(b)] === 0) classes[fold(b)] = nClasses++;
+    classes.copyWithin(0x41, 0x61, 0x7b);
     this.shift = Math.max(1, Math.ceil(Math.log2(nClasses)));
-    const width = 1 << this.shift;
+    const shift = this.shift;
+    const width = 1 << shift;
 
     // Trie over classes.
-    const children: Map<number, number>[] = [new Map()];
-    const out: number[][] = [[]];
+    const root: TrieNode = { id: 0, children: new Map(), out: [], fail: null };
+    const nodes = [root];
     patterns.forEach((p, id) => {
-      let s = 0;
+      let s = root;
       for (const b of p) {
-        const c = this.classes[b]!;
-        let next = children[s]!.get(c);
+        const c = classes[b]!; // a byte indexes the 256 classes
+        let next = s.children.get(c);
         if (next === undefined) {
-          next = children.length;
-          children.push(new Map());
-          out.push([]);
-          children[s]!.set(c, next);
+          next = { id: nodes.length, children: new Map(), out: [], fail: null };
+          nodes.push(next);
+          s.children.set(c, next);
         }
         s = next;
       }
-      out[s]!.push(id);
+      s.out.push(id);
     });
 
-    // Breadth-first: failure links, inherited outputs, and the full transition table.
-    const n = children.length;
-    const fail = new Int32Array(n);
-    const delta = new Int32Array(n * width);
-    const order: number[] = [0];
-    for (let head = 0; head < order.length; head++) {
-      const s = order[head]!;
+    // Breadth-first: failure links, inherited outputs, and the full transition table, each
+    // entry `~id` when the node it leads to has outputs.
+    const enc = (t: TrieNode) => (t.out.length ? ~t.id : t.id);
+    const delta = new Int32Array(nodes.length * width);
+    const order = [root];
+    for (const s of order) {
       for (let c = 0; c < width; c++) {
-        const child = children[s]!.get(c);
-        const viaFail = s === 0 ? 0 : delta[(fail[s]! << this.shift) + c]!;
+        const child = s.children.get(c);
         if (child === undefined) {
-          delta[(s << this.shift) + c] = viaFail < 0 ? ~viaFail : viaFail;
+          // The failure node is nearer the root, so its row is already filled; a row has `width` cells.
+          delta[(s.id << shift) + c] = s.fail === null ? enc(root) : delta[(s.fail.id << shift) + c]!;
           continue;
         }
-        fail[child] = s === 0 ? 0 : (viaFail < 0 ? ~viaFail : viaFail);
-        out[child]!.push(...out[fail[child]!]!);
-        delta[(s << this.shift) + c] = child;
+        let f = s.fail;
+        while (f !== null && !f.children.has(c)) f = f.fail;
+        child.fail = f?.children.get(c) ?? root;
+        child.out.push(...child.fail.out);
+        delta[(s.id << shift) + c] = enc(child);
         order.push(child);
       }
     }
-    for (let i = 0; i < delta.length; i++) if (out[delta[i]!]!.length) delta[i] = ~delta[i]!;
     this.delta = delta;
-    this.outputs = out;
+    this.outputs = nodes.map((t) => t.out);
   }
 
   /** Calls `hit(position, patternIds)` for every match ending in buf[start, end), in order. */
   scan(buf: Uint8Array, start: number, end: number, hit: (pos: number, ids: readonly number[]) => void): void {
     const { classes, delta, shift, outputs } = this;
     let s = 0;
+    // Hot loop: i is inside buf, a byte indexes the 256 classes, a state's row has a cell per class.
     for (let i = start; i < end; i++) {
       const v = delta[(s << shift) + classes[buf[i]!]!]!;
       if (v >= 0) {
@@ -74,7 +79,7 @@ export class Automaton {
         continue;
       }
       s = ~v;
-      hit(i, outputs[s]!);
+      hit(i, outputs[s]!); // s < the number of states: outputs has one entry per state
     }
   }
 }

@@ -36,7 +36,7 @@ export function buildPrefilter(queries: CompiledQuery[], opts: { timestampField:
   const unfiltered = clauses.flatMap((steps, qi) => (steps.some((s) => s.length === 0) ? [qi] : []));
   const literals = [...ids.keys()];
   // A line without the timestamp's key would be a bad line: parse it, so it is reported.
-  const timestampKey = opts.timeless ? null : JSON.stringify(opts.timestampField.split('.').pop()!);
+  const timestampKey = opts.timeless ? null : JSON.stringify(opts.timestampField.slice(opts.timestampField.lastIndexOf('.') + 1));
   const filter = literals.length ? new RawLineFilter(literals, clauses, opts.skip === true && unfiltered.length === 0, timestampKey) : null;
   return { literals, clauses, unfiltered, filter };
 }
@@ -50,7 +50,7 @@ function anyStepEnabled(clauses: StepClauses, stamp: Uint32Array, serial: number
 export function satisfied(step: readonly Int32Array[], stamp: Uint32Array, serial: number): boolean {
   for (const clause of step) {
     let hit = false;
-    for (let i = 0; i < clause.length && !hit; i++) hit = stamp[clause[i]!] === serial;
+    for (let i = 0; i < clause.length && !hit; i++) hit = stamp[clause[i]!] === serial; // hot: i < clause.length
     if (!hit) return false;
   }
   return true;
@@ -110,6 +110,8 @@ class RawLineFilter implements LineFilter {
     let line = 0;
     const seen = this.seen;
     let serial = ++this.serial;
+    // Hot: starts/ends hold the caller's n >= 1 lines, every match lies inside one of them (so
+    // line < n), and an automaton id past the literals is a marker's.
     this.automaton.scan(buf, starts[0]!, ends[n - 1]!, (pos, ids) => {
       if (ends[line]! < pos) {
         while (ends[line]! < pos) line++;

@@ -76,10 +76,11 @@ function needOf(e: Expr, typed: ReadonlySet<string>): Need | null {
       const parts = [needOf(e.left, typed), needOf(e.right, typed)];
       if (e.op === 'or') return parts.every((p) => p !== null) ? { op: 'or', parts: parts as Need[] } : null;
       const known = parts.filter((p): p is Need => p !== null);
-      return known.length === 0 ? null : known.length === 1 ? known[0]! : { op: 'and', parts: known };
+      return known.length === 0 ? null : known.length === 1 && known[0] !== undefined ? known[0] : { op: 'and', parts: known };
     }
     case 'Compare': {
-      const [f, other] = field(e.left) !== null ? [field(e.left)!, e.right] : [field(e.right), e.left];
+      const left = field(e.left);
+      const [f, other] = left !== null ? [left, e.right] : [field(e.right), e.left];
       // An optional side makes `==` a presence test of that side (`?a == b` holds when both are absent).
       if (f === null || typed.has(f) || (other.type !== 'Literal' && field(other) === null)) return null;
       const lit = other.type === 'Literal' ? other.value : undefined;
@@ -92,14 +93,14 @@ function needOf(e: Expr, typed: ReadonlySet<string>): Need | null {
       const f = field(e.operand);
       if (f === null || e.negated || typed.has(f)) return null;
       const values = e.list.map((x) => (x.type === 'Literal' && typeof x.value === 'string' && !isBooleanWord(x.value) ? x.value : null));
-      return values.every((v) => v !== null) ? { field: f, kind: 'value', values: [...new Set(values.flatMap((v) => literalKeys(v!)))] } : present(f);
+      return values.every((v): v is string => v !== null) ? { field: f, kind: 'value', values: [...new Set(values.flatMap((v) => literalKeys(v)))] } : present(f);
     }
     case 'Match': {
       const f = field(e.operand);
       if (f === null || typed.has(f)) return null;
       if (e.kind === 'regex' || e.patterns.some((p) => typeof p.value !== 'string' || isBooleanWord(p.value))) return present(f);
       const parts = e.patterns.map((p) => patternNeed(f, p.value as string, e.caseInsensitive));
-      return parts.length === 1 ? parts[0]! : { op: 'or', parts };
+      return parts.length === 1 && parts[0] !== undefined ? parts[0] : { op: 'or', parts };
     }
     default:
       return null;
@@ -126,7 +127,7 @@ function patternNeed(f: string, pattern: string, caseInsensitive: boolean): Need
   const tail = pattern.slice(Math.max(pattern.lastIndexOf('*'), pattern.lastIndexOf('?')) + 1);
   if (tail.length >= AFFIX && ASCII.test(tail.slice(-AFFIX))) parts.push({ field: f, kind: 'suffix', values: [tail.slice(-AFFIX).toLowerCase()] });
   for (const g of gramKeys(pattern, caseInsensitive)) parts.push({ field: f, kind: 'gram', values: [g] });
-  return parts.length === 0 ? present(f) : parts.length === 1 ? parts[0]! : { op: 'and', parts };
+  return parts.length === 0 ? present(f) : parts.length === 1 && parts[0] !== undefined ? parts[0] : { op: 'and', parts };
 }
 
 /**
@@ -256,8 +257,9 @@ class KeyCounts {
 
   /** Observed shares, a little above zero for keys not seen (they may come later). */
   share: Share = (key, value) => {
-    const f = this.fields.get(key.field)!;
-    return ((key.kind === 'present' ? f.present : f.kinds.get(key.kind)!.get(probeKey(key.kind, value))!) + 0.5) / (this.events + 1);
+    const f = this.fields.get(key.field);
+    const seen = f === undefined ? 0 : key.kind === 'present' ? f.present : (f.kinds.get(key.kind)?.get(probeKey(key.kind, value)) ?? 0);
+    return (seen + 0.5) / (this.events + 1);
   };
 }
 
@@ -347,7 +349,7 @@ export class RuleIndex {
     if (!this.touched.length) return null;
     const pairs: number[] = [];
     for (const q of this.touched.sort((a, b) => a - b)) {
-      pairs.push(q, this.scratch[q]!);
+      pairs.push(q, this.scratch[q]!); // scratch has a cell per query
       this.scratch[q] = 0;
     }
     this.touched = [];
@@ -392,7 +394,7 @@ export class RuleIndex {
       if (serial && s.clauses.length && !satisfied(s.clauses, this.stamp, serial)) continue;
       if (!s.condition(view)) continue;
       if (this.scratch[s.query] === 0) this.touched.push(s.query);
-      this.scratch[s.query]! |= s.bit;
+      this.scratch[s.query]! |= s.bit; // hot: scratch has a cell per query
     }
   }
 }

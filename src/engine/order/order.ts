@@ -135,8 +135,8 @@ export class CandidateOrder {
     for (let i = 0; i < this.runs.length; i += FAN_IN) groups.push(this.runs.slice(i, i + FAN_IN));
     this.runs = [];
     for (const group of groups) {
-      if (group.length === 1) {
-        this.runs.push(group[0]!);
+      if (group.length === 1 && group[0] !== undefined) {
+        this.runs.push(group[0]);
         continue;
       }
       const merged: string[] = [];
@@ -235,15 +235,18 @@ async function* readRun(file: string): AsyncGenerator<Candidate> {
 
 /** k-way merge of ordered streams; ties keep the earlier stream first. */
 async function* merge(streams: AsyncGenerator<Candidate>[]): AsyncGenerator<Candidate> {
-  const heads: (Candidate | null)[] = await Promise.all(streams.map(async (s) => (await s.next()).value ?? null));
+  const heads = await Promise.all(streams.map(async (stream) => ({ stream, head: (await stream.next()).value ?? null })));
   for (;;) {
-    let best = -1;
-    for (let i = 0; i < heads.length; i++) {
-      const h = heads[i];
-      if (h && (best === -1 || byTime(h, heads[best]!) < 0)) best = i;
+    let best: (typeof heads)[number] | null = null;
+    let first: Candidate | null = null;
+    for (const h of heads) {
+      if (h.head && (first === null || byTime(h.head, first) < 0)) {
+        best = h;
+        first = h.head;
+      }
     }
-    if (best === -1) return;
-    yield heads[best]!;
-    heads[best] = (await streams[best]!.next()).value ?? null;
+    if (best === null || first === null) return;
+    yield first;
+    best.head = (await best.stream.next()).value ?? null;
   }
 }

@@ -159,7 +159,7 @@ export class Coverage {
   }
 
   unit(fileIndex: number, u: UnitCoverage): void {
-    const f = this.files[fileIndex]!;
+    const f = this.file(fileIndex);
     for (const [shape, n] of Object.entries(u.shapes)) {
       f.events += n;
       f.shapes[shape] = (f.shapes[shape] ?? 0) + n;
@@ -175,7 +175,13 @@ export class Coverage {
   }
 
   badLine(fileIndex: number): void {
-    this.files[fileIndex]!.badLines++;
+    this.file(fileIndex).badLines++;
+  }
+
+  private file(fileIndex: number): FileTally {
+    const f = this.files[fileIndex];
+    if (f === undefined) throw new RangeError(`no input file ${fileIndex}`);
+    return f;
   }
 
   finish(timestampField: string): { inputs: InputCoverage[]; shapes: Partial<Record<ShapeName, number>>; warnings: string[]; warningDetails: string[]; ruleWarnings: RuleWarning[] } {

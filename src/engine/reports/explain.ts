@@ -78,9 +78,14 @@ export async function explain(opts: ExplainOptions): Promise<Explanation> {
   const target = opts.event ? { file: path.resolve(opts.event.file), line: opts.event.line } : null;
   const tuplesOf = (s: CompiledStep, view: EventView) => keyTuples(s.keys(view), s.optionalKeys);
   const examined: { ev: TimelineEvent; failures: (ConditionFailure | null | undefined)[]; hit: Hit }[] = [];
+  const fileOf = (ev: TimelineEvent): string => {
+    const source = opts.sources[ev.fileIndex];
+    if (source === undefined) throw new RangeError(`no input file ${ev.fileIndex}`);
+    return source.path;
+  };
   const inspect = (ev: TimelineEvent, view: EventView) => {
     if (examined.length >= MAX_KEY_EVENTS) return;
-    if (target && !(ev.line === target.line && path.resolve(opts.sources[ev.fileIndex]!.path) === target.file)) return;
+    if (target && !(ev.line === target.line && path.resolve(fileOf(ev)) === target.file)) return;
     // undefined: the event does not carry the key of this step.
     let failures: (ConditionFailure | null | undefined)[];
     const hit: Hit = { mask: 0, tuples: [] };
@@ -109,7 +114,7 @@ export async function explain(opts: ExplainOptions): Promise<Explanation> {
     inspect,
   });
   examined.sort((a, b) => compareEvents(a.ev, b.ev));
-  const ref = (ev: TimelineEvent): EventRef => ({ file: opts.sources[ev.fileIndex]!.path, line: ev.line, timestamp: formatTimestamp(ev.ts) });
+  const ref = (ev: TimelineEvent): EventRef => ({ file: fileOf(ev), line: ev.line, timestamp: formatTimestamp(ev.ts) });
 
   const reports: StepReport[] = steps.map(({ step, kind }, i) => {
     const r: StepReport = { index: kind === 'until' ? 0 : i + 1, kind, text: nodeText(query.source, step.ast.filter), matches: [], nearMisses: [], otherCategory: 0 };
@@ -127,6 +132,8 @@ export async function explain(opts: ExplainOptions): Promise<Explanation> {
   if (query.type === 'sequence' && wanted) {
     // The sequence matcher, replayed over the key's events, says where it stopped.
     const stageSteps = query.steps.flatMap((s, i) => (s.missing ? [] : new Array<number>(s.runs).fill(i + 1)));
+    // The runner numbers the positive stages, 0 first (stageSteps has one entry each) and
+    // reports `unmatched` past the first stage only, `expired` only when there is a maxspan.
     const runner = new SequenceRunner(query, {
       unmatched: (ev, stage) => {
         const before = stageSteps[stage - 1]!;

@@ -24,7 +24,8 @@ export class Tally {
 
 /** The kind of a bad-line reason, without its details: "invalid JSON: Unexpected token…" → "invalid JSON". */
 export function reasonKind(reason: string): string {
-  return reason.split(/[:(]/)[0]!.trim();
+  const cut = reason.search(/[:(]/);
+  return (cut < 0 ? reason : reason.slice(0, cut)).trim();
 }
 
 /**

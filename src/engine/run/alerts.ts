@@ -13,7 +13,16 @@ function sizeOf(r: QueryResult): number {
 }
 
 /** The event whose place orders a result among the other queries' (ResultQueues.merge). */
+// A result holds the events that completed its query: never none.
 const lastOf = (r: QueryResult): TimelineEvent => r.events[r.events.length - 1]!;
+
+/** One query's results: those held in memory (and their rough bytes), and its spill file once it has one. */
+interface Queue {
+  held: QueryResult[];
+  bytes: number;
+  file: string | null;
+  fd: number | null;
+}
 
 /**
  * Each query's results in its runner's order until they can be written. They are held in
@@ -24,26 +33,22 @@ const lastOf = (r: QueryResult): TimelineEvent => r.events[r.events.length - 1]!
  * bounded memory however many there are.
  */
 export class ResultQueues {
-  private readonly held: QueryResult[][];
-  private readonly bytes: number[];
-  private readonly files: (string | null)[];
-  private readonly fds: (number | null)[];
+  private readonly queues: Queue[];
   private readonly share: number;
   private heldCount = 0;
 
   constructor(queries: number, budget: number, private readonly folder: () => string) {
-    this.held = Array.from({ length: queries }, () => []);
-    this.bytes = new Array<number>(queries).fill(0);
-    this.files = new Array<string | null>(queries).fill(null);
-    this.fds = new Array<number | null>(queries).fill(null);
+    this.queues = Array.from({ length: queries }, () => ({ held: [], bytes: 0, file: null, fd: null }));
     this.share = Math.max(4096, Math.floor(budget / Math.max(1, queries)));
   }
 
   add(q: number, r: QueryResult): void {
-    this.held[q]!.push(r);
+    const queue = this.queues[q];
+    if (queue === undefined) throw new RangeError(`no query ${q}`);
+    queue.held.push(r);
     this.heldCount++;
-    this.bytes[q]! += sizeOf(r);
-    if (this.bytes[q]! > this.share) this.spill(q);
+    queue.bytes += sizeOf(r);
+    if (queue.bytes > this.share) this.spill(q, queue);
   }
 
   /** Results held in memory: what `takeHeld` would give. */
@@ -53,7 +58,7 @@ export class ResultQueues {
 
   /** Has any query's results gone to a file? Then only `merge` gives them in order. */
   get spilled(): boolean {
-    return this.files.some((f) => f !== null);
+    return this.queues.some((queue) => queue.file !== null);
   }
 
   /**
@@ -61,11 +66,11 @@ export class ResultQueues {
    * completed on the same event and nothing was spilled: ties go to the earlier query.
    */
   *takeHeld(): Generator<[number, QueryResult]> {
-    for (let q = 0; q < this.held.length; q++) {
-      const list = this.held[q]!;
+    for (const [q, queue] of this.queues.entries()) {
+      const list = queue.held;
       if (list.length === 0) continue;
-      this.held[q] = [];
-      this.bytes[q] = 0;
+      queue.held = [];
+      queue.bytes = 0;
       this.heldCount -= list.length;
       for (const r of list) yield [q, r];
     }
@@ -77,56 +82,59 @@ export class ResultQueues {
    * Elasticsearch returns sequences in.
    */
   async *merge(): AsyncGenerator<[number, QueryResult]> {
-    const streams = this.held.map((_, q) => this.stream(q));
-    const heads: (QueryResult | null)[] = [];
-    for (const s of streams) heads.push((await s.next()).value ?? null);
-    const live = heads.map((_, q) => q).filter((q) => heads[q] !== null);
-    while (live.length) {
-      let best = 0;
-      for (let i = 1; i < live.length; i++) if (compareEvents(lastOf(heads[live[i]!]!), lastOf(heads[live[best]!]!)) < 0) best = i;
-      const q = live[best]!;
-      yield [q, heads[q]!];
-      heads[q] = (await streams[q]!.next()).value ?? null;
-      if (heads[q] === null) live.splice(best, 1);
+    const live: { q: number; stream: AsyncGenerator<QueryResult>; head: QueryResult }[] = [];
+    for (const [q, queue] of this.queues.entries()) {
+      const stream = this.stream(queue);
+      const first = await stream.next();
+      if (!first.done) live.push({ q, stream, head: first.value });
+    }
+    for (;;) {
+      let best: (typeof live)[number] | undefined;
+      for (const l of live) if (best === undefined || compareEvents(lastOf(l.head), lastOf(best.head)) < 0) best = l;
+      if (best === undefined) return;
+      yield [best.q, best.head];
+      const next = await best.stream.next();
+      if (next.done) live.splice(live.indexOf(best), 1);
+      else best.head = next.value;
     }
   }
 
   /** Closes the spill files (the folder's owner removes them). */
   dispose(): void {
-    for (let q = 0; q < this.fds.length; q++) this.close(q);
+    for (const queue of this.queues) close(queue);
   }
 
-  private async *stream(q: number): AsyncGenerator<QueryResult> {
-    this.close(q);
-    const file = this.files[q];
+  private async *stream(queue: Queue): AsyncGenerator<QueryResult> {
+    close(queue);
+    const file = queue.file;
     if (file) {
       for await (const line of readLines(file)) yield decode(line);
       fs.rmSync(file, { force: true });
     }
-    const list = this.held[q]!;
-    this.held[q] = [];
+    const list = queue.held;
+    queue.held = [];
     this.heldCount -= list.length;
     yield* list;
   }
 
-  private spill(q: number): void {
-    if (this.fds[q] === null) {
+  private spill(q: number, queue: Queue): void {
+    let fd = queue.fd;
+    if (fd === null) {
       const file = path.join(this.folder(), `alerts-${q}.ndjson`);
-      this.files[q] = file;
-      this.fds[q] = fs.openSync(file, 'w', 0o600);
+      queue.file = file;
+      queue.fd = fd = fs.openSync(file, 'w', 0o600);
     }
-    const list = this.held[q]!;
-    writeLines(this.fds[q]!, list.map(encode));
+    const list = queue.held;
+    writeLines(fd, list.map(encode));
     this.heldCount -= list.length;
-    this.held[q] = [];
-    this.bytes[q] = 0;
+    queue.held = [];
+    queue.bytes = 0;
   }
+}
 
-  private close(q: number): void {
-    const fd = this.fds[q];
-    if (fd !== null && fd !== undefined) fs.closeSync(fd);
-    this.fds[q] = null;
-  }
+function close(queue: Queue): void {
+  if (queue.fd !== null) fs.closeSync(queue.fd);
+  queue.fd = null;
 }
 
 /** One spilled result: its join keys (scalars) and its events, as run lines hold events. */

@@ -41,7 +41,7 @@ export class MissingEvents {
   }
 
   get hasTrailing(): boolean {
-    return this.slots[this.slots.length - 1]!.kind === 'missing';
+    return this.slots.at(-1)?.kind === 'missing';
   }
 
   /** Missing steps this event matches, with the key tuples it joins under. */
@@ -58,7 +58,10 @@ export class MissingEvents {
     for (const byKey of this.history.values()) {
       for (const [key, list] of byKey) {
         let i = 0;
-        while (i < list.length && list[i]!.ts < oldest) i++;
+        for (const ev of list) {
+          if (ev.ts >= oldest) break;
+          i++;
+        }
         if (i === list.length) byKey.delete(key);
         else if (i > 0) list.splice(0, i);
       }
@@ -71,8 +74,11 @@ export class MissingEvents {
     const out: TimelineEvent[] = [];
     let p = 0;
     for (const slot of this.slots) {
-      if (slot.kind === 'positive') out.push(c.positives[p++]!);
-      else out.push({ ...c.positives[Math.min(p, c.positives.length - 1)]!, missing: true });
+      // A candidate has one event per positive slot, and at least one: a missing slot stands
+      // in the place of the next positive event, or of the last after the last one.
+      const ev = c.positives[Math.min(p, c.positives.length - 1)]!;
+      if (slot.kind === 'positive') p++;
+      out.push(slot.kind === 'positive' ? ev : { ...ev, missing: true });
     }
     return out;
   }
@@ -80,19 +86,27 @@ export class MissingEvents {
   private betweenFilled(c: Candidate): boolean {
     let p = 0;
     for (const slot of this.slots) {
-      if (slot.kind === 'positive') p++;
-      else if (p > 0 && p < c.positives.length && this.earliestAfter(slot, c.key, c.positives[p - 1]!, c.positives[p]!)) return true;
+      if (slot.kind === 'positive') {
+        p++;
+        continue;
+      }
+      const after = c.positives[p - 1];
+      const before = c.positives[p];
+      if (after !== undefined && before !== undefined && this.earliestAfter(slot, c.key, after, before)) return true;
     }
     return false;
   }
 
   private edgesFilled(c: Candidate): boolean {
     const firstPositive = this.slots.findIndex((s) => s.kind === 'positive');
-    let lastPositive = this.slots.length - 1;
-    while (this.slots[lastPositive]!.kind === 'missing') lastPositive--;
+    const lastPositive = this.slots.findLastIndex((s) => s.kind === 'positive');
     if (firstPositive === 0 && lastPositive === this.slots.length - 1) return false;
+    const head = c.positives[0];
+    const tail = c.positives.at(-1);
+    if (head === undefined || tail === undefined) return false;
+    let first: TimelineEvent = head;
+    let last: TimelineEvent = tail;
     // Leading slots: latest events first, walking back from the first positive event.
-    let first = c.positives[0]!;
     for (let i = firstPositive - 1; i >= 0; i--) {
       const slot = this.slots[i];
       const found = slot?.kind === 'missing' && this.latestBefore(slot, c.key, first);
@@ -100,7 +114,6 @@ export class MissingEvents {
       first = found;
     }
     // Trailing slots: earliest events first, walking forward from the last positive event.
-    let last = c.positives[c.positives.length - 1]!;
     for (let i = lastPositive + 1; i < this.slots.length; i++) {
       const slot = this.slots[i];
       const found = slot?.kind === 'missing' && this.earliestAfter(slot, c.key, last);
@@ -112,8 +125,7 @@ export class MissingEvents {
 
   private latestBefore(slot: MissingSlot, key: string, before: TimelineEvent): TimelineEvent | undefined {
     const list = this.history.get(slot.bit)?.get(key) ?? [];
-    for (let i = list.length - 1; i >= 0; i--) if (compareEvents(list[i]!, before) < 0) return list[i];
-    return undefined;
+    return list.findLast((ev) => compareEvents(ev, before) < 0);
   }
 
   private earliestAfter(slot: MissingSlot, key: string, after: TimelineEvent, before?: TimelineEvent): TimelineEvent | undefined {

@@ -103,7 +103,7 @@ function pipeline(query: CompiledQuery, last: Stage): Stage {
           }
         },
         end: () => {
-          for (let i = start; i < held.length; i++) to.put(held[i]!);
+          for (const r of held.slice(start)) to.put(r);
           held = [];
           to.end();
         },

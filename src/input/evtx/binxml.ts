@@ -99,6 +99,8 @@ export function compile(tables: ChunkTables, start: number, end: number, inTempl
     at += 2 + 2 * count;
     return s;
   };
+  // Hot: the byte reads below (`buf[…]!`) lie before `end`, by the loop test or need(), and
+  // the chunk holds buf[start, end).
   while (at < end) {
     const token = buf[at]!;
     at++;
@@ -198,7 +200,7 @@ export function templateInstance(tables: ChunkTables, at: number, end: number, d
   let v = at + 4 * count;
   for (let i = 0; i < count; i++) {
     const size = buf.readUInt16LE(at + 4 * i);
-    const type = buf[at + 4 * i + 2]!;
+    const type = buf[at + 4 * i + 2]!; // inside the count * 4 bytes checked above
     if (v + size > end) throw new EvtxFormatError(`substitution ${i} runs past the record`);
     values[i] = sizedValue(type, buf, v, v + size);
     v += size;

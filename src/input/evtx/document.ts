@@ -58,6 +58,7 @@ export class DocumentBuilder {
       this.holder = null;
       return;
     }
+    // Hot (each element): holders[j] is known for j < known (see holders), and i < stack.length.
     let i = this.known > 0 ? Math.min(this.known, stack.length) - 1 : 0;
     let holder: Obj | null = i > 0 ? this.holders[i - 1]! : null;
     let key = i > 0 ? stack[i - 1]! : '';
@@ -87,7 +88,7 @@ export class DocumentBuilder {
   open(name: string, attrs: [string, EvtxValue][]): void {
     if (name === 'Data') {
       let named: [string, EvtxValue] | undefined;
-      for (let i = 0; i < attrs.length; i++) if (attrs[i]![0] === 'Name') { named = attrs[i]; break; }
+      for (const a of attrs) if (a[0] === 'Name') { named = a; break; }
       if (named) this.insertPlain(asText(named[1]));
       else this.stack.push('Data');
       return;

@@ -42,7 +42,7 @@ export function utf16(buf: Buffer, start: number, count: number, trim = true): s
   // strings are UTF-16 code units, so this is exact (a lone surrogate stays one).
   if (end - start <= 24) {
     s = '';
-    for (let i = start; i < end; i += 2) s += String.fromCharCode(buf[i]! | (buf[i + 1]! << 8));
+    for (let i = start; i < end; i += 2) s += String.fromCharCode(buf[i]! | (buf[i + 1]! << 8)); // hot; the caller checked [start, end) is in buf
   } else {
     s = (buf as Buffer & { ucs2Slice(start: number, end: number): string }).ucs2Slice(start, end);
   }
@@ -55,17 +55,14 @@ function trimEnd(s: string): string {
   return last <= 0x20 || last === 0x85 || last === 0xa0 || last >= 0x1680 ? s.replace(/[\s\u0085]+$/u, '') : s;
 }
 
-const HEX: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).toUpperCase().padStart(2, '0'));
-
 function hexUpper(buf: Buffer, start: number, end: number): string {
-  let s = '';
-  for (let i = start; i < end; i++) s += HEX[buf[i]!];
-  return s;
+  return buf.toString('hex', start, end).toUpperCase();
 }
 
 /** A GUID's 16 bytes as evtx_dump prints it: upper case, no braces. */
 export function guid(buf: Buffer, at: number): string {
-  const h = (i: number) => HEX[buf[at + i]!]!;
+  const hex = hexUpper(buf, at, at + 16);
+  const h = (i: number) => hex.slice(2 * i, 2 * i + 2);
   return h(3) + h(2) + h(1) + h(0) + '-' + h(5) + h(4) + '-' + h(7) + h(6) + '-' + h(8) + h(9) + '-' + h(10) + h(11) + h(12) + h(13) + h(14) + h(15);
 }
 
@@ -135,11 +132,11 @@ function systemtime(buf: Buffer, at: number): string {
 /** A SID (revision, count, 48-bit big-endian authority, 32-bit sub-authorities) as `S-1-5-…`; null when it does not fit. */
 function sid(buf: Buffer, at: number, end: number): { text: string; next: number } | null {
   if (at + 8 > end) return null;
-  const count = buf[at + 1]!;
+  const count = buf.readUInt8(at + 1);
   const next = at + 8 + 4 * count;
   if (next > end) return null;
   const authority = buf.readUIntBE(at + 2, 6);
-  let text = `S-${buf[at]!}-${authority}`;
+  let text = `S-${buf.readUInt8(at)}-${authority}`;
   for (let i = 0; i < count; i++) text += '-' + buf.readUInt32LE(at + 8 + 4 * i);
   return { text, next };
 }
@@ -164,7 +161,7 @@ const FIXED: Record<number, number> = {
 function fixed(type: number, buf: Buffer, at: number): EvtxValue {
   switch (type) {
     case 0x03: return buf.readInt8(at);
-    case 0x04: return buf[at]!;
+    case 0x04: return buf.readUInt8(at);
     case 0x05: return buf.readInt16LE(at);
     case 0x06: return buf.readUInt16LE(at);
     case 0x07: return buf.readInt32LE(at);

@@ -19,7 +19,7 @@ const TOKEN = /\s*(\(|\)|\||[^\s()|]+)/y;
 export function parseCondition(text: string): Condition {
   const tokens: string[] = [];
   TOKEN.lastIndex = 0;
-  for (let m = TOKEN.exec(text); m; m = TOKEN.exec(text)) tokens.push(m[1]!);
+  for (let m = TOKEN.exec(text); m; m = TOKEN.exec(text)) tokens.push(m[0].trim());
   if (text.slice(TOKEN.lastIndex).trim() !== '' && tokens.length === 0) throw new SigmaInvalid(`condition '${text}' is empty`);
   let pos = 0;
   let depth = 0;
@@ -33,7 +33,7 @@ export function parseCondition(text: string): Condition {
       pos++;
       terms.push(andExpr());
     }
-    return terms.length === 1 ? terms[0]! : { type: 'or', terms };
+    return terms.length === 1 && terms[0] !== undefined ? terms[0] : { type: 'or', terms };
   };
   const andExpr = (): Condition => {
     const terms = [notExpr()];
@@ -41,7 +41,7 @@ export function parseCondition(text: string): Condition {
       pos++;
       terms.push(notExpr());
     }
-    return terms.length === 1 ? terms[0]! : { type: 'and', terms };
+    return terms.length === 1 && terms[0] !== undefined ? terms[0] : { type: 'and', terms };
   };
   const notExpr = (): Condition => {
     if (word('not')) {

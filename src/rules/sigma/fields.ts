@@ -107,24 +107,28 @@ export const FALLBACK_PREFIX = 'winlog.event_data.';
 
 /** The ECS field and values for these plain values of a Sigma field, when VALUE_FIELDS knows them all. */
 export function mapValues(name: string, product: string, values: (string | number | boolean | null)[]): { field: string; values: string[] } | null {
-  const vf = product === 'windows' && Object.hasOwn(VALUE_FIELDS, name) ? VALUE_FIELDS[name]! : null;
+  const vf = product === 'windows' ? ownValue(VALUE_FIELDS, name) : undefined;
   if (!vf) return null;
   const out: string[] = [];
   for (const v of values) {
     const key = String(v).toLowerCase();
-    if (v === null || !Object.hasOwn(vf.values, key)) return null;
-    out.push(vf.values[key]!);
+    const mapped = ownValue(vf.values, key);
+    if (v === null || mapped === undefined) return null;
+    out.push(mapped);
   }
   return { field: vf.field, values: out };
 }
 
+/** A table's own entry for `key` (`constructor`, `__proto__` and the like are no field names). */
+function ownValue<T>(table: Record<string, T>, key: string): T | undefined {
+  return Object.hasOwn(table, key) ? table[key] : undefined;
+}
+
 /** The event field a Sigma field of this log source reads. */
 export function mapField(name: string, product: string, category: string, service = ''): string {
-  const byService = product === 'windows' && Object.hasOwn(SERVICE_FIELDS, service) ? SERVICE_FIELDS[service]! : undefined;
-  if (byService && Object.hasOwn(byService, name)) return byService[name]!;
-  const own = CATEGORY_FIELDS[category];
-  if (own && Object.hasOwn(own, name)) return own[name]!;
-  if (Object.hasOwn(WINDOWS_FIELDS, name)) return WINDOWS_FIELDS[name]!;
+  const byService = product === 'windows' ? ownValue(SERVICE_FIELDS, service) : undefined;
+  const mapped = (byService && ownValue(byService, name)) ?? ownValue(CATEGORY_FIELDS[category] ?? {}, name) ?? ownValue(WINDOWS_FIELDS, name);
+  if (mapped !== undefined) return mapped;
   // Linux and macOS rules mostly use ECS-like names already; only Windows has winlog.
   return product === 'windows' ? FALLBACK_PREFIX + name : name;
 }

@@ -38,7 +38,7 @@ export function translateRegex(source: string, flags: RegexFlags): Translated {
   let src = source;
   // Leading inline flags: (?i), (?s), (?m), (?is)...
   for (let m = /^\(\?([imsx]+)\)/.exec(src); m; m = /^\(\?([imsx]+)\)/.exec(src)) {
-    for (const c of m[1]!) {
+    for (const c of m[1] ?? '') {
       if (c === 'x') throw new UnsupportedRegex('the extended (x) flag');
       f[c as 'i' | 'm' | 's'] = true;
     }
@@ -54,7 +54,7 @@ export function translateRegex(source: string, flags: RegexFlags): Translated {
 function alternatives(alts: Node[][], lead: boolean, trail: boolean, f: RegexFlags): string {
   const parts = alts.map((a) => sequence(a, lead, trail, f));
   // Lucene reads an empty alternative's `|` or `)` as a literal character: write it as `()`.
-  return parts.length === 1 ? parts[0]! : `(${parts.map((p) => p || '()').join('|')})`;
+  return parts.length === 1 && parts[0] !== undefined ? parts[0] : `(${parts.map((p) => p || '()').join('|')})`;
 }
 
 const ANY_RUN = '.*';
@@ -177,11 +177,8 @@ class PcreParser {
       case '(': return this.group();
       case '\\': return this.escape(false);
       case '*': case '+': case '?': throw new UnsupportedRegex(`quantifier '${c}' with nothing to repeat at position ${this.pos}`);
-      default: {
-        const cp = this.src.codePointAt(this.pos)!;
-        this.pos += cp > 0xffff ? 2 : 1;
-        return { t: 'lit', cp };
-      }
+      default:
+        return { t: 'lit', cp: this.codePoint() };
     }
   }
 
@@ -216,7 +213,7 @@ class PcreParser {
       const m = /^(?:\{([0-9A-Fa-f]{1,6})\}|([0-9A-Fa-f]{2}))/.exec(this.src.slice(this.pos));
       if (!m) throw new UnsupportedRegex('a \\x escape without hex digits');
       this.pos += m[0].length;
-      return { t: 'lit', cp: parseInt(m[1] ?? m[2]!, 16) };
+      return { t: 'lit', cp: parseInt(m[0].replace(/[{}]/g, ''), 16) };
     }
     if (e === 'u') {
       const m = /^[0-9A-Fa-f]{4}/.exec(this.src.slice(this.pos));
@@ -229,9 +226,9 @@ class PcreParser {
       const what = e === 'b' || e === 'B' ? 'word boundaries (\\b, \\B)' : /[1-9]/.test(e) ? 'backreferences' : `the escape \\${e}`;
       throw new UnsupportedRegex(what);
     }
-    const cp = this.src.codePointAt(this.pos - 1)!;
-    if (cp > 0xffff) this.pos++;
-    return { t: 'lit', cp };
+    // Back to the escaped character, taken whole.
+    this.pos--;
+    return { t: 'lit', cp: this.codePoint() };
   }
 
   private charClass(): Node {
@@ -275,7 +272,13 @@ class PcreParser {
       if (n.t === 'raw') return n.text;
       throw new UnsupportedRegex('an escape inside a class');
     }
-    const cp = this.src.codePointAt(this.pos)!;
+    return this.codePoint();
+  }
+
+  /** The code point at `pos`, moved past. */
+  private codePoint(): number {
+    const cp = this.src.codePointAt(this.pos);
+    if (cp === undefined) throw new UnsupportedRegex(`a pattern that ends at position ${this.pos}`);
     this.pos += cp > 0xffff ? 2 : 1;
     return cp;
   }
