@@ -25,9 +25,9 @@ Examples:
 Exit codes: 0 explained, 2 usage or rule error, 3 input problems.`;
 
 function fileLine(value: string): { file: string; line: number } {
-  const m = /^(.*):(\d+)$/.exec(value);
-  if (!m || Number(m[2]) < 1) throw new InvalidArgumentError('must be FILE:LINE');
-  return { file: m[1]!, line: Number(m[2]) };
+  const [, file, line] = /^(.*):(\d+)$/.exec(value) ?? [];
+  if (file === undefined || !(Number(line) >= 1)) throw new InvalidArgumentError('must be FILE:LINE');
+  return { file, line: Number(line) };
 }
 
 export function explainCommand(done: (code: ExitCode) => void): Command {
@@ -50,7 +50,7 @@ export function explainCommand(done: (code: ExitCode) => void): Command {
       const event = o.event as { file: string; line: number } | undefined;
       if ((key === undefined) === (event === undefined)) throw new CliError('give either --key VALUE (sequence and sample rules) or --event FILE:LINE');
       if (key && rule.compiled.type === 'event') throw new CliError(safe`'${rule.meta.name}'` + ' is an event rule and has no join key: use --event FILE:LINE');
-      const keyCount = rule.compiled.steps[0]!.optionalKeys.length;
+      const keyCount = rule.compiled.steps[0]?.optionalKeys.length ?? 0;
       if (key && key.length !== keyCount) throw new CliError(`${safe`'${rule.meta.name}'`} joins on ${keyCount} field${keyCount === 1 ? '' : 's'}: give ${keyCount} value${keyCount === 1 ? '' : 's'} to --key`);
       if (paths.length === 0 && process.stdin.isTTY) throw new CliError('no input: give files or directories, or pipe NDJSON to stdin');
       const { sources, problems } = await discoverInputs(paths.length ? paths : ['-']);

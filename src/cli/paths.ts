@@ -15,9 +15,10 @@ export function commonFolder(inputs: string[]): string {
     else if (!p.endsWith('/') && !isFolder(p)) p = p.slice(0, p.lastIndexOf('/') + 1);
     folders.push([...(p.startsWith('/') ? ['/'] : []), ...p.split('/').filter((x) => x !== '' && x !== '.')]);
   }
-  if (!folders.length) return '';
-  let common = folders[0]!;
-  for (const f of folders.slice(1)) {
+  const [first, ...rest] = folders;
+  if (first === undefined) return '';
+  let common = first;
+  for (const f of rest) {
     let k = 0;
     while (k < common.length && k < f.length && common[k] === f[k]) k++;
     common = common.slice(0, k);

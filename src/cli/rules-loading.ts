@@ -83,7 +83,7 @@ function sigmaReasonKind(reason: string): string {
   if (/regular expression/.test(r)) return 'regular expression';
   if (/placeholder/.test(r)) return 'placeholder';
   if (/correlation/.test(r)) return 'correlation';
-  return r.replace(/^(unsupported )?(selection '[^']*': )?/, '').split(/[:(]/)[0]!.trim().slice(0, 40);
+  return r.replace(/^(unsupported )?(selection '[^']*': )?/, '').split(/[:(]/)[0]?.trim().slice(0, 40) ?? '';
 }
 
 /** The rule set of a run: where it came from and what the selection kept, for summaries and reports. */

@@ -18,7 +18,7 @@ export function readPlaceholders(file: string): Record<string, string[]> {
   try {
     doc = parse(fs.readFileSync(file, 'utf8'), { uniqueKeys: true, prettyErrors: false });
   } catch (err) {
-    throw new CliError(safe`--sigma-placeholders ${file}: ${(err instanceof Error ? err.message : String(err)).split('\n')[0]!}`);
+    throw new CliError(safe`--sigma-placeholders ${file}: ${(err instanceof Error ? err.message : String(err)).split('\n')[0]}`);
   }
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new CliError(safe`--sigma-placeholders ${file}: expected a map of placeholder name to values`);
   const out: Record<string, string[]> = {};

@@ -36,7 +36,7 @@ export function treeCommand(done: (code: ExitCode) => void): Command {
       const paths = byPid ? [key, ...rest].filter((p): p is string => p !== undefined) : rest;
       if (!byPid && !key) throw new CliError('give the process entity id (or --pid and --host), then the inputs');
       if (!paths.length) throw new CliError('give the inputs to read (files, folders or globs)');
-      const ref: ProcessRef = byPid ? { host: o.host as string, pid: o.pid as number, at: Infinity } : { entityId: entityKey(key!), host: '', at: Infinity };
+      const ref: ProcessRef = byPid ? { host: o.host as string, pid: o.pid as number, at: Infinity } : { entityId: entityKey(key ?? ''), host: '', at: Infinity };
       const { sources, problems } = await discoverInputs(paths);
       for (const p of problems) printErr(`lolhunt: ${formatProblem({ kind: 'file', ...p })}\n`);
       let fileErrors = problems.length;
@@ -48,7 +48,7 @@ export function treeCommand(done: (code: ExitCode) => void): Command {
           printErr(`lolhunt: ${formatProblem(p)}\n`);
         },
       });
-      const tree = new ProcessTrees(data, [ref]).of(ref, { ...(ref.entityId ? { entityId: ref.entityId } : { pid: ref.pid!, host: ref.host }) });
+      const tree = new ProcessTrees(data, [ref]).of(ref, { ...(ref.entityId ? { entityId: ref.entityId } : { pid: o.pid as number, host: ref.host }) });
       const found = tree.process.file !== undefined || Object.values(tree.process.events).some((t) => t.count > 0);
       printOut(o.json ? escapeJsonText(stringify(processTreeRecord(tree))) + '\n' : formatProcessTree(tree));
       if (!found) printErr(`lolhunt: no start or event of this process in ${data.documents} documents read\n`);

@@ -71,9 +71,10 @@ async function* lines(chunks: AsyncIterable<string | Buffer>): AsyncIterable<str
   const decoder = new StringDecoder('utf8');
   let rest = '';
   for await (const chunk of chunks) {
-    const parts = (rest + (typeof chunk === 'string' ? chunk : decoder.write(chunk))).split('\n');
-    rest = parts.pop()!;
-    yield* parts.filter((p) => p !== '');
+    const text = rest + (typeof chunk === 'string' ? chunk : decoder.write(chunk));
+    const cut = text.lastIndexOf('\n');
+    rest = text.slice(cut + 1);
+    if (cut >= 0) yield* text.slice(0, cut).split('\n').filter((p) => p !== '');
   }
   rest += decoder.end();
   if (rest) yield rest;

@@ -13,7 +13,8 @@ const RELATIVE = /^(now-)?(\d+(?:\.\d+)?)([smhdw])$/;
 export function parseTimeBound(value: string, now: () => number = Date.now): TimeBound {
   const rel = RELATIVE.exec(value.trim());
   if (rel) {
-    const span = Number(rel[2]) * UNITS[rel[3]!]!;
+    // RELATIVE's unit group only matches UNITS' keys.
+    const span = Number(rel[2]) * (UNITS[rel[3] ?? ''] ?? NaN);
     return rel[1] ? { at: now() - span } : { beforeNewest: span };
   }
   const date = parseDate(value);

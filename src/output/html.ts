@@ -197,7 +197,7 @@ function timeline(alerts: Alert[], tally: Tally, tz: string | undefined): string
     const slot = `${laneIndex}:${Math.round(cx / 8)}`;
     const n = taken.get(slot) ?? 0;
     taken.set(slot, n + 1);
-    const y = top + laneIndex * lane + lane / 2 + [0, -6, 6][n % 3]!;
+    const y = top + laneIndex * lane + lane / 2 + (n % 3 === 0 ? 0 : n % 3 === 1 ? -6 : 6);
     const colour = COLOURS[a.rule?.severity ?? ''] ?? '#555';
     out.push(`<a href="#alert-${i + 1}"><circle class="dot" cx="${cx.toFixed(1)}" cy="${y}" r="5" fill="${colour}" fill-opacity="0.8" stroke="#fff">` +
       `<title>#${i + 1} ${esc(displayTime(a.timestamp, tz))} ${esc(ruleLabel(a.rule))}</title></circle></a>`);

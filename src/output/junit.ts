@@ -13,7 +13,7 @@ const INVALID = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-
 function xml(text: string): string {
   return escapeControl(text)
     .replace(INVALID, (c) => `\\u{${c.charCodeAt(0).toString(16)}}`)
-    .replace(/[&<>"']/g, (c) => ENTITIES[c]!);
+    .replace(/[&<>"']/g, (c) => ENTITIES[c] ?? c);
 }
 
 const seconds = (ms: number) => (ms / 1000).toFixed(3);

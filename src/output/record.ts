@@ -62,12 +62,14 @@ export function reportWriter(out: NodeJS.WritableStream, keep: number, render: (
       }
       // Binary insertion after every alert that sorts first or equal (so ties keep arrival order).
       const list = kept.first;
-      if (list.length >= keep && order(alert, list[list.length - 1]!) >= 0) return;
+      const last = list.at(-1);
+      if (list.length >= keep && last !== undefined && order(alert, last) >= 0) return;
       let lo = 0;
       let hi = list.length;
       while (lo < hi) {
         const mid = (lo + hi) >> 1;
-        if (order(alert, list[mid]!) < 0) hi = mid;
+        const at = list[mid];
+        if (at !== undefined && order(alert, at) < 0) hi = mid;
         else lo = mid + 1;
       }
       list.splice(lo, 0, alert);

@@ -97,7 +97,7 @@ export function formatSummary(s: ScanSummary, opts: { color: boolean; verbose?: 
   const silent = s.alertsByRule.length - fired.length;
   if (silent && fired.length) lines.push(`  ${plural(silent, 'other rule')} ran without alerts`);
   // Ids only here (names are in the reports); a long list is cut, the total kept.
-  const techniques = techniquesSeen(s).map((t) => showValue(t.split(' ')[0]!));
+  const techniques = techniquesSeen(s).map((t) => showValue(t.split(' ')[0] ?? t));
   if (techniques.length) {
     const more = techniques.length > MAX_TECHNIQUES ? `, ${techniques.length - MAX_TECHNIQUES} more` : '';
     row('ATT&CK', `${techniques.slice(0, MAX_TECHNIQUES).join(', ')}${more}`);

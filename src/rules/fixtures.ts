@@ -83,5 +83,6 @@ export function sameKey(a: FixtureKey, b: FixtureKey): boolean {
 
 /** `e3-positive`, or `["host-1", "4242"]` for several key fields. */
 export function formatKey(k: FixtureKey): string {
-  return k.length === 1 ? k[0]! : JSON.stringify(k);
+  const [only] = k;
+  return k.length === 1 && only !== undefined ? only : JSON.stringify(k);
 }

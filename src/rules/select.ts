@@ -59,7 +59,7 @@ export function ruleOs(meta: RuleMeta): string[] {
   const out: string[] = [];
   for (const tag of meta.tags) {
     const m = /^os:\s*(.+)$/i.exec(tag);
-    const os = m ? m[1]! : /^(windows|linux|macos)$/i.test(tag) ? tag : undefined;
+    const os = m ? m[1] : /^(windows|linux|macos)$/i.test(tag) ? tag : undefined;
     if (os !== undefined) out.push(os.toLowerCase());
   }
   return out;

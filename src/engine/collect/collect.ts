@@ -152,6 +152,7 @@ export async function collectUnit(unit: WorkUnit, queries: CompiledQuery[], opts
           if (date?.epoch) tally.epoch(date.epoch);
           tally.event(normalized.shape, view);
           const masks = index.masks(view, item.kind === 'line' ? item.tags : undefined);
+          // masks is (query index, step mask) pairs over these queries (rule-index.ts); per event, hot.
           if (masks) for (let i = 0; i < masks.length; i += 2) hits.push([masks[i]!, hitOf(queries[masks[i]!]!, view, masks[i + 1]!)]);
         }
       } catch (err) {

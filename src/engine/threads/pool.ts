@@ -123,8 +123,8 @@ export async function runUnits(
   const done: UnitResult[] = [];
   const threads = threadCount(units, pool);
   if (threads === 1 || pool === null) {
-    for (let id = 0; id < units.length; id++) {
-      done.push(await collectUnit(units[id]!, queries, settings, { ...sink, problem: (p) => sink.problem(p, id) }));
+    for (const [id, unit] of units.entries()) {
+      done.push(await collectUnit(unit, queries, settings, { ...sink, problem: (p) => sink.problem(p, id) }));
       sink.unitDone?.(id);
     }
     return done;
@@ -150,7 +150,7 @@ export async function runUnits(
           case 'bytes': sink.bytes(m.n); break;
           case 'fields': sink.fields?.(m.report); break;
           case 'done': done[m.unit] = m.result; sink.unitDone?.(m.unit); give(); break;
-          case 'failed': reject(new Error(`worker failed on ${units[m.unit]!.source.path}: ${m.message}`)); break;
+          case 'failed': reject(new Error(`worker failed on ${units[m.unit]?.source.path}: ${m.message}`)); break;
         }
       });
       worker.on('error', reject);

@@ -11,7 +11,8 @@ import type { EventTally } from '../reports/tally.js';
  */
 const init = workerData as WorkerInit;
 const queries = compileAll(init);
-const port = parentPort!;
+if (parentPort === null) throw new Error('worker.ts runs only as a worker thread of pool.ts');
+const port = parentPort;
 const order = new CandidateOrder(init.runs.budget, { dir: init.runs.dir, prefix: `w${threadId}-` });
 const BATCH = 256;
 const TALLY_BATCHES = 32;
