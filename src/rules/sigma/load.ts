@@ -1,14 +1,14 @@
 import path from 'node:path';
-import { parseAllDocuments } from 'yaml';
-import { compileQuery, EqlSyntaxError, parseExpression, type CompiledQuery, type CompileOptions, type Expr, type Query } from '../../eql/index.js';
+import { compileTree, EqlSyntaxError, parseExpression, type CompiledQuery, type CompileOptions, type Expr, type Query } from '../../eql/index.js';
 import type { RuleMeta, Severity } from '../types.js';
 import { threatOf } from './attack.js';
 import { and, eventQuery } from './build.js';
 import { compileDetection } from './detection.js';
-import { SigmaInvalid, SigmaUnsupported } from './errors.js';
+import { SigmaFileError, SigmaInvalid, SigmaUnsupported } from './errors.js';
 import { mapField, mapValues } from './fields.js';
 import { sourceFilter } from './logsources.js';
 import { printQuery } from './print.js';
+import { readYaml } from './yaml.js';
 
 /** What a Sigma rule keeps beyond Elastic's metadata, for `rules show`. */
 export interface SigmaInfo {
@@ -24,7 +24,7 @@ export interface SigmaInfo {
 export interface SigmaRule {
   meta: RuleMeta;
   description: string;
-  /** The EQL text of `ast` (what worker threads compile, what `rules show` prints). */
+  /** The EQL text of `ast` (what `rules show` prints; offsets in `ast` point into it). */
   query: string;
   compiled: CompiledQuery;
   sigma: SigmaInfo;
@@ -34,13 +34,6 @@ export interface SigmaRule {
 
 /** `unsupported`: a Sigma rule lolhunt cannot express (not set for YAML that is no Sigma rule at all). */
 export type SigmaOutcome = { rule: SigmaRule } | { skipped: string; name: string; unsupported?: true };
-
-/** A file that is not a well-formed Sigma rule; line and column point into it when known. */
-export class SigmaFileError extends Error {
-  constructor(readonly reason: string, readonly line?: number, readonly column?: number) {
-    super(reason);
-  }
-}
 
 export interface SigmaOptions extends CompileOptions {
   /** Values of `%name%` placeholders for the `expand` modifier. */
@@ -66,26 +59,13 @@ const texts = (v: unknown): string[] => (Array.isArray(v) ? v.map(text).filter((
 
 /** Loads the text of one Sigma rule file. */
 export function loadSigmaText(file: string, source: string, options: SigmaOptions = {}): SigmaOutcome {
-  const docs = parseAllDocuments(source, { prettyErrors: false, uniqueKeys: true, merge: false });
-  const list = Array.isArray(docs) ? docs : [docs];
-  for (const d of list) {
-    const err = d.errors[0];
-    if (err) {
-      const at = err.linePos?.[0];
-      throw new SigmaFileError(`invalid YAML: ${err.message.split('\n')[0]}`, at?.line, at?.col);
-    }
-  }
+  const yaml = readYaml(source);
   const name = path.basename(file);
-  if (list.length === 0) throw new SigmaFileError('empty file');
-  if (list.length > 1) {
+  if (yaml.count === 0) throw new SigmaFileError('empty file');
+  if (yaml.count > 1) {
     return { skipped: `several YAML documents in one file (a Sigma rule collection or correlation with its rules): not supported`, name, unsupported: true };
   }
-  let doc: unknown;
-  try {
-    doc = list[0]!.toJS({ mapAsMap: true, maxAliasCount: 100 });
-  } catch (err) {
-    throw new SigmaFileError(`invalid YAML: ${err instanceof Error ? err.message : String(err)}`);
-  }
+  const doc = yaml.only;
   if (!(doc instanceof Map)) throw new SigmaFileError('not a Sigma rule: the document is not a map');
   const title = text(doc.get('title'));
   if (doc.has('correlation')) return { skipped: 'Sigma correlation rule: not supported', name: title || name, unsupported: true };
@@ -126,7 +106,7 @@ export function loadSigmaText(file: string, source: string, options: SigmaOption
   let compiled: CompiledQuery;
   try {
     query = printQuery(ast);
-    compiled = compileQuery(query, options);
+    compiled = compileTree(ast, query, options);
   } catch (err) {
     // A value EQL rejects (a regex RE2 cannot run, a field name EQL cannot write...).
     if (err instanceof EqlSyntaxError) return skip(`unsupported: the EQL it becomes is rejected: ${err.reason}`);
