@@ -17,7 +17,11 @@ export interface FieldCheck {
 export function fieldCheck(queries: ScanQuery[], categoryField: string, typosOnly: boolean): FieldCheck {
   const users = new Map<string, string[]>();
   for (const q of queries) {
-    for (const f of requiredFields(q.compiled.ast, categoryField)) users.set(f, [...(users.get(f) ?? []), q.name]);
+    for (const f of requiredFields(q.compiled.ast, categoryField)) {
+      const names = users.get(f);
+      if (names) names.push(q.name);
+      else users.set(f, [q.name]);
+    }
   }
   return { fields: [...users.keys()], users, typosOnly };
 }

@@ -4,6 +4,7 @@ import { builtinRulesDir, loadRuleFile, RuleError, selectRules, type Rule, type 
 import { safe } from '../output/index.js';
 import { CliError } from './exit-codes.js';
 import { printErr, ruleErrorText } from './print.js';
+import { RuleCache } from './rule-cache.js';
 import { noteRead } from './reads.js';
 
 /** Rule files under the given files and folders (recursive, sorted), and what could not be read, as messages. */
@@ -39,10 +40,11 @@ export async function loadRulesOrFail(paths: string[], opts: LoadOptions): Promi
   const { files, errors } = await findRuleFiles(paths);
   const rules: Rule[] = [];
   const skipped: { file: string; reason: string; unsupported?: true }[] = [];
+  const options = ruleFileOptions(paths, opts);
   for (const file of files) {
     noteRead('a rule file', file);
     try {
-      const outcome = loadRuleFile(file, { ...opts.compile, ...(opts.placeholders ? { placeholders: opts.placeholders } : {}) });
+      const outcome = loadRuleFile(file, options);
       if ('rule' in outcome) rules.push(outcome.rule);
       else skipped.push({ file, reason: outcome.skipped, ...(outcome.unsupported ? { unsupported: true as const } : {}) });
     } catch (err) {
@@ -50,10 +52,17 @@ export async function loadRulesOrFail(paths: string[], opts: LoadOptions): Promi
       errors.push(ruleErrorText(err));
     }
   }
+  options.cache?.save();
   if (errors.length) throw new CliError(errors.join('\n'));
   if (rules.length === 0) throw new CliError(safe`no EQL rules found in ${paths.join(', ')}` + (skipped.length ? ` (${skipped.length} non-EQL skipped)` : ''));
   if (!opts.quiet && skipped.length) printErr(`${skippedReport(skipped)}\n`);
   return rules;
+}
+
+/** What loadRuleFile is given: the compile options, the placeholders, and the rule cache (saved by the caller when done). */
+export function ruleFileOptions(paths: string[], opts: Omit<LoadOptions, 'quiet'>): CompileOptions & { placeholders?: Record<string, string[]>; cache?: RuleCache } {
+  const cache = RuleCache.open(paths);
+  return { ...opts.compile, ...(opts.placeholders ? { placeholders: opts.placeholders } : {}), ...(cache ? { cache } : {}) };
 }
 
 /**

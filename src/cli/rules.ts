@@ -5,7 +5,7 @@ import { EXIT, type ExitCode } from './exit-codes.js';
 import { MAX_DIAGNOSTIC_LINE, printErr, printOut, ruleErrorText } from './print.js';
 import { findRule } from './rule-lookup.js';
 import { addRulesPathOption, addRuleSelectionOptions, ruleSelection } from './options.js';
-import { findRuleFiles, loadRulesOrFail, loadSelectedRules, ruleSource } from './rules-loading.js';
+import { findRuleFiles, loadRulesOrFail, loadSelectedRules, ruleFileOptions, ruleSource } from './rules-loading.js';
 import { rulesTest } from './rules-test.js';
 import { PLACEHOLDERS_HELP, PLACEHOLDERS_OPTION, placeholdersOf } from './sigma-placeholders.js';
 
@@ -161,9 +161,10 @@ async function validate(paths: string[], placeholders?: Record<string, string[]>
   let skipped = 0;
   let unsupported = 0;
   const loaded: string[] = [];
+  const options = ruleFileOptions(paths, placeholders ? { placeholders } : {});
   for (const file of files) {
     try {
-      const outcome = loadRuleFile(file, placeholders ? { placeholders } : {});
+      const outcome = loadRuleFile(file, options);
       if ('rule' in outcome) {
         ok++;
         loaded.push(file);
@@ -180,6 +181,7 @@ async function validate(paths: string[], placeholders?: Record<string, string[]>
       errors.push(ruleErrorText(err));
     }
   }
+  options.cache?.save();
   for (const e of errors) printErr(`error: ${e}\n`);
   // Sigma rules read fields by their Sigma names mapped to ECS or winlog.event_data: no ECS lint for them.
   const warnings = lintRuleFiles(loaded.filter((f) => !isSigmaPath(f))).filter((f) => f.kind === 'unknown-field');

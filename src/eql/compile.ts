@@ -91,7 +91,15 @@ const evaluator = (c: Compiled): Evaluator => (c.constant ? () => c.value : c.fn
 
 /** Parses, checks and compiles a query. Throws EqlSyntaxError. */
 export function compileQuery(source: string, options: CompileOptions = {}): CompiledQuery {
-  const ast = parseQuery(source);
+  return compileTree(parseQuery(source), source, options);
+}
+
+/**
+ * Checks and compiles a syntax tree whose offsets point into `source`, the query's text (a
+ * tree built without parsing, as Sigma rules are, or parsed once and passed to a worker).
+ * Throws EqlSyntaxError.
+ */
+export function compileTree(ast: A.Query, source: string, options: CompileOptions = {}): CompiledQuery {
   check(ast, source);
   const categoryField = options.categoryField ?? 'event.category';
   const ctx: Context = { source, types: options.fieldTypes ?? new Map(), fields: new Set([categoryField]) };

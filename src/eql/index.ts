@@ -3,7 +3,7 @@ export type { EventView, FieldValue } from './event.js';
 export { caretExcerpt, EqlSyntaxError, lineColumn, LIMITS } from './errors.js';
 export { parseQuery, parseExpression } from './parser.js';
 export { KEYWORDS } from './tokens.js';
-export { compileQuery, foldExpression, type CompiledQuery, type CompiledStep, type CompileOptions, type Predicate } from './compile.js';
+export { compileQuery, compileTree, foldExpression, type CompiledQuery, type CompiledStep, type CompileOptions, type Predicate } from './compile.js';
 export type { DateParser, DateValue, FieldType, FieldTypes } from './field-types.js';
 export { compareVersions } from './version.js';
 export { FUNCTIONS } from './functions.js';

@@ -11,8 +11,10 @@ import type { StringMatcher } from './wildcard.js';
  * equivalent and are rejected by `checkRegex`.
  */
 export function compileRegex(pattern: string, caseInsensitive: boolean): StringMatcher {
-  const re = RE2JS.compile(toRe2(pattern), caseInsensitive ? RE2JS.CASE_INSENSITIVE : 0);
-  return (s) => re.testExact(s);
+  // Compiled on first use: checkRegex has proven the pattern, and most of a large rule set's
+  // regular expressions never meet an event that reaches them (the rule index).
+  let re: RE2JS | null = null;
+  return (s) => (re ??= RE2JS.compile(toRe2(pattern), caseInsensitive ? RE2JS.CASE_INSENSITIVE : 0)).testExact(s);
 }
 
 /** An error message when the pattern is not a regular expression lolhunt can run, else null. */

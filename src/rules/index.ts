@@ -1,6 +1,6 @@
 export type * from './types.js';
 export { loadRuleFile, RuleError, ruleFileStem, type LoadOutcome, type Rule } from './load.js';
-export { isSigmaPath, type SigmaInfo } from './sigma/index.js';
+export { isSigmaPath, type SigmaInfo, type SigmaTranslation, type TranslationCache } from './sigma/index.js';
 export { builtinRulesDir, packageRoot } from './builtin.js';
 export { emptySelection, ruleOs, selectRules, type RuleSelection, type SelectionResult } from './select.js';
 export { isSeverity, SEVERITIES } from './severity.js';

@@ -13,12 +13,15 @@ export interface CliRun {
   stderr: string;
 }
 
-/** Runs bin/lolhunt like a user would (no TTY, no colour unless env says so); killed after `timeoutMs` (default 60 s). */
+/**
+ * Runs bin/lolhunt like a user would (no TTY, no colour unless env says so, no rule cache
+ * written unless env names one); killed after `timeoutMs` (default 60 s).
+ */
 export function runCli(args: string[], opts: { stdin?: string | Buffer; cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       cwd: opts.cwd ?? ROOT,
-      env: { PATH: process.env.PATH, NO_COLOR: '1', ...opts.env },
+      env: { PATH: process.env.PATH, NO_COLOR: '1', LOLHUNT_CACHE_DIR: 'off', ...opts.env },
       stdio: ['pipe', 'pipe', 'pipe'],
       timeout: opts.timeoutMs ?? 60_000,
     });

@@ -6,8 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { parseQuery } from '../../src/eql/index.js';
 import { loadSigmaText } from '../../src/rules/sigma/index.js';
 
-// Sigma rules are built as EQL syntax trees and printed as EQL text (worker threads compile the
-// text; rules show and explain print it). The text must parse back to exactly the tree built,
+// Sigma rules are built as EQL syntax trees, compiled as built and printed as EQL text (rules
+// show and explain print it). The text must parse back to exactly the tree built,
 // offsets included: over the fixture, and over every SigmaHQ Windows rule when ../shared/sigma is here.
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../');
 const SIGMA = path.resolve(ROOT, '../shared/sigma');

@@ -175,8 +175,11 @@ function gramsOf(s: string, fn: (key: ProbeKey) => void): void {
 
 /** How a probe looks a key of this kind up: a slice of three ASCII characters as a number, seven bits each; anything else as itself. */
 function probeKey(kind: KeyKind, key: string): ProbeKey {
-  if (kind !== 'gram' || key.length !== AFFIX || !ASCII.test(key)) return key;
-  return (key.charCodeAt(0) << 14) | (key.charCodeAt(1) << 7) | key.charCodeAt(2);
+  if (kind !== 'gram' || key.length !== AFFIX) return key;
+  const a = key.charCodeAt(0);
+  const b = key.charCodeAt(1);
+  const c = key.charCodeAt(2);
+  return (a | b | c) < 0x80 ? (a << 14) | (b << 7) | c : key;
 }
 
 /**
@@ -201,13 +204,37 @@ type Share = (key: Key, value: string) => number;
  * cheapest part of an `and`, every part of an `or`), and the share of events they admit.
  */
 function choose(need: Need, share: Share): { keys: Key[]; cost: number } {
+  const keys: Key[] = [];
+  return { keys, cost: gather(need, share, keys) };
+}
+
+/** Adds choose's keys for `need` to `out` and returns their cost (SigmaHQ's trees are wide: no array per node but the parts of an `and`). */
+function gather(need: Need, share: Share, out: Key[]): number {
   if (!('op' in need)) {
-    const cost = need.kind === 'present' ? share(need, '') : need.values.reduce((sum, v) => sum + share(need, v), 0);
-    return { keys: [need], cost };
+    out.push(need);
+    if (need.kind === 'present') return share(need, '');
+    let cost = 0;
+    for (const v of need.values) cost += share(need, v);
+    return cost;
   }
-  const chosen = need.parts.map((p) => choose(p, share));
-  if (need.op === 'and') return chosen.reduce((best, c) => (c.cost < best.cost ? c : best));
-  return { keys: chosen.flatMap((c) => c.keys), cost: chosen.reduce((sum, c) => sum + c.cost, 0) };
+  if (need.op === 'or') {
+    let cost = 0;
+    for (const p of need.parts) cost += gather(p, share, out);
+    return cost;
+  }
+  // The cheapest part, the first of equals.
+  let best: Key[] = [];
+  let bestCost = Infinity;
+  for (const p of need.parts) {
+    const keys: Key[] = [];
+    const cost = gather(p, share, keys);
+    if (cost < bestCost) {
+      best = keys;
+      bestCost = cost;
+    }
+  }
+  for (const k of best) out.push(k);
+  return bestCost;
 }
 
 /**

@@ -1,6 +1,6 @@
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { compileQuery, type CompiledQuery, type CompileOptions, type FieldType } from '../../eql/index.js';
+import { compileTree, type CompiledQuery, type CompileOptions, type FieldType, type Query } from '../../eql/index.js';
 import { splitFile, textBytes, type InputSource } from '../../input/index.js';
 import { dateFormatParser, parseDate } from '../../normalize/index.js';
 import { collectUnit, type CollectSettings, type CollectSink, type UnitResult, type WorkUnit } from '../collect/collect.js';
@@ -13,7 +13,7 @@ export type PortableFieldType = Exclude<FieldType, { type: 'date' }> | { type: '
 
 /**
  * How the queries are compiled, in a form that crosses threads (functions do not): each
- * worker compiles the query texts again with it.
+ * worker compiles the queries' syntax trees again with it.
  */
 export interface PortableCompile {
   categoryField: string;
@@ -82,7 +82,8 @@ export type WorkerMessage =
   | { kind: 'failed'; unit: number; message: string };
 
 export interface WorkerInit {
-  queries: string[];
+  /** Each query's syntax tree (plain data: it crosses threads as it is, no text is parsed again) and its text. */
+  queries: { ast: Query; source: string }[];
   compile: PortableCompile;
   settings: CollectSettings;
   /** Where the worker writes its ordered runs, and the memory it orders in before writing one. */
@@ -130,7 +131,7 @@ export async function runUnits(
     return done;
   }
   const runs = { dir: pool.runs.folder(), budget: Math.max(1, Math.floor(pool.runs.budget / threads)) };
-  const workerData: WorkerInit = { settings, compile: pool.compile, queries: queries.map((q) => q.source), runs };
+  const workerData: WorkerInit = { settings, compile: pool.compile, queries: queries.map((q) => ({ ast: q.ast, source: q.source })), runs };
   let next = 0;
   const workers = Array.from({ length: threads }, () => new Worker(new URL('./worker.js', import.meta.url), { workerData }));
   try {
@@ -167,8 +168,8 @@ export function threadCount(units: WorkUnit[], pool: PoolOptions | null): number
   return pool === null || units.length <= 1 ? 1 : Math.max(1, Math.min(pool.threads, units.length));
 }
 
-/** Compiles the query texts a worker was given. */
+/** Compiles the queries a worker was given. */
 export function compileAll(init: WorkerInit): CompiledQuery[] {
   const options = compileOptionsOf(init.compile);
-  return init.queries.map((q) => compileQuery(q, options));
+  return init.queries.map((q) => compileTree(q.ast, q.source, options));
 }

@@ -1,14 +1,15 @@
+import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { parseAllDocuments } from 'yaml';
-import { compileQuery, EqlSyntaxError, parseExpression, type CompiledQuery, type CompileOptions, type Expr, type Query } from '../../eql/index.js';
+import { compileTree, EqlSyntaxError, parseExpression, type CompiledQuery, type CompileOptions, type Expr, type Query } from '../../eql/index.js';
 import type { RuleMeta, Severity } from '../types.js';
 import { threatOf } from './attack.js';
 import { and, eventQuery } from './build.js';
 import { compileDetection } from './detection.js';
-import { SigmaInvalid, SigmaUnsupported } from './errors.js';
+import { SigmaFileError, SigmaInvalid, SigmaUnsupported } from './errors.js';
 import { mapField, mapValues } from './fields.js';
 import { sourceFilter } from './logsources.js';
 import { printQuery } from './print.js';
+import { readYaml } from './yaml.js';
 
 /** What a Sigma rule keeps beyond Elastic's metadata, for `rules show`. */
 export interface SigmaInfo {
@@ -24,7 +25,7 @@ export interface SigmaInfo {
 export interface SigmaRule {
   meta: RuleMeta;
   description: string;
-  /** The EQL text of `ast` (what worker threads compile, what `rules show` prints). */
+  /** The EQL text of `ast` (what `rules show` prints; offsets in `ast` point into it). */
   query: string;
   compiled: CompiledQuery;
   sigma: SigmaInfo;
@@ -33,18 +34,23 @@ export interface SigmaRule {
 }
 
 /** `unsupported`: a Sigma rule lolhunt cannot express (not set for YAML that is no Sigma rule at all). */
-export type SigmaOutcome = { rule: SigmaRule } | { skipped: string; name: string; unsupported?: true };
+export type SigmaOutcome = { rule: SigmaRule } | SigmaSkip;
+type SigmaSkip = { skipped: string; name: string; unsupported?: true };
 
-/** A file that is not a well-formed Sigma rule; line and column point into it when known. */
-export class SigmaFileError extends Error {
-  constructor(readonly reason: string, readonly line?: number, readonly column?: number) {
-    super(reason);
-  }
+/** A rule file translated, not yet compiled: plain data, what a TranslationCache keeps between runs. */
+export type SigmaTranslation = { rule: Omit<SigmaRule, 'compiled'> } | SigmaSkip;
+
+/** Translations kept between runs, by translationKey (cli/rule-cache.ts keeps them in a file). */
+export interface TranslationCache {
+  get(key: string): SigmaTranslation | undefined;
+  set(key: string, translation: SigmaTranslation): void;
 }
 
 export interface SigmaOptions extends CompileOptions {
   /** Values of `%name%` placeholders for the `expand` modifier. */
   placeholders?: Record<string, string[]>;
+  /** Where translations are looked up before translating, and kept after. */
+  cache?: TranslationCache;
 }
 
 /** Sigma levels → Elastic severities and the risk scores Elastic's rules use for them. */
@@ -64,28 +70,40 @@ export const isSigmaPath = (file: string) => /\.ya?ml$/i.test(file);
 const text = (v: unknown): string => (typeof v === 'string' ? v : typeof v === 'number' || v instanceof Date ? String(v instanceof Date ? v.toISOString().slice(0, 10) : v) : '');
 const texts = (v: unknown): string[] => (Array.isArray(v) ? v.map(text).filter((s) => s !== '') : typeof v === 'string' ? [v] : []);
 
-/** Loads the text of one Sigma rule file. */
+/** Loads the text of one Sigma rule file: translated (or found in the cache) and compiled. */
 export function loadSigmaText(file: string, source: string, options: SigmaOptions = {}): SigmaOutcome {
-  const docs = parseAllDocuments(source, { prettyErrors: false, uniqueKeys: true, merge: false });
-  const list = Array.isArray(docs) ? docs : [docs];
-  for (const d of list) {
-    const err = d.errors[0];
-    if (err) {
-      const at = err.linePos?.[0];
-      throw new SigmaFileError(`invalid YAML: ${err.message.split('\n')[0]}`, at?.line, at?.col);
-    }
+  const placeholders = options.placeholders ?? {};
+  const key = options.cache ? translationKey(file, source, placeholders) : '';
+  let translation = options.cache?.get(key);
+  if (!translation) {
+    translation = translateSigma(file, source, placeholders);
+    options.cache?.set(key, translation);
   }
+  if ('skipped' in translation) return translation;
+  const rule = translation.rule;
+  try {
+    return { rule: { ...rule, compiled: compileTree(rule.ast, rule.query, options) } };
+  } catch (err) {
+    // A value EQL rejects (a regex RE2 cannot run...).
+    if (err instanceof EqlSyntaxError) return { skipped: `Sigma rule '${rule.meta.name}': unsupported: the EQL it becomes is rejected: ${err.reason}`, name: rule.meta.name, unsupported: true };
+    throw err;
+  }
+}
+
+/** What a translation depends on besides lolhunt's code (the cache file's name holds that): the file's name, its text, the placeholders. */
+export function translationKey(file: string, source: string, placeholders: Record<string, string[]>): string {
+  return createHash('sha256').update(JSON.stringify([path.basename(file), placeholders, source])).digest('base64url');
+}
+
+/** A Sigma rule's YAML → its EQL syntax tree, text and metadata, or why it is skipped. */
+function translateSigma(file: string, source: string, placeholders: Record<string, string[]>): SigmaTranslation {
+  const yaml = readYaml(source);
   const name = path.basename(file);
-  if (list.length === 0) throw new SigmaFileError('empty file');
-  if (list.length > 1) {
+  if (yaml.count === 0) throw new SigmaFileError('empty file');
+  if (yaml.count > 1) {
     return { skipped: `several YAML documents in one file (a Sigma rule collection or correlation with its rules): not supported`, name, unsupported: true };
   }
-  let doc: unknown;
-  try {
-    doc = list[0]!.toJS({ mapAsMap: true, maxAliasCount: 100 });
-  } catch (err) {
-    throw new SigmaFileError(`invalid YAML: ${err instanceof Error ? err.message : String(err)}`);
-  }
+  const doc = yaml.only;
   if (!(doc instanceof Map)) throw new SigmaFileError('not a Sigma rule: the document is not a map');
   const title = text(doc.get('title'));
   if (doc.has('correlation')) return { skipped: 'Sigma correlation rule: not supported', name: title || name, unsupported: true };
@@ -104,7 +122,7 @@ export function loadSigmaText(file: string, source: string, options: SigmaOption
   const tags = texts(doc.get('tags'));
   const status = text(doc.get('status')).toLowerCase();
 
-  const skip = (why: string): SigmaOutcome => ({ skipped: `Sigma rule '${title}': ${why}`, name: title, unsupported: true });
+  const skip = (why: string): SigmaSkip => ({ skipped: `Sigma rule '${title}': ${why}`, name: title, unsupported: true });
   const filter = sourceFilter(logsource.product, logsource.category, logsource.service);
   if ('unsupported' in filter) return skip(filter.unsupported);
   let detection: Expr;
@@ -113,7 +131,7 @@ export function loadSigmaText(file: string, source: string, options: SigmaOption
       mapField: (f) => mapField(f, logsource.product, logsource.category, logsource.service),
       mapValues: (f, values) => mapValues(f, logsource.product, values),
       keywordField: KEYWORD_FIELD,
-      placeholders: options.placeholders ?? {},
+      placeholders,
     });
   } catch (err) {
     if (err instanceof SigmaUnsupported) return skip(`unsupported ${err.message}`);
@@ -123,13 +141,10 @@ export function loadSigmaText(file: string, source: string, options: SigmaOption
   const condition = and([...(filter.condition ? [parseExpression(filter.condition)] : []), detection]);
   const ast = eventQuery(filter.category, condition);
   let query: string;
-  let compiled: CompiledQuery;
   try {
     query = printQuery(ast);
-    compiled = compileQuery(query, options);
   } catch (err) {
-    // A value EQL rejects (a regex RE2 cannot run, a field name EQL cannot write...).
-    if (err instanceof EqlSyntaxError) return skip(`unsupported: the EQL it becomes is rejected: ${err.reason}`);
+    // A value EQL cannot write (a field name with a backquote...).
     if (err instanceof SigmaUnsupported) return skip(`unsupported ${err.message}`);
     throw err;
   }
@@ -144,7 +159,7 @@ export function loadSigmaText(file: string, source: string, options: SigmaOption
         maturity: status,
       },
       description: text(doc.get('description')),
-      query, compiled,
+      query,
       sigma: {
         status, level, author: text(doc.get('author')), date: text(doc.get('date')),
         references: texts(doc.get('references')), falsepositives: texts(doc.get('falsepositives')), logsource,
