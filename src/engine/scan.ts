@@ -12,7 +12,8 @@ import { planUnits, runUnits, threadCount, type PortableCompile } from './thread
 import { createRunner, type QueryResult } from './run/runner.js';
 import { DEFAULT_MAX_PENDING } from './run/sequence.js';
 import { reasonKind, Tally, type EventTally } from './reports/tally.js';
-import type { TimelineEvent } from './order/timeline.js';
+import type { TimelineEvent, TimelinePlace } from './order/timeline.js';
+import { nearMissReport } from './reports/near-misses.js';
 import type { Alert, InputProblem, MatchedEvent, ScanProgress, ScanSummary, TimeBound } from './types.js';
 
 export interface ScanQuery {
@@ -214,7 +215,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
       base += done[i]!.lines;
       coverage.unit(u.source.index, done[i]!.coverage);
     });
-    const lineOf = (e: TimelineEvent) => e.line + (lineBase.get(`${e.fileIndex}:${e.part}`) ?? 0);
+    const lineOf = (e: TimelinePlace) => e.line + (lineBase.get(`${e.fileIndex}:${e.part}`) ?? 0);
 
     // Evidence that no longer reads as it was scanned is a file error: the alert stands, its text does not.
     const changed = (file: string, line: number) => {
@@ -239,6 +240,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
       ...(opts.maxSamplesPerKey ? { maxSamplesPerKey: opts.maxSamplesPerKey } : {}),
       ...(opts.maxPending ? { maxPending: opts.maxPending } : {}),
       emit: (r) => queues.add(qi, r),
+      nearMisses: true,
     }));
     // When every runner emits a result as its last event is pushed, what they emitted for
     // this event is final: written now, query by query. Otherwise (samples, `tail`, trailing
@@ -254,6 +256,8 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
     }
     for (const r of runners) r.finish();
     for await (const item of queues.merge()) await write(item);
+    const nearMisses = nearMissReport(runners, opts.queries, opts.sources, lineOf);
+    if (nearMisses) summary.nearMisses = nearMisses;
     opts.queries.forEach((q, qi) => {
       summary.alertsByRule.push({ name: q.name, severity: q.rule?.severity ?? '', count: counts[qi]!, ...(q.rule ? { rule: q.rule } : {}) });
     });
