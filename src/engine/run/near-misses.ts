@@ -22,11 +22,16 @@ export const NEAR_MAXSPAN = 2;
 const GENERATION = 16_384;
 /** Near misses of keys already let go, kept per query; past it they are only counted. */
 const KEPT = 1_000;
+/** Stages a watched query may have (one bit each). */
+export const MAX_STAGES = 30;
 
 /** What one key's events did, ignoring maxspan. */
 interface Track {
   keys: FieldValue[];
-  /** Bit of each step some event of the key satisfied, in any order. */
+  /**
+   * Bit of each stage some event of the key satisfied, in any order: of a step with runs=N,
+   * one bit more for each event, up to N.
+   */
   matched: number;
   /** The first event of each step (by step index). */
   firsts: (TimelinePlace | undefined)[];
@@ -57,11 +62,14 @@ export class NearMissTracker {
   /** Near misses of keys let go, by key (a key completed later is taken out). */
   private readonly kept = new Map<string, NearMiss>();
   private overflow = { 'out-of-order': 0, 'outside-maxspan': 0 };
-  private readonly allSteps: number;
+  /** Per stage: the bits of its step's stages when it is the step's first stage, else 0. */
+  private readonly stepStages: number[];
+  private readonly allStages: number;
 
-  /** `stageSteps`: the step index of each stage (a step with runs=N is N stages). */
+  /** `stageSteps`: the step index of each stage (a step with runs=N is N stages, at most MAX_STAGES in all). */
   constructor(private readonly stageSteps: number[], private readonly maxspan: number | null) {
-    this.allSteps = stageSteps.reduce((m, step) => m | (1 << step), 0);
+    this.stepStages = stageSteps.map((step, s) => (stageSteps[s - 1] === step ? 0 : stageSteps.reduce((m, x, i) => (x === step ? m | (1 << i) : m), 0)));
+    this.allStages = (1 << stageSteps.length) - 1;
   }
 
   /**
@@ -71,10 +79,11 @@ export class NearMissTracker {
   see(s: number, ev: TimelineEvent, key: string, keys: FieldValue[]): void {
     const t = this.track(key, keys);
     if (t.done) return;
-    const step = this.stageSteps[s]!;
-    if (!(t.matched & (1 << step))) {
-      t.matched |= 1 << step;
-      t.firsts[step] = place(ev);
+    const stages = this.stepStages[s]!;
+    if (stages) {
+      const free = stages & ~t.matched;
+      if (free === stages) t.firsts[this.stageSteps[s]!] = place(ev);
+      t.matched |= free & -free;
     }
     if (s === 0) {
       t.reach[0] = place(ev);
@@ -134,7 +143,7 @@ export class NearMissTracker {
   }
 
   private judge(t: Track): NearMiss | null {
-    if (t.done || t.matched !== this.allSteps) return null;
+    if (t.done || t.matched !== this.allStages) return null;
     if (!t.shortest) {
       // No chain of the key's events came in step order: some step's events all came too early.
       const events = t.firsts.filter((e): e is TimelinePlace => e !== undefined);

@@ -1,7 +1,7 @@
 import { elements, type CompiledQuery, type FieldValue } from '../../eql/index.js';
 import { formatTimestamp } from '../../normalize/index.js';
 import { MissingEvents, type Candidate } from './missing.js';
-import { NearMissTracker } from './near-misses.js';
+import { MAX_STAGES, NearMissTracker } from './near-misses.js';
 import type { Hit, QueryResult, QueryRunner } from './runner.js';
 import { compareEvents, type TimelineEvent } from '../order/timeline.js';
 import { ResultOut } from './results.js';
@@ -90,7 +90,7 @@ export class SequenceRunner implements QueryRunner {
       else for (let r = 0; r < step.runs; r++) this.stages.push({ index: i, bit: 1 << i });
     });
     // A single positive step completes on every match: nothing to miss.
-    if (watchNearMisses && this.stages.length > 1) this.nearMisses = new NearMissTracker(this.stages.map((s) => s.index), query.maxspan);
+    if (watchNearMisses && this.stages.length > 1 && this.stages.length <= MAX_STAGES) this.nearMisses = new NearMissTracker(this.stages.map((s) => s.index), query.maxspan);
     if (this.missingSteps.length) this.missing = new MissingEvents(MissingEvents.slotsOf(query), query.maxspan);
     this.untilBit = 1 << query.steps.length;
   }
