@@ -42,8 +42,8 @@ interface Track {
   reach: (TimelinePlace | undefined)[];
   /** The shortest chain that reached the last stage. */
   shortest?: { first: TimelinePlace; last: TimelinePlace };
-  /** The sequence completed for this key: never a near miss. */
-  done: boolean;
+  /** The runner completed a sequence of the key: it has an alert, and no near miss (not even after an `until`). */
+  done?: true;
 }
 
 const place = (e: TimelineEvent): TimelinePlace => ({ ts: e.ts, tiebreak: e.tiebreak, fileIndex: e.fileIndex, part: e.part, line: e.line });
@@ -51,8 +51,7 @@ const place = (e: TimelineEvent): TimelinePlace => ({ ts: e.ts, tiebreak: e.tieb
 /**
  * Watches one sequence query beside its runner, on the same events (those some step can
  * take), without changing what the runner does. Per join key it keeps which steps matched and
- * the chains that came in step order regardless of maxspan; a key the runner completed is
- * marked done. Memory is bounded: keys live in two generations of GENERATION (a key seen again
+ * the chains that came in step order regardless of maxspan. Memory is bounded: keys live in two generations of GENERATION (a key seen again
  * moves to the newer), and the keys of the older are judged when it is let go, so a key
  * whose events lie further apart than that may be judged before its last event (or missed).
  */
@@ -95,16 +94,19 @@ export class NearMissTracker {
     else if (!t.shortest || ev.ts - start.ts < t.shortest.last.ts - t.shortest.first.ts) t.shortest = { first: start, last: place(ev) };
   }
 
-  /** The runner completed a sequence of `key`. */
-  completed(key: string, keys: FieldValue[]): void {
-    this.track(key, keys).done = true;
+  /**
+   * The runner completed a sequence of `key`: a near miss of it judged when it was let go is
+   * taken back.
+   */
+  completed(key: string): void {
+    const t = this.current.get(key) ?? this.previous.get(key);
+    if (t) t.done = true;
     this.kept.delete(key);
   }
 
   /** An `until` event ended the key's partial sequences: its earlier events join no later ones. */
   ended(key: string): void {
-    const t = this.current.get(key) ?? this.previous.get(key);
-    if (!t || t.done) return;
+    if ((this.current.get(key) ?? this.previous.get(key))?.done) return;
     this.current.delete(key);
     this.previous.delete(key);
   }
@@ -122,7 +124,7 @@ export class NearMissTracker {
     if (t) return t;
     t = this.previous.get(key);
     if (t) this.previous.delete(key);
-    else t = { keys, matched: 0, firsts: [], reach: [], done: false };
+    else t = { keys, matched: 0, firsts: [], reach: [] };
     if (this.current.size >= GENERATION) {
       this.letGo(this.previous);
       this.previous = this.current;

@@ -194,7 +194,7 @@ export class SequenceRunner implements QueryRunner {
   }
 
   private complete(positives: TimelineEvent[], instants: FieldValue[], key: string): void {
-    this.nearMisses?.completed(key, instants);
+    this.nearMisses?.completed(key);
     // Date keys join on epoch millis and show as ISO-8601, as Elasticsearch returns sequence keys.
     const last = this.stages.at(-1);
     const dateKeys = (last && this.query.steps[last.index]?.dateKeys) ?? [];

@@ -207,6 +207,8 @@ test('near misses: until ends what the key matched before it; runs count as stag
     [ev(4, { id: 'b', k: 2 }), 0b010], [ev(5, { id: 'u', k: 3 }), 0b100], [ev(6, { id: 'a', k: 2 }), 0b001],
   ]);
   assert.deepEqual(misses, [['out-of-order', [2], ['a', 'b'], undefined]]);
+  const again = nearMisses(q, [[ev(1, { id: 'a', k: 1 }), 1], [ev(2, { id: 'b', k: 1 }), 2], [ev(3, { id: 'u', k: 1 }), 4], [ev(4, { id: 'b2', k: 1 }), 2], [ev(5, { id: 'a2', k: 1 }), 1]]);
+  assert.deepEqual([again.results, again.misses], [[['a', 'b']], []], 'a key with an alert is no near miss, even after an until');
   const runs = query('sequence', [step('k', { runs: 2 }), step('k')]);
   assert.deepEqual(nearMisses(runs, [[ev(1, { id: 'b', k: 1 }), 2], [ev(2, { id: 'a', k: 1 }), 1], [ev(3, { id: 'a2', k: 1 }), 1]]).misses, [['out-of-order', [1], ['a', 'b'], undefined]]);
   assert.deepEqual(nearMisses(runs, [[ev(1, { id: 'a', k: 1 }), 1], [ev(2, { id: 'b', k: 1 }), 2]]).misses, [], 'one of two runs is not every step');
