@@ -78,14 +78,16 @@ export class NearMissTracker {
   see(s: number, ev: TimelineEvent, key: string, keys: FieldValue[]): void {
     const t = this.track(key, keys);
     if (t.done) return;
+    // One copy of the event's place serves both (a stage-0 event is met most often).
+    let at: TimelinePlace | undefined;
     const stages = this.stepStages[s]!;
     if (stages) {
       const free = stages & ~t.matched;
-      if (free === stages) t.firsts[this.stageSteps[s]!] = place(ev);
+      if (free === stages) t.firsts[this.stageSteps[s]!] = at = place(ev);
       t.matched |= free & -free;
     }
     if (s === 0) {
-      t.reach[0] = place(ev);
+      t.reach[0] = at ?? place(ev);
       return;
     }
     const start = t.reach[s - 1];
