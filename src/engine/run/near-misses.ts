@@ -60,7 +60,7 @@ export class NearMissTracker {
   private previous = new Map<string, Track>();
   /** Near misses of keys let go, by key (a key completed later is taken out). */
   private readonly kept = new Map<string, NearMiss>();
-  private overflow = { 'out-of-order': 0, 'outside-maxspan': 0 };
+  private readonly overflow = { 'out-of-order': 0, 'outside-maxspan': 0 };
   /** Per stage: the bits of its step's stages when it is the step's first stage, else 0. */
   private readonly stepStages: number[];
   private readonly allStages: number;
