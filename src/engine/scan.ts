@@ -240,7 +240,8 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
       ...(opts.maxSamplesPerKey ? { maxSamplesPerKey: opts.maxSamplesPerKey } : {}),
       ...(opts.maxPending ? { maxPending: opts.maxPending } : {}),
       emit: (r) => queues.add(qi, r),
-      nearMisses: true,
+      // Explain takes rules, not ad-hoc queries: only rules are watched for near misses.
+      nearMisses: q.rule !== undefined,
     }));
     // When every runner emits a result as its last event is pushed, what they emitted for
     // this event is final: written now, query by query. Otherwise (samples, `tail`, trailing

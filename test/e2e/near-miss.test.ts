@@ -81,7 +81,7 @@ test('issue-26 near misses: the explain command the summary suggests runs as pri
   }
 });
 
-test('issue-26 near misses: rule names, keys and file names reach the summary escaped; none means no line', async () => {
+test('issue-26 near misses: keys and file names reach the summary escaped; none means no line, nor for ad-hoc queries', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lolhunt-near-miss-'));
   try {
     const file = path.join(dir, 'x\u001b[31m.ndjson');
@@ -95,6 +95,10 @@ test('issue-26 near misses: rule names, keys and file names reach the summary es
     assert.ok(line.endsWith("x\\x1b[31m.ndjson'"), line);
     const none = await runCli(['scan', path.join(ROOT, 'samples/unusual-network-activity-from-windows-system-binary/positive.ndjson'), '--format', 'ndjson']);
     assert.doesNotMatch(none.stderr, /near misses/);
+    // An ad-hoc query has no rule for explain to take: not watched.
+    const query = await runCli(['query', 'sequence by process.entity_id [process where true] [network where true]', file, '--format', 'json']);
+    assert.equal((JSON.parse(query.stdout) as { summary: Record<string, unknown> }).summary.near_misses, undefined);
+    assert.doesNotMatch(query.stderr, /near misses/);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
