@@ -102,10 +102,11 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
     const collected = await collectCandidates(opts, opts.queries.map((q) => q.compiled), summary, coverage, order);
     const inside = windowTest(opts.window, summary.exportEnd, summary.summary);
     const alerts: Alert[] = [];
-    const { counts, warnings } = await runQueries(opts, order, collected, inside, summary, opts.onAlert ?? ((a) => void alerts.push(a)));
+    const { counts, warnings, nearMisses } = await runQueries(opts, order, collected, inside, summary, opts.onAlert ?? ((a) => void alerts.push(a)));
     opts.queries.forEach((q, qi) => {
       summary.summary.alertsByRule.push({ name: q.name, severity: q.rule?.severity ?? '', count: counts[qi] ?? 0, ...(q.rule ? { rule: q.rule } : {}) });
     });
+    if (nearMisses) summary.summary.nearMisses = nearMisses;
     Object.assign(summary.summary, coverage.finish(opts.timestampField));
     const done = summary.finish(opts.window, warnings);
     done.elapsedMs = performance.now() - started;

@@ -98,6 +98,31 @@ export interface ScanSummary {
   ruleWarnings: RuleWarning[];
   /** Files left out of scanned folders (other extensions), as found. */
   skippedFiles: string[];
+  /** Sequences that matched every step of a key but made no alert (reports/near-misses.ts); absent when no sequence rule ran. */
+  nearMisses?: NearMisses;
+}
+
+/** Keys of sequence rules whose events satisfied every step, but out of order or just past maxspan. */
+export interface NearMisses {
+  outOfOrder: number;
+  outsideMaxspan: number;
+  /** outside-maxspan counts spans above maxspan up to this many times it. */
+  margin: number;
+  /** The first few, by the time of their first event, then rule order, then key. */
+  listed: NearMissReport[];
+}
+
+export interface NearMissReport {
+  /** The rule's name, as `explain` takes it. */
+  rule: string;
+  /** Join key values as text, as `explain --key` takes them (one per field). */
+  key: string[];
+  kind: 'out-of-order' | 'outside-maxspan';
+  /** outside-maxspan: the shortest span first to last, and the rule's maxspan (ms). */
+  spanMs?: number;
+  maxspanMs?: number;
+  /** out-of-order: the first event of each step, in step order; outside-maxspan: the first and last of the chain. */
+  events: { file: string; line: number; timestamp: string }[];
 }
 
 /** Progress of a running scan, reported after every batch of lines. */

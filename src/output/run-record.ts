@@ -1,5 +1,6 @@
 import type { RuleMeta, ScanSummary } from '../engine/index.js';
 import { bySeverity, techniquesSeen } from './fields.js';
+import { explainCommand } from './near-misses.js';
 import type { RunInfo } from './types.js';
 
 /** The documented machine-readable summary of a run (json format); key order is part of the contract. */
@@ -22,6 +23,7 @@ export function summaryRecord(s: ScanSummary, run: RunInfo | undefined): Record<
     alerts: s.alerts,
     alerts_by_severity: Object.fromEntries(bySeverity(s).map((r) => [r.severity, r.count])),
     techniques: techniquesSeen(s),
+    ...(s.nearMisses ? nearMissRecord(s, run) : {}),
     shapes: s.shapes,
     normalized: s.normalized,
     per_file: s.inputs.map((i) => ({ file: i.file, events: i.events, bad_lines: i.badLines, shapes: i.shapes, ...(i.epoch ? { epoch: i.epoch } : {}) })),
@@ -36,6 +38,18 @@ export function summaryRecord(s: ScanSummary, run: RunInfo | undefined): Record<
     bytes_per_second: seconds > 0 ? Math.round(s.bytes / seconds) : 0,
     peak_rss_bytes: s.peakRssBytes,
     threads: s.threads,
+  };
+}
+
+/** The near misses: the first few (with the explain command for each), and how many of each kind. */
+function nearMissRecord(s: ScanSummary, run: RunInfo | undefined): Record<string, unknown> {
+  const n = s.nearMisses!;
+  return {
+    near_misses: n.listed.map((m) => ({
+      rule: m.rule, key: m.key, kind: m.kind, ...(m.spanMs === undefined ? {} : { span_ms: m.spanMs, maxspan_ms: m.maxspanMs }),
+      events: m.events.map((e) => `${e.file}:${e.line}`), explain: explainCommand(m, run),
+    })),
+    near_misses_total: { out_of_order: n.outOfOrder, outside_maxspan: n.outsideMaxspan, margin: n.margin },
   };
 }
 

@@ -2,6 +2,7 @@ import type { InputProblem, ScanSummary } from '../engine/index.js';
 import { paintSeverity, palette } from './color.js';
 import { clip, escapeControl } from './escape.js';
 import { bySeverity, firedRules, ruleLabel, techniquesSeen } from './fields.js';
+import { formatNearMisses } from './near-misses.js';
 import { displayTime } from './time.js';
 import type { RunInfo } from './types.js';
 
@@ -102,6 +103,7 @@ export function formatSummary(s: ScanSummary, opts: { color: boolean; verbose?: 
     const more = techniques.length > MAX_TECHNIQUES ? `, ${techniques.length - MAX_TECHNIQUES} more` : '';
     row('ATT&CK', `${techniques.slice(0, MAX_TECHNIQUES).join(', ')}${more}`);
   }
+  lines.push(...formatNearMisses(s.nearMisses, opts.run, opts.verbose));
   lines.push(...formatCoverage(s, opts));
 
   const seconds = s.elapsedMs / 1000;

@@ -43,6 +43,7 @@ function dotted(doc: Record<string, unknown>, prefix = '', into: Record<string, 
 /** An alert by what it claims: rule, join keys, and the events (by their event.id), as a sortable string. */
 const identity = (a: Alert) => JSON.stringify([a.rule?.id, a.joinKeys, a.events.map((e) => (e.missing ? null : getField(e.source, 'event.id')))]);
 
+/** The alerts, then the near misses, by what they claim (their lines, and so the order of those at one time, differ with the split). */
 async function alertsOf(files: Record<string, unknown>[][], run: Partial<ScanOptions> = {}): Promise<string[]> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lolhunt-prop-'));
   const paths = files.map((f, i) => {
@@ -54,12 +55,13 @@ async function alertsOf(files: Record<string, unknown>[][], run: Partial<ScanOpt
   const { alerts, summary } = await scan({ sources, queries, maxLineBytes: 1 << 20, timestampField: '@timestamp', ...run });
   fs.rmSync(dir, { recursive: true });
   assert.equal(summary.events, files.reduce((n, f) => n + f.length, 0), 'every event is read');
-  return alerts.map(identity).sort();
+  const { listed, ...counts } = summary.nearMisses!;
+  return [...alerts.map(identity).sort(), JSON.stringify(counts), ...listed.map((m) => JSON.stringify([m.rule, m.key, m.kind, m.spanMs])).sort()];
 }
 
-test('samples: the same alerts for any split into files, any file order, any line order, nested or dotted, in memory or spilled, any threads', async () => {
+test('samples: the same alerts and near misses for any split into files, any file order, any line order, nested or dotted, in memory or spilled, any threads', async () => {
   const baseline = await alertsOf([docs]);
-  assert.ok(baseline.length >= 10, `samples give ${baseline.length} alerts`);
+  assert.ok(baseline.length >= 10 + 6, `samples give ${baseline.length} alerts and near misses`);
   const split = fc.record({
     files: fc.integer({ min: 1, max: 8 }),
     assignment: fc.array(fc.nat(), { minLength: docs.length, maxLength: docs.length }),

@@ -3,7 +3,7 @@ import { Coverage } from '../reports/coverage.js';
 import type { FieldReport } from '../reports/fields.js';
 import type { SummaryBuilder } from '../reports/summary-builder.js';
 import type { CandidateOrder } from '../order/order.js';
-import type { TimelineEvent } from '../order/timeline.js';
+import type { TimelinePlace } from '../order/timeline.js';
 import { isRelative } from '../run/window.js';
 import { DEFAULT_ORDER_BUDGET } from '../order/order.js';
 import { planUnits, runUnits, threadCount } from '../threads/pool.js';
@@ -14,7 +14,7 @@ import { FUTURE_TOLERANCE, matchersFor, type CollectSettings } from './collect.j
 /** What the collect stage leaves for the next: every candidate is in the order. */
 export interface Collected {
   /** An event's line number in its file (ranges of one file are numbered on from each other). */
-  lineOf: (e: TimelineEvent) => number;
+  lineOf: (e: TimelinePlace) => number;
   fieldReports: FieldReport[];
   threads: number;
 }
@@ -81,7 +81,7 @@ export async function collectCandidates(opts: ScanOptions, compiled: CompiledQue
     base += result.lines;
     coverage.unit(u.source.index, result.coverage);
   });
-  const lineOf = (e: TimelineEvent) => e.line + (lineBase.get(`${e.fileIndex}:${e.part}`) ?? 0);
+  const lineOf = (e: TimelinePlace) => e.line + (lineBase.get(`${e.fileIndex}:${e.part}`) ?? 0);
   return { lineOf, fieldReports, threads: threadCount(units, pool) };
 }
 

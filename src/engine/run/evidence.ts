@@ -1,14 +1,14 @@
 import { textHash, type InputSource, type TextReader } from '../../input/index.js';
 import { formatTimestamp } from '../../normalize/index.js';
 import type { ScanQuery } from '../scan.js';
-import type { TimelineEvent } from '../order/timeline.js';
+import type { TimelineEvent, TimelinePlace } from '../order/timeline.js';
 import type { QueryResult } from './runner.js';
 import type { Alert, MatchedEvent } from '../types.js';
 
 /** Where an alert's events come from: the inputs, each event's line number, and the reader of plain files' spans. */
 export interface EvidenceSource {
   sources: InputSource[];
-  lineOf: (e: TimelineEvent) => number;
+  lineOf: (e: TimelinePlace) => number;
   reader: TextReader;
   /** Told of an event whose line no longer reads as it was scanned. */
   changed: (file: string, line: number) => void;

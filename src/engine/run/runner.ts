@@ -1,5 +1,6 @@
 import type { CompiledQuery, EventView, FieldValue } from '../../eql/index.js';
 import { SampleRunner } from './sample.js';
+import type { NearMissTracker } from './near-misses.js';
 import { ResultOut } from './results.js';
 import { keyTuples, SequenceRunner } from './sequence.js';
 import type { TimelineEvent } from '../order/timeline.js';
@@ -37,6 +38,8 @@ export interface QueryRunner {
    * results then come in timeline order of their last event, none after a later push.
    */
   readonly streams?: boolean;
+  /** Sequences with `nearMisses` asked of createRunner: the tracker, read after `finish`. */
+  readonly nearMisses?: NearMissTracker | null;
 }
 
 /** The event's Hit for a query, or null when it satisfies no step (nor `until`). */
@@ -117,13 +120,13 @@ function pipeline(query: CompiledQuery, last: Stage): Stage {
  * The runner of a query. With `emit`, each result goes there as soon as it is final (after
  * the pipes), and `finish` returns nothing; without, `finish` returns them all.
  */
-export function createRunner(query: CompiledQuery, opts: { maxSamplesPerKey?: number; maxPending?: number; emit?: (r: QueryResult) => void } = {}): QueryRunner {
+export function createRunner(query: CompiledQuery, opts: { maxSamplesPerKey?: number; maxPending?: number; emit?: (r: QueryResult) => void; nearMisses?: boolean } = {}): QueryRunner {
   const out = new ResultOut(opts.emit);
   const stages = pipeline(query, { put: (r) => out.put(r), end: () => {} });
   const put = (r: QueryResult) => stages.put(r);
   let inner: QueryRunner;
   if (query.type === 'event') inner = new EventRunner(put);
-  else if (query.type === 'sequence') inner = new SequenceRunner(query, undefined, opts.maxPending, put);
+  else if (query.type === 'sequence') inner = new SequenceRunner(query, undefined, opts.maxPending, put, opts.nearMisses);
   else inner = new SampleRunner(query, opts.maxSamplesPerKey ?? 1, put);
   const streams = inner.streams === true && query.pipes.every((p) => p.kind === 'head');
   return {
@@ -135,5 +138,6 @@ export function createRunner(query: CompiledQuery, opts: { maxSamplesPerKey?: nu
       return out.take();
     },
     dropped: () => inner.dropped(),
+    nearMisses: inner.nearMisses ?? null,
   };
 }

@@ -1,6 +1,7 @@
 import { elements, type CompiledQuery, type FieldValue } from '../../eql/index.js';
 import { formatTimestamp } from '../../normalize/index.js';
 import { MissingEvents, type Candidate } from './missing.js';
+import { MAX_STAGES, NearMissTracker } from './near-misses.js';
 import type { Hit, QueryResult, QueryRunner } from './runner.js';
 import { compareEvents, type TimelineEvent } from '../order/timeline.js';
 import { ResultOut } from './results.js';
@@ -78,14 +79,18 @@ export class SequenceRunner implements QueryRunner {
   private pending: (Candidate & { keys: FieldValue[] })[] = [];
   private pushed = 0;
   private droppedKeys = 0;
+  /** Watches for keys that matched every step but out of order or past maxspan (the scan's, not explain's). */
+  readonly nearMisses: NearMissTracker | null = null;
 
   /** `emit` gets each result when it is final, in completion order (see QueryRunner). */
-  constructor(private readonly query: CompiledQuery, private readonly trace?: SequenceTrace, private readonly maxPending = DEFAULT_MAX_PENDING, emit?: (r: QueryResult) => void) {
+  constructor(private readonly query: CompiledQuery, private readonly trace?: SequenceTrace, private readonly maxPending = DEFAULT_MAX_PENDING, emit?: (r: QueryResult) => void, watchNearMisses = false) {
     this.out = new ResultOut(emit);
     query.steps.forEach((step, i) => {
       if (step.missing) this.missingSteps.push({ bit: 1 << i, index: i });
       else for (let r = 0; r < step.runs; r++) this.stages.push({ index: i, bit: 1 << i });
     });
+    // A single positive step completes on every match: nothing to miss.
+    if (watchNearMisses && this.stages.length > 1 && this.stages.length <= MAX_STAGES) this.nearMisses = new NearMissTracker(this.stages.map((s) => s.index), query.maxspan);
     if (this.missingSteps.length) this.missing = new MissingEvents(MissingEvents.slotsOf(query), query.maxspan);
     this.untilBit = 1 << query.steps.length;
   }
@@ -111,7 +116,11 @@ export class SequenceRunner implements QueryRunner {
     for (let s = last; s >= 0; s--) {
       const stage = this.stages[s];
       if (!stage || !(mask & stage.bit)) continue;
-      for (const keys of hit.tuples[stage.index] ?? []) this.advance(s, ev, keys);
+      for (const keys of hit.tuples[stage.index] ?? []) {
+        const key = keyOf(keys);
+        this.advance(s, ev, keys, key);
+        this.nearMisses?.see(s, ev, key, keys);
+      }
     }
     // `until` ends the key's open partial sequences, but one this very event completed stands
     // (Elasticsearch's sequenceWithOptionalFieldsAndUntil_1/_2).
@@ -121,12 +130,12 @@ export class SequenceRunner implements QueryRunner {
         const open = this.state.get(key);
         if (this.trace) this.trace.ended(ev, (open?.slots ?? []).flatMap((p) => (p ? [p.events[p.events.length - 1]!] : [])));
         if (open) this.close(open);
+        this.nearMisses?.ended(key);
       }
     }
   }
 
-  private advance(s: number, ev: TimelineEvent, keys: FieldValue[]): void {
-    const key = keyOf(keys);
+  private advance(s: number, ev: TimelineEvent, keys: FieldValue[], key: string): void {
     let open = this.state.get(key);
     if (s === 0) {
       // A single positive query (the rest missing events): each match is a candidate.
@@ -185,6 +194,7 @@ export class SequenceRunner implements QueryRunner {
   }
 
   private complete(positives: TimelineEvent[], instants: FieldValue[], key: string): void {
+    this.nearMisses?.completed(key);
     // Date keys join on epoch millis and show as ISO-8601, as Elasticsearch returns sequence keys.
     const last = this.stages.at(-1);
     const dateKeys = (last && this.query.steps[last.index]?.dateKeys) ?? [];

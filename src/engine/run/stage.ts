@@ -3,19 +3,21 @@ import type { CandidateOrder } from '../order/order.js';
 import { DEFAULT_ORDER_BUDGET } from '../order/order.js';
 import type { SummaryBuilder } from '../reports/summary-builder.js';
 import type { ScanOptions } from '../scan.js';
-import type { Alert, InputProblem } from '../types.js';
+import type { Alert, InputProblem, NearMisses } from '../types.js';
 import { ResultQueues } from './alerts.js';
 import { toAlert, type EvidenceSource } from './evidence.js';
 import { createRunner, type QueryResult, type QueryRunner } from './runner.js';
 import { DEFAULT_MAX_PENDING } from './sequence.js';
 import type { Collected } from '../collect/stage.js';
+import { nearMissReport } from '../reports/near-misses.js';
 
 /**
  * The run stage: each query's runner over the ordered candidates inside the window, results
  * written in output order (by completion across queries) to `deliver`. Returns the alerts
- * per query, and a warning per query whose partial sequences --max-pending dropped.
+ * per query, a warning per query whose partial sequences --max-pending dropped, and the
+ * sequences that matched every step but out of order or just outside maxspan.
  */
-export async function runQueries(opts: ScanOptions, order: CandidateOrder, collected: Collected, inside: (ts: number) => boolean, summary: SummaryBuilder, deliver: (a: Alert) => void | Promise<void>): Promise<{ counts: number[]; warnings: string[] }> {
+export async function runQueries(opts: ScanOptions, order: CandidateOrder, collected: Collected, inside: (ts: number) => boolean, summary: SummaryBuilder, deliver: (a: Alert) => void | Promise<void>): Promise<{ counts: number[]; warnings: string[]; nearMisses: NearMisses | null }> {
   const reader = new TextReader();
   const queues = new ResultQueues(opts.queries.length, opts.maxMemory ?? DEFAULT_ORDER_BUDGET, () => order.runFolder());
   try {
@@ -39,6 +41,8 @@ export async function runQueries(opts: ScanOptions, order: CandidateOrder, colle
       ...(opts.maxSamplesPerKey ? { maxSamplesPerKey: opts.maxSamplesPerKey } : {}),
       ...(opts.maxPending ? { maxPending: opts.maxPending } : {}),
       emit: (r) => queues.add(qi, r),
+      // Explain takes rules, not ad-hoc queries: only rules are watched for near misses.
+      nearMisses: q.rule !== undefined,
     }));
     // When every runner emits a result as its last event is pushed, what they emitted for
     // this event is final: written now, query by query. Otherwise (samples, `tail`, trailing
@@ -57,7 +61,7 @@ export async function runQueries(opts: ScanOptions, order: CandidateOrder, colle
       // Only keys with open partial sequences count (sequence.ts): each drop lost a sequence in progress.
       if (dropped) warnings.push(`${opts.queries[qi]?.name}: dropped the partial sequences of ${dropped} join keys, oldest first, to keep at most ${opts.maxPending ?? DEFAULT_MAX_PENDING} keys with open partial sequences (--max-pending); a sequence one of them would have completed is not reported`);
     });
-    return { counts, warnings };
+    return { counts, warnings, nearMisses: nearMissReport(runners, opts.queries, opts.sources, collected.lineOf) };
   } finally {
     reader.close();
     queues.dispose();

@@ -163,3 +163,65 @@ test('issue-22: a key that moves on keeps its age; the oldest open key is the on
   assert.deepEqual(out.map((x) => x.ids), [['b1', 'b2', 'b3']]);
   assert.equal(r.dropped(), 1);
 });
+
+/** The pushes' near misses as [kind, key, event ids, span], and the results, from one runner watching for them. */
+function nearMisses(q: Query, pushes: [TimelineEvent, number][], opts: { maxPending?: number } = {}) {
+  const runner = createRunner(q, { ...opts, nearMisses: true });
+  const results = runWith(runner, q, pushes).map((r) => r.ids);
+  const ids = new Map(pushes.map(([e]) => [`${e.line}`, (JSON.parse(e.raw) as { id: string }).id]));
+  const { nearMisses: found, uncounted } = runner.nearMisses!.finish();
+  const misses = found.map((m) => [m.kind, m.keys, m.events.map((e) => ids.get(`${e.line}`)), m.spanMs]);
+  return { results, misses, uncounted };
+}
+
+test('near misses: every step matched out of order; a key that later completes is none; the watch changes no result', () => {
+  const q = query('sequence', [step('k'), step('k')]);
+  const pushes: [TimelineEvent, number][] = [
+    [ev(1, { id: 'b1', k: 1 }), 0b10], [ev(2, { id: 'a1', k: 1 }), 0b01],
+    [ev(3, { id: 'b2', k: 2 }), 0b10], [ev(4, { id: 'a2', k: 2 }), 0b01], [ev(5, { id: 'b2-late', k: 2 }), 0b10],
+    [ev(6, { id: 'b3', k: 3 }), 0b10],
+  ];
+  const { results, misses } = nearMisses(q, pushes);
+  assert.deepEqual(misses, [['out-of-order', [1], ['a1', 'b1'], undefined]], 'key 2 completed, key 3 lacks step 1');
+  assert.deepEqual(results, run(q, pushes).map((r) => r.ids));
+  assert.deepEqual(results, [['a2', 'b2-late']]);
+  assert.equal(createRunner(q).nearMisses, null, 'only watched when asked');
+});
+
+test('near misses: a chain in order past maxspan, up to twice it, with its shortest span', () => {
+  const q = query('sequence', [step('k'), step('k'), step('k')], { maxspan: 10 });
+  const { misses, results } = nearMisses(q, [
+    [ev(0, { id: 'a', k: 1 }), 1], [ev(5, { id: 'a-later', k: 1 }), 1], [ev(8, { id: 'b', k: 1 }), 2], [ev(16, { id: 'c', k: 1 }), 4],
+    [ev(20, { id: 'a', k: 2 }), 1], [ev(22, { id: 'b', k: 2 }), 2], [ev(41, { id: 'c', k: 2 }), 4],
+    [ev(50, { id: 'a', k: 3 }), 1], [ev(51, { id: 'b', k: 3 }), 2], [ev(60, { id: 'c', k: 3 }), 4],
+  ]);
+  assert.deepEqual(results, [['a', 'b', 'c']], 'key 3 is within maxspan');
+  // Key 1: from a-later, 11 > 10 (not 16, from a); key 2: 21 > 2 × 10, too far to be near.
+  assert.deepEqual(misses, [['outside-maxspan', [1], ['a-later', 'c'], 11]]);
+});
+
+test('near misses: until ends what the key matched before it; runs count as stages', () => {
+  const q = query('sequence', [step('k'), step('k')], { until: step('k') });
+  const { misses } = nearMisses(q, [
+    [ev(1, { id: 'b', k: 1 }), 0b010], [ev(2, { id: 'u', k: 1 }), 0b100], [ev(3, { id: 'a', k: 1 }), 0b001],
+    [ev(4, { id: 'b', k: 2 }), 0b010], [ev(5, { id: 'u', k: 3 }), 0b100], [ev(6, { id: 'a', k: 2 }), 0b001],
+  ]);
+  assert.deepEqual(misses, [['out-of-order', [2], ['a', 'b'], undefined]]);
+  const again = nearMisses(q, [[ev(1, { id: 'a', k: 1 }), 1], [ev(2, { id: 'b', k: 1 }), 2], [ev(3, { id: 'u', k: 1 }), 4], [ev(4, { id: 'b2', k: 1 }), 2], [ev(5, { id: 'a2', k: 1 }), 1]]);
+  assert.deepEqual([again.results, again.misses], [[['a', 'b']], []], 'a key with an alert is no near miss, even after an until');
+  const runs = query('sequence', [step('k', { runs: 2 }), step('k')]);
+  assert.deepEqual(nearMisses(runs, [[ev(1, { id: 'b', k: 1 }), 2], [ev(2, { id: 'a', k: 1 }), 1], [ev(3, { id: 'a2', k: 1 }), 1]]).misses, [['out-of-order', [1], ['a', 'b'], undefined]]);
+  assert.deepEqual(nearMisses(runs, [[ev(1, { id: 'a', k: 1 }), 1], [ev(2, { id: 'b', k: 1 }), 2]]).misses, [], 'one of two runs is not every step');
+});
+
+test('near misses: memory is bounded; a key let go is judged then, and one completed later is taken back', () => {
+  const q = query('sequence', [step('k'), step('k')]);
+  const pushes: [TimelineEvent, number][] = [[ev(1, { id: 'b', k: 'x' }), 2], [ev(2, { id: 'a', k: 'x' }), 1], [ev(3, { id: 'b', k: 'y' }), 2], [ev(4, { id: 'a', k: 'y' }), 1]];
+  // More keys than the two generations hold, each with step 1 only.
+  for (let i = 0; i < 40_000; i++) pushes.push([ev(10 + i, { id: `s${i}`, k: `k${i}` }), 1]);
+  pushes.push([ev(50_000, { id: 'b-late', k: 'y' }), 2]);
+  const { misses, results, uncounted } = nearMisses(q, pushes);
+  assert.deepEqual(misses, [['out-of-order', ['x'], ['a', 'b'], undefined]]);
+  assert.deepEqual(results, [['a', 'b-late']]);
+  assert.deepEqual(uncounted, { 'out-of-order': 0, 'outside-maxspan': 0 });
+});
