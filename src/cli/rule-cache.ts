@@ -19,22 +19,29 @@ import { version } from './version.js';
 export class RuleCache implements TranslationCache {
   private readonly used = new Map<string, SigmaTranslation>();
   private added = 0;
+  /** The file's entries, read at the first lookup: a run of TOML rules alone never reads (and holds) SigmaHQ's trees. */
+  private entries: Map<string, SigmaTranslation> | null = null;
 
-  private constructor(private readonly file: string, private readonly kept: Map<string, SigmaTranslation>) {}
+  private constructor(private readonly file: string) {}
+
+  private get kept(): Map<string, SigmaTranslation> {
+    if (this.entries === null) {
+      this.entries = new Map();
+      try {
+        const data: unknown = v8.deserialize(fs.readFileSync(this.file));
+        if (data instanceof Map) this.entries = data as Map<string, SigmaTranslation>;
+      } catch {
+        // Absent or unreadable: start empty.
+      }
+    }
+    return this.entries;
+  }
 
   /** The cache of this build, or null when it is turned off or would lie inside one of the rule paths read. */
   static open(rulePaths: string[], env: NodeJS.ProcessEnv = process.env): RuleCache | null {
     const dir = cacheDir(env);
     if (dir === null || rulePaths.some((p) => inside(dir, p))) return null;
-    const file = path.join(dir, `sigma-${version()}-${translatorBuild()}.v8`);
-    let kept = new Map<string, SigmaTranslation>();
-    try {
-      const data: unknown = v8.deserialize(fs.readFileSync(file));
-      if (data instanceof Map) kept = data as Map<string, SigmaTranslation>;
-    } catch {
-      // Absent or unreadable: start empty.
-    }
-    return new RuleCache(file, kept);
+    return new RuleCache(path.join(dir, `sigma-${version()}-${translatorBuild()}.v8`));
   }
 
   get(key: string): SigmaTranslation | undefined {
