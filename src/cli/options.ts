@@ -70,7 +70,7 @@ export function addHuntOptions(cmd: Command): Command {
     .option('--max-line-bytes <n>', 'skip (and report) lines longer than this', positiveInt, DEFAULT_MAX_LINE_BYTES)
     .option('--max-memory <MiB>', 'memory for ordering events before they spill to temporary files', positiveInt, DEFAULT_ORDER_BUDGET / 2 ** 20)
     .option('--max-pending <n>', 'join keys with open partial sequences kept per rule; past it the oldest are dropped, with a warning', positiveInt, DEFAULT_MAX_PENDING)
-    .option('--threads <n>', 'threads reading and matching: a number, or auto (by work: 1 below 512 MiB of text with a few rules, below ~50 MiB with a thousand, gzip counted uncompressed; else up to 4 of the cores); the results are the same for any number', threadCount, 'auto')
+    .option('--threads <n>', 'threads reading and matching: a number, or auto (by work: 1 below 512 MiB of text with a few rules, below 256 MiB with a few hundred or more, gzip counted uncompressed; else up to 4 of the cores); the results are the same for any number', threadCount, 'auto')
     .option('--from <time>', 'only events at or after TIME: ISO-8601, a span before the newest event (24h, 7d), or now-24h', (v: string) => parseTimeBound(v))
     .option('--to <time>', 'only events at or before TIME (same forms as --from)', (v: string) => parseTimeBound(v))
     .option('--host <glob>', "only events of hosts matching GLOB (host.name, else host.hostname; case-insensitive); repeatable", repeatable)

@@ -42,9 +42,16 @@ const AUTO_THREADS_MAX = 4;
  * built-in ones per byte by CPU (bench/RESULTS.md, 2026-11-29), ~1 + 1,011/110.
  */
 const QUERIES_PER_WEIGHT = 110;
+/**
+ * The most a rule set's weight counts: each worker compiles every rule, so its start-up grows
+ * with the rule set as fast as the per-byte cost does. Measured (bench/RESULTS.md, 2026-12-08):
+ * over 174 MB two threads gain 16% with Elastic's 1,011 rules and nothing with SigmaHQ's 2,405,
+ * for 230–370 MB more peak memory; over 519 MB they gain 1.46× with Elastic's.
+ */
+const MAX_WEIGHT = 2;
 
-/** How much a byte costs with this many queries, relative to a handful of rules. */
-export const ruleSetWeight = (queries: number): number => 1 + queries / QUERIES_PER_WEIGHT;
+/** How much a byte counts towards starting threads with this many queries, relative to a handful of rules. */
+export const ruleSetWeight = (queries: number): number => Math.min(MAX_WEIGHT, 1 + queries / QUERIES_PER_WEIGHT);
 
 /**
  * The thread count `--threads auto` picks for these sources and this many queries: by work,

@@ -25,8 +25,11 @@ test('--threads auto: by work — one thread for small inputs and stdin, several
   assert.equal(autoThreads([{ index: 0, path: gz }], 5), Math.min(os.availableParallelism(), 4));
   fs.writeFileSync(gz, zlib.gzipSync(Buffer.from('{}\n')));
   assert.equal(autoThreads([{ index: 0, path: gz }], 5), 1);
-  // 100 MiB is little work for five rules and much for a thousand.
+  // 300 MiB is little work for five rules and enough for a thousand (whose weight is capped:
+  // 100 MiB is not, workers' start-up grows with the rules).
   fs.truncateSync(large, 100 * 1024 * 1024);
+  assert.equal(autoThreads([{ index: 0, path: large }], 1000), 1);
+  fs.truncateSync(large, 300 * 1024 * 1024);
   assert.equal(autoThreads([{ index: 0, path: large }], 5), 1);
   assert.equal(autoThreads([{ index: 0, path: large }], 1000), Math.min(os.availableParallelism(), 4));
   fs.rmSync(dir, { recursive: true });
