@@ -36,10 +36,14 @@ export function nearMissReport(runners: QueryRunner[], queries: { name: string; 
     outOfOrder: counts['out-of-order'],
     outsideMaxspan: counts['outside-maxspan'],
     margin: NEAR_MAXSPAN,
-    listed: all.slice(0, LISTED).map(({ q, miss }) => ({
-      rule: queries[q]!.name, key: keyText(miss.keys), kind: miss.kind,
-      ...(miss.spanMs === undefined ? {} : { spanMs: miss.spanMs, maxspanMs: queries[q]!.compiled.maxspan! }),
-      events: miss.events.map((e) => ({ file: sources[e.fileIndex]!.path, line: lineOf(e), timestamp: formatTimestamp(e.ts) })),
-    })),
+    listed: all.slice(0, LISTED).map(({ q, miss }) => {
+      const query = queries[q];
+      const maxspan = query?.compiled.maxspan;
+      return {
+        rule: query?.name ?? '', key: keyText(miss.keys), kind: miss.kind,
+        ...(miss.spanMs === undefined || maxspan == null ? {} : { spanMs: miss.spanMs, maxspanMs: maxspan }),
+        events: miss.events.map((e) => ({ file: sources[e.fileIndex]?.path ?? '', line: lineOf(e), timestamp: formatTimestamp(e.ts) })),
+      };
+    }),
   };
 }

@@ -13,6 +13,7 @@ interface Stage {
 }
 
 interface Partial {
+  /** Never empty: a partial sequence starts with its first step's event (so `events[0]!` and the last one hold). */
   events: TimelineEvent[];
   keys: FieldValue[];
 }
@@ -214,12 +215,14 @@ export class SequenceRunner implements QueryRunner {
     if (!events) return;
     if (!this.missing!.hasTrailing) return this.out.put({ events, joinKeys: c.keys });
     // Deferred candidates resolve late: kept in the order in which they completed.
+    // A candidate holds one event per positive step, at least one.
     const r = { events, joinKeys: c.keys, done: c.positives[c.positives.length - 1]! };
     let lo = 0;
     let hi = this.resolved.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (compareEvents(this.resolved[mid]!.done, r.done) <= 0) lo = mid + 1;
+      const at = this.resolved[mid];
+      if (at && compareEvents(at.done, r.done) <= 0) lo = mid + 1;
       else hi = mid;
     }
     this.resolved.splice(lo, 0, r);
@@ -233,9 +236,8 @@ export class SequenceRunner implements QueryRunner {
     for (const c of ready) this.resolve(c);
     // Pending candidates are in completion order: the first completed before any other.
     const first = this.pending[0]?.positives.at(-1);
-    let n = 0;
-    while (n < this.resolved.length && (!first || compareEvents(this.resolved[n]!.done, first) <= 0)) n++;
-    for (const { events, joinKeys } of this.resolved.splice(0, n)) this.out.put({ events, joinKeys });
+    const n = first ? this.resolved.findIndex((r) => compareEvents(r.done, first) > 0) : -1;
+    for (const { events, joinKeys } of this.resolved.splice(0, n === -1 ? this.resolved.length : n)) this.out.put({ events, joinKeys });
   }
 
   finish(): QueryResult[] {

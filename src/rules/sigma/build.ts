@@ -42,6 +42,7 @@ function logical(op: 'and' | 'or', terms: Expr[]): Expr {
   }
   if (kept.length === 0) return lit(neutral);
   const build = (lo: number, hi: number): Expr => {
+    // lo < hi ≤ kept.length: the slice is never empty.
     if (hi - lo === 1) return kept[lo]!;
     const mid = lo + ((hi - lo) >> 1);
     return { type: 'Logical', op, left: build(lo, mid), right: build(mid, hi), start: 0, end: 0 };

@@ -231,7 +231,7 @@ function expand(s: SigmaString, placeholders: Record<string, string[]>): Value[]
   let variants: SigmaString[] = [[]];
   for (const p of s) {
     if (typeof p !== 'string' && 'placeholder' in p) {
-      const values = Object.hasOwn(placeholders, p.placeholder) ? placeholders[p.placeholder]! : null;
+      const values = Object.hasOwn(placeholders, p.placeholder) ? placeholders[p.placeholder] : undefined;
       if (!values) throw new SigmaUnsupported(`placeholder %${p.placeholder}% has no values (give them with the placeholders option)`);
       variants = variants.flatMap((v) => values.map((x) => [...v, ...parseSigmaString(x)]));
     } else {

@@ -181,6 +181,7 @@ function setChainSpans(e: Expr): void {
     }
   }
   for (let i = post.length - 1; i >= 0; i--) {
+    // post holds only the Logical nodes pushed above, i within its bounds.
     const x = post[i]! as Expr & { type: 'Logical' };
     x.start = x.left.start;
     x.end = x.right.end;

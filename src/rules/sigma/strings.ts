@@ -80,8 +80,8 @@ export function windash(s: SigmaString): SigmaString[] {
       variants = variants.map((v) => [...v, part]);
       continue;
     }
-    const pieces = part.split(WINDASH);
-    const texts = pieces.slice(1).reduce<string[]>((acc, piece) => acc.flatMap((a) => DASHES.map((d) => a + d + piece)), [pieces[0]!]);
+    const [head = '', ...rest] = part.split(WINDASH);
+    const texts = rest.reduce<string[]>((acc, piece) => acc.flatMap((a) => DASHES.map((d) => a + d + piece)), [head]);
     if (variants.length * texts.length > MAX_WINDASH_VARIANTS) throw new Error(`windash gives more than ${MAX_WINDASH_VARIANTS} variants of one value`);
     variants = variants.flatMap((v) => texts.map((t) => [...v, t]));
   }
