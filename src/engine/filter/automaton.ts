@@ -10,7 +10,10 @@ interface TrieNode { id: number; children: Map<number, TrieNode>; out: number[];
 export class Automaton {
   private readonly classes = new Uint8Array(256);
   private readonly shift: number;
-  /** Next state per (state, class); `~state` when the next state has outputs. */
+  /**
+   * Next state per (state, class), each state as the offset of its row (`id << shift`, so
+   * the scan adds a class without shifting); `~offset` when the next state has outputs.
+   */
   private readonly delta: Int32Array;
   private readonly outputs: number[][];
 
@@ -63,6 +66,10 @@ export class Automaton {
         order.push(child);
       }
     }
+    for (let i = 0; i < delta.length; i++) {
+      const v = delta[i]!; // i < delta.length
+      delta[i] = v >= 0 ? v << shift : ~(~v << shift);
+    }
     this.delta = delta;
     this.outputs = nodes.map((t) => t.out);
   }
@@ -73,13 +80,13 @@ export class Automaton {
     let s = 0;
     // Hot loop: i is inside buf, a byte indexes the 256 classes, a state's row has a cell per class.
     for (let i = start; i < end; i++) {
-      const v = delta[(s << shift) + classes[buf[i]!]!]!;
+      const v = delta[s + classes[buf[i]!]!]!;
       if (v >= 0) {
         s = v;
         continue;
       }
       s = ~v;
-      hit(i, outputs[s]!); // s < the number of states: outputs has one entry per state
+      hit(i, outputs[s >> shift]!); // s is a row offset: outputs has one entry per row
     }
   }
 }
