@@ -117,9 +117,10 @@ type UnitSink = Omit<CollectSink, 'problem'> & {
 };
 
 /**
- * Runs every unit, on this thread (threads = 1) or on a pool of workers, feeding the sink;
- * resolves to each unit's line count, in unit order. What reaches the sink from different
- * units interleaves in any order: the caller makes the result independent of it.
+ * Runs every unit, on this thread (threads = 1) or on this thread beside a pool of
+ * threads − 1 workers (this thread would otherwise wait: it merges only at the end), feeding
+ * the sink; resolves to each unit's line count, in unit order. What reaches the sink from
+ * different units interleaves in any order: the caller makes the result independent of it.
  */
 export async function runUnits(
   units: WorkUnit[],
@@ -130,19 +131,26 @@ export async function runUnits(
 ): Promise<UnitResult[]> {
   const done: UnitResult[] = [];
   const threads = threadCount(units, pool);
-  if (threads === 1 || pool === null) {
-    for (const [id, unit] of units.entries()) {
-      done.push(await collectUnit(unit, queries, settings, { ...sink, problem: (p) => sink.problem(p, id) }));
+  let next = 0;
+  let failed = false;
+  /** This thread's share: units taken in turn with the workers, candidates straight into the sink. */
+  const here = async () => {
+    for (let id = next++; id < units.length && !failed; id = next++) {
+      const unit = units[id];
+      if (unit === undefined) break; // id < units.length
+      done[id] = await collectUnit(unit, queries, settings, { ...sink, problem: (p) => sink.problem(p, id) });
       sink.unitDone?.(id);
     }
+  };
+  if (threads === 1 || pool === null) {
+    await here();
     return done;
   }
   const runs = { dir: pool.runs.folder(), budget: Math.max(1, Math.floor(pool.runs.budget / threads)) };
   const workerData: WorkerInit = { settings, compile: pool.compile, queries: queries.map((q) => ({ ast: q.ast, source: q.source })), runs };
-  let next = 0;
-  const workers = Array.from({ length: threads }, () => new Worker(new URL('./worker.js', import.meta.url), { workerData }));
+  const workers = Array.from({ length: threads - 1 }, () => new Worker(new URL('./worker.js', import.meta.url), { workerData }));
   try {
-    await Promise.all(workers.map((worker) => new Promise<void>((resolve, reject) => {
+    await Promise.all([here(), ...workers.map((worker) => new Promise<void>((resolve, reject) => {
       const give = () => {
         if (next >= units.length) return resolve();
         const id = next++;
@@ -158,19 +166,25 @@ export async function runUnits(
           case 'bytes': sink.bytes(m.n); break;
           case 'fields': sink.fields?.(m.report); break;
           case 'done': done[m.unit] = m.result; sink.unitDone?.(m.unit); give(); break;
-          case 'failed': reject(new Error(`worker failed on ${units[m.unit]?.source.path}: ${m.message}`)); break;
+          case 'failed':
+            failed = true;
+            reject(new Error(`worker failed on ${units[m.unit]?.source.path}: ${m.message}`));
+            break;
         }
       });
-      worker.on('error', reject);
+      worker.on('error', (err) => {
+        failed = true;
+        reject(err);
+      });
       give();
-    })));
+    }))]);
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
   }
   return done;
 }
 
-/** Threads runUnits reads these units on: 1 is this thread, more are workers (one per unit at most). */
+/** Threads runUnits reads these units on: 1 is this thread alone, more are this thread and workers (one thread per unit at most). */
 export function threadCount(units: WorkUnit[], pool: PoolOptions | null): number {
   return pool === null || units.length <= 1 ? 1 : Math.max(1, Math.min(pool.threads, units.length));
 }
