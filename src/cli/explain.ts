@@ -45,7 +45,7 @@ export function explainCommand(done: (code: ExitCode) => void): Command {
     .action(async (wanted: string, paths: string[], o: Record<string, unknown>) => {
       const fields = { timestampField: String(o.timestampField), categoryField: String(o.eventCategoryField) };
       const compile = compileOptions(fields);
-      const rule = findRule(await loadRulesOrFail((o.rules as string[] | undefined) ?? [builtinRulesDir()], { quiet: true, compile }), wanted);
+      const rule = findRule(await loadRulesOrFail((o.rules as string[] | undefined) ?? [builtinRulesDir()], { quiet: true, compile, inputs: paths }), wanted);
       const key = o.key as string[] | undefined;
       const event = o.event as { file: string; line: number } | undefined;
       if ((key === undefined) === (event === undefined)) throw new CliError('give either --key VALUE (sequence and sample rules) or --event FILE:LINE');

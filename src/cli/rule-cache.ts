@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import v8 from 'node:v8';
+import { inputRoot } from '../input/index.js';
 import type { SigmaTranslation, TranslationCache } from '../rules/index.js';
 import { CliError } from './exit-codes.js';
 import { refuseReadTarget } from './reads.js';
@@ -37,10 +38,14 @@ export class RuleCache implements TranslationCache {
     return this.entries;
   }
 
-  /** The cache of this build, or null when it is turned off or would lie inside one of the rule paths read. */
-  static open(rulePaths: string[], env: NodeJS.ProcessEnv = process.env): RuleCache | null {
+  /**
+   * The cache of this build, or null when it is turned off or would lie inside what the
+   * command reads: a rule path, or an input (a glob by its leading folder; stdin is no place).
+   */
+  static open(rulePaths: string[], inputs: string[] = [], env: NodeJS.ProcessEnv = process.env): RuleCache | null {
     const dir = cacheDir(env);
-    if (dir === null || rulePaths.some((p) => inside(dir, p))) return null;
+    const read = [...rulePaths, ...inputs.filter((p) => p !== '-').map(inputRoot)];
+    if (dir === null || read.some((p) => inside(dir, p))) return null;
     return new RuleCache(path.join(dir, `sigma-${version()}-${translatorBuild()}.v8`));
   }
 

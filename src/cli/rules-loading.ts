@@ -34,6 +34,8 @@ export interface LoadOptions {
   compile?: CompileOptions;
   /** Values of Sigma's `%name%` placeholders (`--sigma-placeholders`). */
   placeholders?: Record<string, string[]> | undefined;
+  /** What the command will read as telemetry: the rule cache is never written inside it. */
+  inputs?: string[];
 }
 
 export async function loadRulesOrFail(paths: string[], opts: LoadOptions): Promise<Rule[]> {
@@ -61,7 +63,7 @@ export async function loadRulesOrFail(paths: string[], opts: LoadOptions): Promi
 
 /** What loadRuleFile is given: the compile options, the placeholders, and the rule cache (saved by the caller when done). */
 export function ruleFileOptions(paths: string[], opts: Omit<LoadOptions, 'quiet'>): CompileOptions & { placeholders?: Record<string, string[]>; cache?: RuleCache } {
-  const cache = RuleCache.open(paths);
+  const cache = RuleCache.open(paths, opts.inputs);
   return { ...opts.compile, ...(opts.placeholders ? { placeholders: opts.placeholders } : {}), ...(cache ? { cache } : {}) };
 }
 

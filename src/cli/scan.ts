@@ -32,7 +32,7 @@ export function scanCommand(done: (code: ExitCode) => void): Command {
   return cmd.action(async (paths: string[], o: Record<string, unknown>) => {
     const opts = huntOptions(o);
     const compile = portableCompile(opts);
-    const ruleSet = await loadSelectedRules(ruleSource(o), ruleSelection(o), { quiet: opts.quiet, compile: compileOptionsOf(compile), placeholders: placeholdersOf(o) });
+    const ruleSet = await loadSelectedRules(ruleSource(o), ruleSelection(o), { quiet: opts.quiet, compile: compileOptionsOf(compile), placeholders: placeholdersOf(o), inputs: paths });
     const queries: ScanQuery[] = ruleSet.rules.map((r) => ({ compiled: r.compiled, rule: r.meta, name: r.meta.name }));
     done(await hunt(paths, queries, opts, compile, { ruleSet, fields: fieldCheck(queries, opts.categoryField, true) }));
   });

@@ -125,6 +125,12 @@ function isGlob(arg: string): boolean {
   return picomatch.scan(arg).isGlob;
 }
 
+/** The file or folder an input argument reads from: a glob's fixed leading folder, else the argument itself. */
+export function inputRoot(arg: string): string {
+  if (!isGlob(arg)) return arg;
+  return picomatch.scan(arg.replace(/\\/g, '/')).base || '.';
+}
+
 async function expandGlob(pattern: string, cwd: string, found: Discovery): Promise<string[]> {
   const posix = pattern.replace(/\\/g, '/');
   const { base, glob } = picomatch.scan(posix);

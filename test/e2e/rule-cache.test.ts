@@ -53,3 +53,19 @@ test('rule cache: none written when turned off, nor inside a rule folder', async
   assert.equal(within.code, 1, within.stderr);
   assert.deepEqual(fs.readdirSync(rules), ['certutil-urlcache.yml']);
 });
+
+test('rule cache: none written inside what the scan reads, a folder or a glob\'s folder', async () => {
+  const { dir, rules } = setup();
+  const logs = path.join(dir, 'logs');
+  fs.mkdirSync(logs);
+  fs.copyFileSync(EVENTS, path.join(logs, 'events.ndjson'));
+  for (const input of [logs, path.join(logs, '*.ndjson')]) {
+    const r = await runCli(['scan', input, '--rules', rules, '--format', 'ndjson', '-q'], { env: { LOLHUNT_CACHE_DIR: logs } });
+    assert.equal(r.code, 1, r.stderr);
+    assert.deepEqual(fs.readdirSync(logs), ['events.ndjson']);
+  }
+  // Elsewhere the same run keeps its cache: the refusal is about the inputs.
+  const kept = await runCli(['scan', logs, '--rules', rules, '--format', 'ndjson', '-q'], { env: { LOLHUNT_CACHE_DIR: path.join(dir, 'cache') } });
+  assert.equal(kept.code, 1, kept.stderr);
+  assert.equal(fs.readdirSync(path.join(dir, 'cache')).length, 1);
+});
