@@ -23,7 +23,14 @@ export class RuleCache implements TranslationCache {
   /** The file's entries, read at the first lookup: a run of TOML rules alone never reads (and holds) SigmaHQ's trees. */
   private entries: Map<string, SigmaTranslation> | null = null;
 
-  private constructor(private readonly file: string) {}
+  /** The cache file, named when first needed: hashing the translator's code costs ~20 ms a run that loads no Sigma rule need not pay. */
+  private named: string | null = null;
+
+  private constructor(private readonly dir: string) {}
+
+  private get file(): string {
+    return (this.named ??= path.join(this.dir, `sigma-${version()}-${translatorBuild()}.v8`));
+  }
 
   private get kept(): Map<string, SigmaTranslation> {
     if (this.entries === null) {
@@ -46,7 +53,7 @@ export class RuleCache implements TranslationCache {
     const dir = cacheDir(env);
     const read = [...rulePaths, ...inputs.filter((p) => p !== '-').map(inputRoot)];
     if (dir === null || read.some((p) => inside(dir, p))) return null;
-    return new RuleCache(path.join(dir, `sigma-${version()}-${translatorBuild()}.v8`));
+    return new RuleCache(dir);
   }
 
   get(key: string): SigmaTranslation | undefined {
