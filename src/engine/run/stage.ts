@@ -31,7 +31,8 @@ export async function runQueries(opts: ScanOptions, order: CandidateOrder, colle
     const counts = opts.queries.map(() => 0);
     const write = async ([qi, r]: [number, QueryResult]) => {
       const q = opts.queries[qi];
-      if (q === undefined) return; // queues are numbered by the queries they were made for
+      // Queues are numbered by the queries they were made for: an alert is never dropped quietly.
+      if (q === undefined) throw new Error(`a result of query ${qi}, of ${opts.queries.length}`);
       counts[qi] = (counts[qi] ?? 0) + 1;
       summary.summary.alerts++;
       const pending = deliver(toAlert(r, q, evidence));
